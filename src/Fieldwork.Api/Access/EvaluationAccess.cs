@@ -1,0 +1,55 @@
+using Fieldwork.Access;
+using Fieldwork.Api.Auth;
+using Fieldwork.Evaluations;
+using Marten;
+
+namespace Fieldwork.Api.Access;
+
+/// <summary>The caller, their role and the evaluation a request is about, once access is granted.</summary>
+public sealed record EvaluationAccess(Evaluation Evaluation, string UserId, Role Role);
+
+public static class EvaluationAccessExtensions
+{
+    public static EvaluationAccess Access(this HttpContext context) =>
+        context.Items[typeof(EvaluationAccess)] as EvaluationAccess
+        ?? throw new InvalidOperationException("This endpoint declares no [Requires] permission.");
+}
+
+/// <summary>
+/// Runs after authentication and before the endpoint reads its body, so the API's error order
+/// holds: 401 (no or bad token), then 404 (unknown evaluation, or the caller is not a member:
+/// never reveal that it exists), then 403 (the role may not do this), then 400 and 409.
+/// </summary>
+public sealed class EvaluationAccessMiddleware(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext context, IQuerySession session)
+    {
+        var required = context.GetEndpoint()?.Metadata.GetMetadata<RequiresAttribute>();
+        if (required is null || context.User.Identity?.IsAuthenticated != true)
+        {
+            await next(context);
+            return;
+        }
+
+        var userId = context.User.UserId();
+        var evaluation = Guid.TryParse(context.GetRouteValue("evaluationId") as string, out var id)
+            ? await session.LoadAsync<Evaluation>(id, context.RequestAborted)
+            : null;
+        var role = evaluation?.RoleOf(userId);
+        if (evaluation is null || role is null)
+        {
+            await Problems.Problems.NotFound("No such evaluation.").ExecuteAsync(context);
+            return;
+        }
+
+        if (!AccessPolicy.Allows(role.Value, required.Permission))
+        {
+            await Problems.Problems.Forbidden($"The {role.Value.ToString().ToLowerInvariant()} role may not do this in this evaluation.")
+                .ExecuteAsync(context);
+            return;
+        }
+
+        context.Items[typeof(EvaluationAccess)] = new EvaluationAccess(evaluation, userId, role.Value);
+        await next(context);
+    }
+}

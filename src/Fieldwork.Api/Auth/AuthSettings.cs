@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using System.Text;
+using Fieldwork.Api.Hosting;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Fieldwork.Api.Auth;
+
+/// <summary>
+/// Issuer, audience and signing key for bearer tokens (Auth:Issuer, Auth:Audience,
+/// Auth:SigningKey), so that a real identity provider can replace the development key.
+/// In Development with no key configured, the run command and the token verb share a
+/// generated key kept in the git-ignored local state folder.
+/// </summary>
+public sealed record AuthSettings(string Issuer, string Audience, SymmetricSecurityKey Key)
+{
+    public const string DefaultIssuer = "fieldwork";
+    public const string DefaultAudience = "fieldwork";
+
+    public static AuthSettings From(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var issuer = configuration["Auth:Issuer"] is { Length: > 0 } i ? i : DefaultIssuer;
+        var audience = configuration["Auth:Audience"] is { Length: > 0 } a ? a : DefaultAudience;
+        var key = configuration["Auth:SigningKey"];
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            if (!environment.IsDevelopment())
+            {
+                throw new InvalidOperationException(
+                    "Auth:SigningKey is not configured. Outside Development, set Auth__SigningKey to a secret of at least " +
+                    "32 bytes (and Auth__Issuer / Auth__Audience to match your identity provider).");
+            }
+
+            key = DevelopmentKey();
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(key);
+        if (bytes.Length < 32)
+        {
+            throw new InvalidOperationException("Auth:SigningKey must be at least 32 bytes long.");
+        }
+
+        return new AuthSettings(issuer, audience, new SymmetricSecurityKey(bytes));
+    }
+
+    private static string DevelopmentKey()
+    {
+        var path = Path.Combine(LocalState.Directory, "dev-signing-key");
+        if (File.Exists(path))
+        {
+            return File.ReadAllText(path).Trim();
+        }
+
+        Directory.CreateDirectory(LocalState.Directory);
+        var fresh = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
+        try
+        {
+            using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+            file.Write(Encoding.UTF8.GetBytes(fresh));
+            return fresh;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another process wrote it first: use theirs.
+            return File.ReadAllText(path).Trim();
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using System.Security.Claims;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Fieldwork.Api.Auth;
+
+/// <summary>Mints development tokens: HS256, <c>sub</c> = the user id.</summary>
+public static class Tokens
+{
+    public static string Mint(AuthSettings settings, string userId, TimeProvider clock, TimeSpan? lifetime = null)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = settings.Issuer,
+            Audience = settings.Audience,
+            Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, userId)]),
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + (lifetime ?? TimeSpan.FromDays(1)),
+            SigningCredentials = new SigningCredentials(settings.Key, SecurityAlgorithms.HmacSha256),
+        };
+        return new JsonWebTokenHandler().CreateToken(descriptor);
+    }
+}

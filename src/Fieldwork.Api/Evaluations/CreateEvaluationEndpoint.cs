@@ -1,0 +1,26 @@
+using Fieldwork.Api.Auth;
+using Fieldwork.Api.Recording;
+using Fieldwork.Evaluations;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Fieldwork.Api.Evaluations;
+
+public static class CreateEvaluationEndpoint
+{
+    /// <summary>Sets up an evaluation; the caller becomes its lead.</summary>
+    [WolverinePost("/api/evaluations", OperationId = "createEvaluation")]
+    [Tags("Evaluations")]
+    [ProducesResponseType<Created>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> Post(CreateEvaluation command, HttpContext http, EventRecorder recorder)
+    {
+        var id = command.Id ?? Guid.NewGuid();
+        return recorder.CreateAsync(http, id, command, $"/api/evaluations/{id}", session =>
+        {
+            session.Events.StartStream<Evaluation>(id, EvaluationRules.Create(id, command, http.User.UserId()));
+            return Task.FromResult(Fieldwork.Rules.Decision.Accept());
+        });
+    }
+}

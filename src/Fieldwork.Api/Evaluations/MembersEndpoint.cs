@@ -1,0 +1,57 @@
+using Fieldwork.Access;
+using Fieldwork.Api.Access;
+using Fieldwork.Api.Recording;
+using Fieldwork.Evaluations;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Fieldwork.Api.Evaluations;
+
+public static class MembersEndpoint
+{
+    /// <summary>The evaluation's members and their roles.</summary>
+    [WolverineGet("/api/evaluations/{evaluationId}/members", OperationId = "listMembers")]
+    [Tags("Members")]
+    [Requires(Permission.ManageEvaluation)]
+    [ProducesResponseType<Page<MemberView>>(StatusCodes.Status200OK)]
+    public static IResult List(Guid evaluationId, HttpContext http)
+    {
+        var members = http.Access().Evaluation.Members.Select(m => new MemberView(m.UserId, m.Role)).ToList();
+        return TypedResults.Ok(new Page<MemberView>(members, members.Count, 0, members.Count));
+    }
+
+    /// <summary>Adds a member, or changes a member's role. The last lead cannot stop being lead.</summary>
+    [WolverinePost("/api/evaluations/{evaluationId}/members", OperationId = "grantMembership")]
+    [Tags("Members")]
+    [Requires(Permission.ManageEvaluation)]
+    [ProducesResponseType<MembershipView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> Post(Guid evaluationId, GrantMembership command, HttpContext http, EventRecorder recorder) =>
+        recorder.ChangeAsync(http,
+            async session =>
+            {
+                var stream = await session.Events.FetchForWriting<Evaluation>(evaluationId, http.RequestAborted);
+                return stream.Record(EvaluationRules.Grant(stream.Aggregate!, command));
+            },
+            async query =>
+            {
+                var evaluation = await query.LoadAsync<Evaluation>(evaluationId, http.RequestAborted);
+                return TypedResults.Ok(new MembershipView(command.UserId!, command.Role!.Value, evaluation!.Version));
+            });
+
+    /// <summary>Removes a member. The last lead cannot be removed.</summary>
+    [WolverineDelete("/api/evaluations/{evaluationId}/members/{userId}", OperationId = "removeMember")]
+    [Tags("Members")]
+    [Requires(Permission.ManageEvaluation)]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> Delete(Guid evaluationId, string userId, HttpContext http, EventRecorder recorder) =>
+        recorder.ChangeAsync(http,
+            async session =>
+            {
+                var stream = await session.Events.FetchForWriting<Evaluation>(evaluationId, http.RequestAborted);
+                return stream.Record(EvaluationRules.Remove(stream.Aggregate!, userId));
+            },
+            _ => Task.FromResult<IResult>(TypedResults.NoContent()));
+}

@@ -1,0 +1,28 @@
+using Fieldwork.Api.Problems;
+
+namespace Fieldwork.Api.Evaluations;
+
+/// <summary>offset and limit of every list: offset from 0, limit 1 to 500, 50 by default.</summary>
+public static class Paging
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 500;
+
+    public static IResult? Check(int? offset, int? limit)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (offset < 0)
+        {
+            errors["offset"] = ["'offset' must be 0 or more."];
+        }
+
+        if (limit is < 1 or > MaxLimit)
+        {
+            errors["limit"] = [$"'limit' must be between 1 and {MaxLimit}."];
+        }
+
+        return errors.Count == 0 ? null : Problems.Problems.Invalid(errors);
+    }
+
+    public static (int Offset, int Limit) Resolve(int? offset, int? limit) => (offset ?? 0, limit ?? DefaultLimit);
+}

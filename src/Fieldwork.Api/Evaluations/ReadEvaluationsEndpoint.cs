@@ -1,0 +1,46 @@
+using Fieldwork.Access;
+using Fieldwork.Api.Access;
+using Fieldwork.Api.Auth;
+using Fieldwork.Evaluations;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Fieldwork.Api.Evaluations;
+
+public static class ReadEvaluationsEndpoint
+{
+    /// <summary>The evaluations the caller belongs to.</summary>
+    [WolverineGet("/api/evaluations", OperationId = "listEvaluations")]
+    [Tags("Evaluations")]
+    [ProducesResponseType<Page<EvaluationView>>(StatusCodes.Status200OK)]
+    public static async Task<IResult> List(HttpContext http, IQuerySession session, int? offset, int? limit)
+    {
+        if (Paging.Check(offset, limit) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var (skip, take) = Paging.Resolve(offset, limit);
+        var userId = http.User.UserId();
+        var page = await session.Query<Evaluation>()
+            .Stats(out var stats)
+            .Where(e => e.Members.Any(m => m.UserId == userId))
+            .OrderBy(e => e.Name).ThenBy(e => e.Id)
+            .Skip(skip).Take(take)
+            .ToListAsync(http.RequestAborted);
+        var items = page.Select(e => EvaluationView.From(e, e.RoleOf(userId)!.Value)).ToList();
+        return TypedResults.Ok(new Page<EvaluationView>(items, (int)stats.TotalResults, skip, take));
+    }
+
+    /// <summary>One evaluation, with its waves and the caller's role.</summary>
+    [WolverineGet("/api/evaluations/{evaluationId}", OperationId = "getEvaluation")]
+    [Tags("Evaluations")]
+    [Requires(Permission.ReadEvaluation)]
+    [ProducesResponseType<EvaluationView>(StatusCodes.Status200OK)]
+    public static IResult Get(Guid evaluationId, HttpContext http)
+    {
+        var access = http.Access();
+        return TypedResults.Ok(EvaluationView.From(access.Evaluation, access.Role));
+    }
+}

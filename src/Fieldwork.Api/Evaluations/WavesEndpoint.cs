@@ -1,0 +1,49 @@
+using Fieldwork.Access;
+using Fieldwork.Api.Access;
+using Fieldwork.Api.Recording;
+using Fieldwork.Evaluations;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Fieldwork.Api.Evaluations;
+
+public static class WavesEndpoint
+{
+    /// <summary>Defines a data-collection round; waves of one evaluation do not overlap.</summary>
+    [WolverinePost("/api/evaluations/{evaluationId}/waves", OperationId = "defineWave")]
+    [Tags("Waves")]
+    [Requires(Permission.ManageEvaluation)]
+    [ProducesResponseType<Created>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> Post(Guid evaluationId, DefineWave command, HttpContext http, EventRecorder recorder)
+    {
+        var waveId = command.Id ?? Guid.NewGuid();
+        return recorder.CreateAsync(http, waveId, command, $"/api/evaluations/{evaluationId}/waves/{waveId}", async session =>
+        {
+            var stream = await session.Events.FetchForWriting<Evaluation>(evaluationId, http.RequestAborted);
+            return stream.Record(EvaluationRules.DefineWave(stream.Aggregate!, waveId, command));
+        });
+    }
+
+    /// <summary>The evaluation's waves, in date order.</summary>
+    [WolverineGet("/api/evaluations/{evaluationId}/waves", OperationId = "listWaves")]
+    [Tags("Waves")]
+    [Requires(Permission.ReadEvaluation)]
+    [ProducesResponseType<Page<WaveView>>(StatusCodes.Status200OK)]
+    public static IResult List(Guid evaluationId, HttpContext http)
+    {
+        var waves = http.Access().Evaluation.Waves.Select(WaveView.From).ToList();
+        return TypedResults.Ok(new Page<WaveView>(waves, waves.Count, 0, waves.Count));
+    }
+
+    /// <summary>One wave.</summary>
+    [WolverineGet("/api/evaluations/{evaluationId}/waves/{waveId}", OperationId = "getWave")]
+    [Tags("Waves")]
+    [Requires(Permission.ReadEvaluation)]
+    [ProducesResponseType<WaveView>(StatusCodes.Status200OK)]
+    public static IResult Get(Guid evaluationId, Guid waveId, HttpContext http) =>
+        http.Access().Evaluation.Waves.FirstOrDefault(w => w.Id == waveId) is { } wave
+            ? TypedResults.Ok(WaveView.From(wave))
+            : Problems.Problems.NotFound("No such wave in this evaluation.");
+}

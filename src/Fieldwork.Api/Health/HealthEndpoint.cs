@@ -1,0 +1,34 @@
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Fieldwork.Api.Health;
+
+public sealed record HealthView(string Status, string Database);
+
+public static class HealthEndpoint
+{
+    /// <summary>Whether the API can reach its database: 200 when it can, 503 when it cannot.</summary>
+    [WolverineGet("/health", OperationId = "health")]
+    [AllowAnonymous]
+    [Tags("Health")]
+    [ProducesResponseType<HealthView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
+    public static async Task<IResult> Get(IDocumentStore store, CancellationToken cancellation)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            await using var session = store.QuerySession();
+            await session.QueryAsync<int>("select 1", timeout.Token);
+            return TypedResults.Ok(new HealthView("healthy", "reachable"));
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
+        {
+            return TypedResults.Problem("The database cannot be reached.", statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Unhealthy");
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using System.Text;
+using Fieldwork.Api.Access;
+using Fieldwork.Api.Auth;
+using Fieldwork.Api.Problems;
+using Fieldwork.Api.Recording;
+using Fieldwork.Evaluations;
+using FluentValidation;
+using JasperFx.CodeGeneration;
+using Marten;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.IdentityModel.Tokens;
+using Scalar.AspNetCore;
+using Wolverine;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace Fieldwork.Api.Hosting;
+
+/// <summary>Wires the domain to HTTP, Marten and Wolverine. Program.cs calls these two.</summary>
+public static class FieldworkHost
+{
+    public static async Task ConfigureAsync(WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("Fieldwork");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            if (!builder.Environment.IsDevelopment())
+            {
+                throw new InvalidOperationException(
+                    "ConnectionStrings:Fieldwork is not configured. Set ConnectionStrings__Fieldwork to a PostgreSQL 15+ database.");
+            }
+
+            connectionString = await LocalPostgres.EnsureDatabaseAsync("fieldwork", Console.WriteLine);
+            builder.Configuration["ConnectionStrings:Fieldwork"] = connectionString;
+        }
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemShaping.Customize);
+        services.AddExceptionHandler<StoreExceptionHandler>();
+
+        services.AddMarten(opts => FieldworkStore.Configure(opts, connectionString))
+            .UseLightweightSessions()
+            .IntegrateWithWolverine();
+
+        builder.Host.UseWolverine(opts =>
+        {
+            opts.Policies.AutoApplyTransactions();
+            opts.UseRuntimeCompilation();
+            opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic;
+            opts.Durability.Mode = builder.Configuration.GetValue("Wolverine:Solo", false) ? DurabilityMode.Solo : DurabilityMode.Balanced;
+        });
+        services.AddWolverineHttp();
+        services.AddScoped<EventRecorder>();
+        AddValidators(services);
+
+        var auth = AuthSettings.From(builder.Configuration, builder.Environment);
+        services.AddSingleton(auth);
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        {
+            o.MapInboundClaims = false;
+            o.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = auth.Issuer,
+                ValidAudience = auth.Audience,
+                IssuerSigningKey = auth.Key,
+                NameClaimType = "sub",
+                ClockSkew = TimeSpan.FromSeconds(30),
+            };
+            o.Events = new JwtBearerEvents
+            {
+                OnChallenge = async context =>
+                {
+                    context.HandleResponse();
+                    context.Response.Headers.WWWAuthenticate = "Bearer";
+                    await Problems.Problems.Unauthorized(context.AuthenticateFailure is null
+                        ? "A bearer token is required."
+                        : "The bearer token is not valid.").ExecuteAsync(context.HttpContext);
+                },
+            };
+        });
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+
+        services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDocumentInfo>());
+    }
+
+    public static void UsePipeline(WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<EvaluationAccessMiddleware>();
+
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/reference", o => o.WithTitle("Fieldwork API").WithOpenApiRoutePattern("/openapi/{documentName}.json"))
+            .AllowAnonymous();
+        app.MapWolverineEndpoints(opts =>
+        {
+            opts.AddPolicy<ValidationPolicy>();
+            opts.AddPolicy<ResponsesPolicy>();
+            opts.RejectUnparseableQueryValues = true;
+        });
+    }
+
+    private static void AddValidators(IServiceCollection services)
+    {
+        // Messages name fields as clients write them: 'startsOn', not 'Starts On'.
+        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) =>
+            member is null ? null : Problems.Problems.CamelPath(member.Name);
+
+        var validators = typeof(FieldworkStore).Assembly.GetTypes()
+            .Where(t => t is { IsAbstract: false, IsGenericTypeDefinition: false })
+            .SelectMany(t => t.GetInterfaces()
+                .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IValidator<>))
+                .Select(i => (Service: i, Implementation: t)));
+        foreach (var (service, implementation) in validators)
+        {
+            services.AddSingleton(service, implementation);
+        }
+    }
+}

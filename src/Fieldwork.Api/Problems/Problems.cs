@@ -1,0 +1,33 @@
+using Fieldwork.Rules;
+
+namespace Fieldwork.Api.Problems;
+
+/// <summary>The one error shape of the API: RFC 9457 problem details.</summary>
+public static class Problems
+{
+    public static IResult From(Rejection rejection) => rejection.Kind switch
+    {
+        RejectionKind.Invalid => Invalid(new Dictionary<string, string[]> { [rejection.Field ?? "body"] = [rejection.Detail] }),
+        RejectionKind.NotFound => NotFound(rejection.Detail),
+        _ => Conflict(rejection.Detail),
+    };
+
+    public static IResult Invalid(IDictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, detail: "The request is not valid; see 'errors'.");
+
+    public static IResult NotFound(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    public static IResult Unauthorized(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
+
+    public static IResult Forbidden(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+
+    public static IResult Conflict(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
+
+    /// <summary>"Consent.Quote" becomes "consent.quote", "SiteIds[1]" becomes "siteIds[1]".</summary>
+    public static string CamelPath(string path) =>
+        string.Join('.', path.Split('.').Select(part => part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..]));
+}

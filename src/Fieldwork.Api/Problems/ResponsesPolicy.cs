@@ -1,0 +1,79 @@
+using Fieldwork.Api.Access;
+using JasperFx;
+using JasperFx.CodeGeneration;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Fieldwork.Api.Problems;
+
+/// <summary>
+/// Makes the OpenAPI document exact: each route lists the statuses it can really answer.
+/// Endpoints declare their own successes and rule conflicts; this adds what the pipeline
+/// answers for every route of a kind (401, 403, 404, 400 for bodies and queries, 413) and
+/// drops the defaults Wolverine guesses for endpoints that return IResult.
+/// </summary>
+public sealed class ResponsesPolicy : IHttpPolicy
+{
+    public void Apply(IReadOnlyList<HttpChain> chains, GenerationRules rules, IServiceContainer container)
+    {
+        foreach (var chain in chains)
+        {
+            var method = chain.Method.Method;
+            var anonymous = method.GetCustomAttributes(typeof(AllowAnonymousAttribute), true).Length > 0;
+            var scoped = method.GetCustomAttributes(typeof(RequiresAttribute), true).Length > 0;
+            var hasBody = chain.HasRequestType && chain.RequestType is { } body && body != typeof(void);
+            var hasQuery = method.GetParameters().Any(p => p.ParameterType == typeof(int?) || p.ParameterType == typeof(string) && !chain.RoutePattern!.Parameters.Any(r => r.Name == p.Name));
+            var declared = method.GetCustomAttributes(typeof(ProducesResponseTypeAttribute), true)
+                .Cast<ProducesResponseTypeAttribute>().Select(a => a.StatusCode).ToHashSet();
+
+            var keep = new HashSet<int>(declared);
+            if (scoped || chain.RoutePattern!.Parameters.Count > 0)
+            {
+                keep.Add(StatusCodes.Status404NotFound);
+            }
+
+            chain.Metadata.Finally(b =>
+            {
+                if (chain.ResourceType == typeof(IResult))
+                {
+                    foreach (var guess in new[] { 200, 204, 404 }.Where(s => !keep.Contains(s)))
+                    {
+                        b.RemoveStatusCodeResponse(guess);
+                    }
+
+                    if (keep.Contains(StatusCodes.Status404NotFound))
+                    {
+                        b.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status404NotFound, typeof(ProblemDetails), ["application/problem+json"]));
+                    }
+                }
+            });
+
+            if (!anonymous)
+            {
+                chain.Metadata.ProducesProblem(StatusCodes.Status401Unauthorized);
+            }
+
+            if (scoped)
+            {
+                chain.Metadata.ProducesProblem(StatusCodes.Status403Forbidden);
+            }
+
+            if (hasBody || hasQuery)
+            {
+                chain.Metadata.ProducesValidationProblem();
+            }
+
+            if (hasBody)
+            {
+                chain.Metadata.ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+                chain.Metadata.ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            }
+
+            if (!declared.Contains(500))
+            {
+                chain.Metadata.ProducesProblem(StatusCodes.Status500InternalServerError);
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Fieldwork.Api.Auth;
+using Fieldwork.Api.Problems;
+using Fieldwork.Idempotency;
+using Fieldwork.Rules;
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Microsoft.Extensions.Options;
+
+namespace Fieldwork.Api.Recording;
+
+/// <summary>The body of every 201: the created item's id.</summary>
+public sealed record Created(Guid Id);
+
+/// <summary>
+/// Records what a request decides, in one transaction, with who and why in the event metadata.
+/// Creation is idempotent on the client-chosen id; decisions are retried on a fresh read when a
+/// concurrent write got there first, so a race never loses a write and never breaks a rule.
+/// </summary>
+public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+{
+    private const int Attempts = 4;
+
+    /// <summary>
+    /// Creates an item under <paramref name="id"/>. A repeat of the same request answers the same
+    /// 201; the same id with another request is 409. <paramref name="decide"/> appends the events
+    /// (it runs again on a fresh session if a concurrent write won).
+    /// </summary>
+    public async Task<IResult> CreateAsync(HttpContext http, Guid id, object command, string location,
+        Func<IDocumentSession, Task<Decision>> decide)
+    {
+        var hash = RequestHash(http, id, command);
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var session = Open(http);
+            var earlier = await session.LoadAsync<CreationRecord>(id, http.RequestAborted);
+            if (earlier is not null)
+            {
+                return Replay(earlier, hash, id);
+            }
+
+            var decision = await decide(session);
+            if (decision.Rejection is { } rejection)
+            {
+                return Problems.Problems.From(rejection);
+            }
+
+            session.Insert(new CreationRecord
+            {
+                Id = id,
+                RequestHash = hash,
+                Location = location,
+                UserId = http.User.UserId(),
+                RecordedAt = clock.GetUtcNow(),
+            });
+            try
+            {
+                await session.SaveChangesAsync(http.RequestAborted);
+                return TypedResults.Created(location, new Created(id));
+            }
+            catch (Exception e) when (attempt < Attempts && IsRace(e))
+            {
+                // Another request won: the next attempt finds its record or decides on fresh state.
+            }
+            catch (Marten.Exceptions.ExistingStreamIdCollisionException)
+            {
+                return Problems.Problems.Conflict($"The id {id} is already in use.");
+            }
+        }
+    }
+
+    /// <summary>Changes existing state and answers with what <paramref name="respond"/> reads back after the commit.</summary>
+    public async Task<IResult> ChangeAsync(HttpContext http, Func<IDocumentSession, Task<Decision>> decide,
+        Func<IQuerySession, Task<IResult>> respond)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var session = Open(http);
+            var decision = await decide(session);
+            if (decision.Rejection is { } rejection)
+            {
+                return Problems.Problems.From(rejection);
+            }
+
+            try
+            {
+                await session.SaveChangesAsync(http.RequestAborted);
+                await using var query = store.QuerySession();
+                return await respond(query);
+            }
+            catch (ConcurrencyException) when (attempt < Attempts)
+            {
+                // Decide again on the state the other writer left.
+            }
+        }
+    }
+
+    private IDocumentSession Open(HttpContext http)
+    {
+        var session = store.LightweightSession();
+        session.LastModifiedBy = http.User.UserId();
+        session.CorrelationId = Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
+        session.CausationId = $"{http.Request.Method} {http.Request.Path}";
+        return session;
+    }
+
+    private static bool IsRace(Exception e) =>
+        e is ConcurrencyException or DocumentAlreadyExistsException
+        || (e is Marten.Exceptions.ExistingStreamIdCollisionException);
+
+    private static IResult Replay(CreationRecord earlier, string hash, Guid id) =>
+        earlier.RequestHash == hash
+            ? TypedResults.Created(earlier.Location, new Created(id))
+            : Problems.Problems.Conflict($"The id {id} was already used for a different request.");
+
+    private string RequestHash(HttpContext http, Guid id, object command)
+    {
+        // The command as understood, not the raw bytes: whitespace and field order do not matter.
+        var body = JsonSerializer.Serialize(command, command.GetType(), json.Value.SerializerOptions);
+        var text = $"{http.Request.Method}\n{http.Request.Path}\n{id}\n{body}";
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+}
+
+public static class StreamRecording
+{
+    /// <summary>Appends what the decision accepted to the stream, and passes the decision on.</summary>
+    public static Decision Record<T>(this IEventStream<T> stream, Decision decision) where T : class
+    {
+        if (decision.Accepted && decision.Events.Count > 0)
+        {
+            stream.AppendMany(decision.Events);
+        }
+
+        return decision;
+    }
+}

@@ -1,0 +1,33 @@
+namespace Fieldwork.Access;
+
+/// <summary>
+/// The role table of API.md, written once. Endpoints declare a <see cref="Permission"/>;
+/// this table alone decides which roles hold it.
+/// </summary>
+public static class AccessPolicy
+{
+    private static readonly Role[] Everyone = [Role.Lead, Role.Fieldworker, Role.Analyst, Role.Auditor];
+    private static readonly Role[] Contributors = [Role.Lead, Role.Fieldworker, Role.Analyst];
+
+    public static IReadOnlyDictionary<Permission, Role[]> Table { get; } = new Dictionary<Permission, Role[]>
+    {
+        [Permission.ReadEvaluation] = Everyone,
+        [Permission.ManageEvaluation] = [Role.Lead],
+        [Permission.ReadSites] = Everyone,
+        [Permission.WriteSites] = Contributors,
+        [Permission.ReadPersonalDetails] = [Role.Lead],
+        [Permission.ReadEvidence] = Everyone,
+        [Permission.WriteEvidence] = Contributors,
+        [Permission.ReadCoding] = Everyone,
+        [Permission.WriteCoding] = [Role.Lead, Role.Analyst],
+        [Permission.WriteMemos] = Contributors,
+        [Permission.ReadFindings] = Everyone,
+        [Permission.WriteFindings] = [Role.Lead, Role.Analyst],
+        [Permission.ReadProvenance] = [Role.Lead, Role.Analyst, Role.Auditor],
+        [Permission.ReadAudit] = [Role.Lead, Role.Auditor],
+        [Permission.WithdrawConsent] = [Role.Lead],
+    };
+
+    public static bool Allows(Role role, Permission permission) =>
+        Table.TryGetValue(permission, out var roles) && roles.Contains(role);
+}

@@ -1,0 +1,41 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Fieldwork.Evaluations;
+using Fieldwork.Idempotency;
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Marten;
+using Weasel.Core;
+
+namespace Fieldwork;
+
+/// <summary>
+/// The event store and documents of Fieldwork, configured once for the API, the tests and
+/// the benchmarks alike.
+/// </summary>
+public static class FieldworkStore
+{
+    public const string Schema = "fieldwork";
+
+    public static void Configure(StoreOptions opts, string connectionString)
+    {
+        opts.Connection(connectionString);
+        opts.DatabaseSchemaName = Schema;
+        opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase,
+            configure: o => o.Converters.Insert(0, new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+
+        opts.Events.StreamIdentity = StreamIdentity.AsGuid;
+        opts.Events.MetadataConfig.EnableAll();
+        opts.Events.UseMandatoryStreamTypeDeclaration = true;
+        // Rich appends give inline projections the real stream version and sequence, which
+        // read models expose as `version` and time travel orders by.
+        opts.Events.AppendMode = EventAppendMode.Rich;
+
+        opts.Events.AddEventTypes([typeof(EvaluationCreated), typeof(WaveDefined), typeof(MemberRoleGranted), typeof(MemberRemoved)]);
+        opts.Projections.Snapshot<Evaluation>(SnapshotLifecycle.Inline);
+
+        opts.Schema.For<CreationRecord>().Identity(x => x.Id);
+    }
+}

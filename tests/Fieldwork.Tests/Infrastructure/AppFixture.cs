@@ -1,0 +1,55 @@
+using Alba;
+using Fieldwork.Api.Auth;
+using Fieldwork.Api.Hosting;
+using JasperFx.Events;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fieldwork.Tests.Infrastructure;
+
+/// <summary>
+/// One API host for the whole suite, against a real PostgreSQL: the one named by
+/// ConnectionStrings__Fieldwork, or else a private cluster started from the local binaries
+/// (database fieldwork_tests). Tests never reset data: each works in evaluations of its own,
+/// with fresh ids and user names, so they depend on no order and no leftovers.
+/// </summary>
+public sealed class AppFixture : IAsyncLifetime
+{
+    public IAlbaHost Host { get; private set; } = null!;
+
+    public string ConnectionString { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is { Length: > 0 } given
+            ? given
+            : await LocalPostgres.EnsureDatabaseAsync("fieldwork_tests");
+        Environment.SetEnvironmentVariable("ConnectionStrings__Fieldwork", ConnectionString);
+        Environment.SetEnvironmentVariable("Wolverine__Solo", "true");
+        Host = await AlbaHost.For<Program>();
+    }
+
+    public async Task DisposeAsync() => await Host.DisposeAsync();
+
+    public string TokenFor(string userId) =>
+        Tokens.Mint(Host.Services.GetRequiredService<AuthSettings>(), userId, TimeProvider.System);
+
+    /// <summary>Every event in the store, leaving out the tombstones Marten writes after a failed append.</summary>
+    public async Task<long> EventCountAsync()
+    {
+        await using var session = Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return await session.Events.QueryAllRawEvents().Where(e => e.EventTypeName != Tombstone.Name).CountAsync();
+    }
+
+    public async Task<int> DocumentCountAsync<T>() where T : notnull
+    {
+        await using var session = Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return await session.Query<T>().CountAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<AppFixture>
+{
+    public const string Name = "api";
+}
