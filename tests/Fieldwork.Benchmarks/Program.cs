@@ -1,1 +1,29 @@
-Console.WriteLine("placeholder");
+using Fieldwork;
+using Fieldwork.Api.Hosting;
+using Fieldwork.Benchmarks;
+using Marten;
+
+// The benchmark harness: every speed claim in docs/benchmarks.md comes from here, each path
+// reported as a ratio against a baseline measured in the same run.
+//   dotnet run -c Release --project tests/Fieldwork.Benchmarks [-- evaluation-read [events] [samples]]
+var which = args.FirstOrDefault() ?? "evaluation-read";
+var connection = Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is { Length: > 0 } given
+    ? given
+    : await LocalPostgres.EnsureDatabaseAsync("fieldwork_bench", Console.Error.WriteLine);
+
+await using var store = DocumentStore.For(opts => FieldworkStore.Configure(opts, connection));
+await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+
+Console.WriteLine($"Fieldwork benchmarks, {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+Console.WriteLine();
+switch (which)
+{
+    case "evaluation-read":
+        var events = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000;
+        var samples = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 200;
+        await EvaluationReadBenchmark.RunAsync(store, events, samples);
+        return 0;
+    default:
+        Console.Error.WriteLine($"unknown benchmark '{which}'; known: evaluation-read");
+        return 2;
+}
