@@ -2,6 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Fieldwork.Evaluations;
 using Fieldwork.Idempotency;
+using Fieldwork.Pairings;
+using Fieldwork.Sites;
+using Fieldwork.Timeline;
+using Fieldwork.Uniqueness;
 using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
@@ -28,6 +32,7 @@ public static class FieldworkStore
 
         opts.Events.StreamIdentity = StreamIdentity.AsGuid;
         opts.Events.MetadataConfig.EnableAll();
+        opts.Events.MetadataConfig.UserNameEnabled = true;
         opts.Events.UseMandatoryStreamTypeDeclaration = true;
         // Rich appends give inline projections the real stream version and sequence, which
         // read models expose as `version` and time travel orders by.
@@ -36,6 +41,18 @@ public static class FieldworkStore
         opts.Events.AddEventTypes([typeof(EvaluationCreated), typeof(WaveDefined), typeof(MemberRoleGranted), typeof(MemberRemoved)]);
         opts.Projections.Snapshot<Evaluation>(SnapshotLifecycle.Inline);
 
+        opts.Events.AddEventTypes([typeof(SiteEnrolled), typeof(SiteAttributesChanged), typeof(SiteWithdrawn)]);
+        opts.Projections.Add<SiteTimelineProjection>(ProjectionLifecycle.Inline);
+        opts.Schema.For<SiteTimeline>().Index(x => x.EvaluationId);
+
+        opts.Events.AddEventTypes([
+            typeof(PairingProposed), typeof(PairingEstablished), typeof(AlignmentAssessed), typeof(KnowledgeExchangeObserved),
+            typeof(PairingDissolved), typeof(PairingDatesCorrected),
+        ]);
+        opts.Projections.Add<PairingTimelineProjection>(ProjectionLifecycle.Inline);
+        opts.Schema.For<PairingTimeline>().Index(x => x.EvaluationId);
+
         opts.Schema.For<CreationRecord>().Identity(x => x.Id);
+        opts.Schema.For<UniqueClaim>().Identity(x => x.Id);
     }
 }

@@ -28,6 +28,3 @@ public sealed record MemberView(string UserId, Role Role);
 
 /// <summary>A membership after a change, with the evaluation's new version.</summary>
 public sealed record MembershipView(string UserId, Role Role, int Version);
-
-/// <summary>Every list of the API: a page of items and the total across pages.</summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int Offset, int Limit);

@@ -1,3 +1,4 @@
+using Fieldwork.Api.Lists;
 using Fieldwork.Access;
 using Fieldwork.Api.Access;
 using Fieldwork.Api.Recording;

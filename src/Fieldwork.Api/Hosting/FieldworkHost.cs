@@ -54,6 +54,7 @@ public static class FieldworkHost
         });
         services.AddWolverineHttp();
         services.AddScoped<EventRecorder>();
+        services.AddSingleton<Timeline.TimeTravel>();
         AddValidators(services);
 
         var auth = AuthSettings.From(builder.Configuration, builder.Environment);

@@ -79,6 +79,34 @@ public abstract class ApiTest(AppFixture app)
         return reply.Json["id"]!.GetValue<Guid>();
     }
 
+    /// <summary>Enrols a site and returns its id.</summary>
+    protected async Task<Guid> EnrolSite(Guid evaluationId, string user, string code, string programmeRole = "exemplar",
+        string enrolledOn = "2017-01-01", string? eprSystem = "Cerner", string kind = "acute")
+    {
+        var reply = await Post($"/api/evaluations/{evaluationId}/sites", user, new
+        {
+            code,
+            kind,
+            programmeRole,
+            cohort = "Acute GDE wave 1",
+            region = "North",
+            eprSystem,
+            caseDepth = "inDepth",
+            enrolledOn,
+        });
+        reply.ShouldBe(HttpStatusCode.Created);
+        return reply.Json["id"]!.GetValue<Guid>();
+    }
+
+    /// <summary>Proposes a pairing and returns its id.</summary>
+    protected async Task<Guid> ProposePairing(Guid evaluationId, string user, Guid exemplar, Guid follower, string proposedOn = "2017-09-01")
+    {
+        var reply = await Post($"/api/evaluations/{evaluationId}/pairings", user,
+            new { exemplarSiteId = exemplar, followerSiteId = follower, proposedOn });
+        reply.ShouldBe(HttpStatusCode.Created);
+        return reply.Json["id"]!.GetValue<Guid>();
+    }
+
     protected async Task AddMember(Guid evaluationId, string lead, string userId, string role) =>
         (await Post($"/api/evaluations/{evaluationId}/members", lead, new { userId, role })).ShouldBe(HttpStatusCode.OK);
 }

@@ -1,6 +1,9 @@
 using Fieldwork.Api.Problems;
 
-namespace Fieldwork.Api.Evaluations;
+namespace Fieldwork.Api.Lists;
+
+/// <summary>Every list of the API: a page of items and the total across pages.</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int Offset, int Limit);
 
 /// <summary>offset and limit of every list: offset from 0, limit 1 to 500, 50 by default.</summary>
 public static class Paging
@@ -25,4 +28,11 @@ public static class Paging
     }
 
     public static (int Offset, int Limit) Resolve(int? offset, int? limit) => (offset ?? 0, limit ?? DefaultLimit);
+
+    /// <summary>A page of an in-memory list.</summary>
+    public static Page<T> Of<T>(IReadOnlyList<T> all, int? offset, int? limit)
+    {
+        var (skip, take) = Resolve(offset, limit);
+        return new Page<T>([.. all.Skip(skip).Take(take)], all.Count, skip, take);
+    }
 }

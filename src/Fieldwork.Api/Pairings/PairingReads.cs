@@ -1,0 +1,55 @@
+using Fieldwork.Access;
+using Fieldwork.Api.Access;
+using Fieldwork.Api.Lists;
+using Fieldwork.Api.Timeline;
+using Fieldwork.Timeline;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Fieldwork.Api.Pairings;
+
+public static class PairingReads
+{
+    /// <summary>The evaluation's pairings as they stood at asOf, as known at knownAt (both default to now).</summary>
+    [WolverineGet("/api/evaluations/{evaluationId}/pairings", OperationId = "listPairings")]
+    [Tags("Pairings")]
+    [Requires(Permission.ReadSites)]
+    [ProducesResponseType<Page<PairingView>>(StatusCodes.Status200OK)]
+    public static async Task<IResult> List(Guid evaluationId, string? asOf, string? knownAt, int? offset, int? limit,
+        IQuerySession session, TimeTravel time, CancellationToken cancellation)
+    {
+        if (Paging.Check(offset, limit) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var pairings = await ServedState.PairingsAsync(session, evaluationId, cut, cancellation);
+        return TypedResults.Ok(Paging.Of([.. pairings.Select(PairingView.From)], offset, limit));
+    }
+
+    /// <summary>One pairing as it stood at asOf, as known at knownAt; 404 before it was proposed.</summary>
+    [WolverineGet("/api/evaluations/{evaluationId}/pairings/{pairingId}", OperationId = "getPairing")]
+    [Tags("Pairings")]
+    [Requires(Permission.ReadSites)]
+    [ProducesResponseType<PairingView>(StatusCodes.Status200OK)]
+    public static async Task<IResult> Get(Guid evaluationId, Guid pairingId, string? asOf, string? knownAt,
+        IQuerySession session, TimeTravel time, CancellationToken cancellation)
+    {
+        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        return await ServedState.PairingAsync(session, evaluationId, pairingId, cut, cancellation) is { } pairing
+            ? TypedResults.Ok(PairingView.From(pairing))
+            : Problems.Problems.NotFound("No such pairing in this evaluation at that time.");
+    }
+}

@@ -1,0 +1,139 @@
+using Fieldwork.Access;
+using Fieldwork.Api.Access;
+using Fieldwork.Api.Recording;
+using Fieldwork.Evaluations;
+using Fieldwork.Pairings;
+using Fieldwork.Rules;
+using Fieldwork.Sites;
+using Fieldwork.Timeline;
+using Fieldwork.Uniqueness;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Fieldwork.Api.Pairings;
+
+public static class PairingWrites
+{
+    private const string Route = "/api/evaluations/{evaluationId}/pairings";
+
+    /// <summary>Proposes a pairing of an exemplar and a follower (as they stood on proposedOn).</summary>
+    [WolverinePost(Route, OperationId = "proposePairing")]
+    [Tags("Pairings")]
+    [Requires(Permission.WriteSites)]
+    [ProducesResponseType<Created>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> Propose(Guid evaluationId, ProposePairing command, HttpContext http, EventRecorder recorder)
+    {
+        var id = command.Id ?? Guid.NewGuid();
+        var evaluation = http.Access().Evaluation;
+        return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/pairings/{id}", async session =>
+        {
+            var exemplar = await SiteIn(session, evaluationId, command.ExemplarSiteId!.Value, http.RequestAborted);
+            var follower = await SiteIn(session, evaluationId, command.FollowerSiteId!.Value, http.RequestAborted);
+            var claim = UniqueClaim.OpenPairing(evaluationId, command.ExemplarSiteId!.Value, command.FollowerSiteId!.Value);
+            var open = await session.LoadAsync<UniqueClaim>(claim, http.RequestAborted);
+            var decision = PairingRules.Propose(evaluation, id, command, exemplar, follower, open?.HolderId);
+            if (decision.Accepted)
+            {
+                session.Events.StartStream<PairingTimeline>(id, [.. decision.Events]);
+                session.Insert(new UniqueClaim { Id = claim, HolderId = id });
+            }
+
+            return decision;
+        });
+    }
+
+    /// <summary>Records the date the pairing was formally set up.</summary>
+    [WolverinePost(Route + "/{pairingId}/establishment", OperationId = "establishPairing")]
+    [Tags("Pairings")]
+    [Requires(Permission.WriteSites)]
+    [ProducesResponseType<PairingView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> Establish(Guid evaluationId, Guid pairingId, EstablishPairing command, HttpContext http,
+        EventRecorder recorder, TimeProvider clock) =>
+        Change(http, recorder, clock, pairingId, (_, evaluation, pairing) => PairingRules.Establish(evaluation, pairing, command));
+
+    /// <summary>Records an alignment assessment (same system, same region, distance, prior links, cultural fit 1-5).</summary>
+    [WolverinePost(Route + "/{pairingId}/alignment", OperationId = "assessAlignment")]
+    [Tags("Pairings")]
+    [Requires(Permission.WriteSites)]
+    [ProducesResponseType<PairingView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> Assess(Guid evaluationId, Guid pairingId, AssessAlignment command, HttpContext http,
+        EventRecorder recorder, TimeProvider clock) =>
+        Change(http, recorder, clock, pairingId, (_, evaluation, pairing) => PairingRules.Assess(evaluation, pairing, command));
+
+    /// <summary>Records a knowledge exchange observed within the pairing.</summary>
+    [WolverinePost(Route + "/{pairingId}/exchanges", OperationId = "observeExchange")]
+    [Tags("Pairings")]
+    [Requires(Permission.WriteSites)]
+    [ProducesResponseType<Created>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> Observe(Guid evaluationId, Guid pairingId, ObserveExchange command, HttpContext http, EventRecorder recorder)
+    {
+        var id = command.Id ?? Guid.NewGuid();
+        var evaluation = http.Access().Evaluation;
+        return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/pairings/{pairingId}/exchanges/{id}",
+            async session =>
+            {
+                var stream = await session.Events.FetchForWriting<PairingTimeline>(pairingId, http.RequestAborted);
+                return stream.Aggregate is { } pairing && pairing.EvaluationId == evaluationId
+                    ? stream.Record(PairingRules.Observe(evaluation, pairing, id, command))
+                    : Rejection.NotFound("No such pairing in this evaluation.");
+            });
+    }
+
+    /// <summary>Records the end of the pairing; the two sites may then be paired again.</summary>
+    [WolverinePost(Route + "/{pairingId}/dissolution", OperationId = "dissolvePairing")]
+    [Tags("Pairings")]
+    [Requires(Permission.WriteSites)]
+    [ProducesResponseType<PairingView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> Dissolve(Guid evaluationId, Guid pairingId, DissolvePairing command, HttpContext http,
+        EventRecorder recorder, TimeProvider clock) =>
+        Change(http, recorder, clock, pairingId, (session, evaluation, pairing) =>
+        {
+            var decision = PairingRules.Dissolve(evaluation, pairing, command);
+            if (decision.Accepted)
+            {
+                session.Delete<UniqueClaim>(UniqueClaim.OpenPairing(evaluation.Id, pairing.ExemplarSiteId, pairing.FollowerSiteId));
+            }
+
+            return decision;
+        });
+
+    /// <summary>Corrects dates logged earlier; replays with an earlier knownAt still show the old dates.</summary>
+    [WolverinePost(Route + "/{pairingId}/corrections", OperationId = "correctPairingDates")]
+    [Tags("Pairings")]
+    [Requires(Permission.WriteSites)]
+    [ProducesResponseType<PairingView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> Correct(Guid evaluationId, Guid pairingId, CorrectPairingDates command, HttpContext http,
+        EventRecorder recorder, TimeProvider clock) =>
+        Change(http, recorder, clock, pairingId, (_, evaluation, pairing) => PairingRules.Correct(evaluation, pairing, command));
+
+    private static async Task<SiteTimeline?> SiteIn(IQuerySession session, Guid evaluationId, Guid siteId, CancellationToken cancellation) =>
+        await session.LoadAsync<SiteTimeline>(siteId, cancellation) is { } site && site.EvaluationId == evaluationId ? site : null;
+
+    private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeProvider clock, Guid pairingId,
+        Func<IDocumentSession, Evaluation, PairingTimeline, Decision> rule)
+    {
+        var evaluation = http.Access().Evaluation;
+        return recorder.ChangeAsync(http,
+            async session =>
+            {
+                var stream = await session.Events.FetchForWriting<PairingTimeline>(pairingId, http.RequestAborted);
+                return stream.Aggregate is { } pairing && pairing.EvaluationId == evaluation.Id
+                    ? stream.Record(rule(session, evaluation, pairing))
+                    : Rejection.NotFound("No such pairing in this evaluation.");
+            },
+            async query =>
+            {
+                var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+                var timeline = await query.LoadAsync<PairingTimeline>(pairingId, http.RequestAborted);
+                var state = timeline!.AsOf(Cut.Now(today)) ?? timeline.AsOf(Cut.Now(DateOnly.MaxValue))!;
+                return TypedResults.Ok(PairingView.From(state));
+            });
+    }
+}

@@ -1,0 +1,85 @@
+using Fieldwork.Access;
+using Fieldwork.Api.Access;
+using Fieldwork.Api.Recording;
+using Fieldwork.Rules;
+using Fieldwork.Sites;
+using Fieldwork.Timeline;
+using Fieldwork.Uniqueness;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Fieldwork.Api.Sites;
+
+public static class SiteWrites
+{
+    /// <summary>Enrols a site under its pseudonym code (unique within the evaluation).</summary>
+    [WolverinePost("/api/evaluations/{evaluationId}/sites", OperationId = "enrolSite")]
+    [Tags("Sites")]
+    [Requires(Permission.WriteSites)]
+    [ProducesResponseType<Created>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> Enrol(Guid evaluationId, EnrolSite command, HttpContext http, EventRecorder recorder)
+    {
+        var id = command.Id ?? Guid.NewGuid();
+        var evaluation = http.Access().Evaluation;
+        return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/sites/{id}", async session =>
+        {
+            var claim = UniqueClaim.SiteCode(evaluationId, command.Code!);
+            if (await session.LoadAsync<UniqueClaim>(claim, http.RequestAborted) is not null)
+            {
+                return Rejection.Conflict($"The code '{command.Code!.Trim()}' is already used by another site of this evaluation.");
+            }
+
+            var decision = SiteRules.Enrol(evaluation, id, command);
+            if (decision.Accepted)
+            {
+                session.Events.StartStream<SiteTimeline>(id, [.. decision.Events]);
+                session.Insert(new UniqueClaim { Id = claim, HolderId = id });
+            }
+
+            return decision;
+        });
+    }
+
+    /// <summary>Changes some of a site's attributes from a date on.</summary>
+    [WolverinePost("/api/evaluations/{evaluationId}/sites/{siteId}/attributes", OperationId = "changeSiteAttributes")]
+    [Tags("Sites")]
+    [Requires(Permission.WriteSites)]
+    [ProducesResponseType<SiteView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> ChangeAttributes(Guid evaluationId, Guid siteId, ChangeSiteAttributes command, HttpContext http,
+        EventRecorder recorder, TimeProvider clock) =>
+        Change(http, recorder, clock, siteId, (evaluation, site) => SiteRules.ChangeAttributes(evaluation, site, command));
+
+    /// <summary>Withdraws a site from a date on.</summary>
+    [WolverinePost("/api/evaluations/{evaluationId}/sites/{siteId}/withdrawal", OperationId = "withdrawSite")]
+    [Tags("Sites")]
+    [Requires(Permission.WriteSites)]
+    [ProducesResponseType<SiteView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> Withdraw(Guid evaluationId, Guid siteId, WithdrawSite command, HttpContext http,
+        EventRecorder recorder, TimeProvider clock) =>
+        Change(http, recorder, clock, siteId, (evaluation, site) => SiteRules.Withdraw(evaluation, site, command));
+
+    private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeProvider clock, Guid siteId,
+        Func<Fieldwork.Evaluations.Evaluation, SiteTimeline, Decision> rule)
+    {
+        var evaluation = http.Access().Evaluation;
+        return recorder.ChangeAsync(http,
+            async session =>
+            {
+                var stream = await session.Events.FetchForWriting<SiteTimeline>(siteId, http.RequestAborted);
+                return stream.Aggregate is { } site && site.EvaluationId == evaluation.Id
+                    ? stream.Record(rule(evaluation, site))
+                    : Rejection.NotFound("No such site in this evaluation.");
+            },
+            async query =>
+            {
+                var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+                var timeline = await query.LoadAsync<SiteTimeline>(siteId, http.RequestAborted);
+                var latest = timeline!.AsOf(Cut.Now(DateOnly.MaxValue)) ?? throw new InvalidOperationException("site without enrolment");
+                var state = timeline.AsOf(Cut.Now(today)) ?? latest;
+                return TypedResults.Ok(SiteView.From(state));
+            });
+    }
+}

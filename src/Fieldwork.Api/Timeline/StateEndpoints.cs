@@ -1,0 +1,134 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Fieldwork.Access;
+using Fieldwork.Api.Access;
+using Fieldwork.Api.Pairings;
+using Fieldwork.Api.Sites;
+using Fieldwork.Timeline;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Wolverine.Http;
+
+namespace Fieldwork.Api.Timeline;
+
+public sealed record StateView(string AsOf, DateTimeOffset? KnownAt, IReadOnlyList<SiteView> Sites, IReadOnlyList<PairingView> Pairings);
+
+public sealed record FieldChange(string Field, JsonNode? Before, JsonNode? After);
+
+public sealed record EntityChanges(Guid Id, IReadOnlyList<FieldChange> Changes);
+
+public sealed record ChangesView(string From, string To, DateTimeOffset? KnownAt, IReadOnlyList<EntityChanges> Sites, IReadOnlyList<EntityChanges> Pairings);
+
+public static class StateEndpoints
+{
+    /// <summary>Every site and pairing of the evaluation as it stood at asOf, as known at knownAt.</summary>
+    [WolverineGet("/api/evaluations/{evaluationId}/state", OperationId = "getState")]
+    [Tags("Timeline")]
+    [Requires(Permission.ReadSites)]
+    [ProducesResponseType<StateView>(StatusCodes.Status200OK)]
+    public static async Task<IResult> State(Guid evaluationId, string? asOf, string? knownAt, IQuerySession session,
+        TimeTravel time, CancellationToken cancellation)
+    {
+        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var sites = await ServedState.SitesAsync(session, evaluationId, cut, cancellation);
+        var pairings = await ServedState.PairingsAsync(session, evaluationId, cut, cancellation);
+        return TypedResults.Ok(new StateView(Date(cut.AsOf), time.KnownAt(knownAt),
+            [.. sites.Select(SiteView.From)], [.. pairings.Select(PairingView.From)]));
+    }
+
+    /// <summary>For each site and pairing, what differs between its state at `from` and at `to` (valid time), both as known at knownAt.</summary>
+    [WolverineGet("/api/evaluations/{evaluationId}/changes", OperationId = "getChanges")]
+    [Tags("Timeline")]
+    [Requires(Permission.ReadSites)]
+    [ProducesResponseType<ChangesView>(StatusCodes.Status200OK)]
+    public static async Task<IResult> Changes(Guid evaluationId, string? from, string? to, string? knownAt, IQuerySession session,
+        TimeTravel time, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken cancellation)
+    {
+        var errors = new Dictionary<string, string[]>();
+        foreach (var (value, name) in new[] { (from, "from"), (to, "to") })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                errors[name] = [$"'{name}' is required: a date or an instant."];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Problems.Invalid(errors);
+        }
+
+        var (before, problemBefore) = await time.ResolveAsync(session, from, knownAt, cancellation, "from");
+        var (after, problemAfter) = await time.ResolveAsync(session, to, knownAt, cancellation, "to");
+        if ((problemBefore ?? problemAfter) is { } problem)
+        {
+            return problem;
+        }
+
+        var options = json.Value.SerializerOptions;
+        var sitesBefore = (await ServedState.SitesAsync(session, evaluationId, before, cancellation)).Select(SiteView.From);
+        var sitesAfter = (await ServedState.SitesAsync(session, evaluationId, after, cancellation)).Select(SiteView.From);
+        var pairingsBefore = (await ServedState.PairingsAsync(session, evaluationId, before, cancellation)).Select(PairingView.From);
+        var pairingsAfter = (await ServedState.PairingsAsync(session, evaluationId, after, cancellation)).Select(PairingView.From);
+
+        return TypedResults.Ok(new ChangesView(Date(before.AsOf), Date(after.AsOf), time.KnownAt(knownAt),
+            Diff(sitesBefore.ToDictionary(s => s.Id, s => (object)s), sitesAfter.ToDictionary(s => s.Id, s => (object)s), options),
+            Diff(pairingsBefore.ToDictionary(p => p.Id, p => (object)p), pairingsAfter.ToDictionary(p => p.Id, p => (object)p), options)));
+    }
+
+    /// <summary>Field-by-field differences; nested counts are compared one level down ("exchanges.mutual").</summary>
+    private static List<EntityChanges> Diff(Dictionary<Guid, object> before, Dictionary<Guid, object> after, JsonSerializerOptions options)
+    {
+        var result = new List<EntityChanges>();
+        foreach (var id in before.Keys.Union(after.Keys).Order())
+        {
+            var a = Flatten(before.GetValueOrDefault(id), options);
+            var b = Flatten(after.GetValueOrDefault(id), options);
+            var changes = a.Keys.Union(b.Keys)
+                .Where(field => field is not ("id" or "version"))
+                .Select(field => new FieldChange(field, a.GetValueOrDefault(field)?.DeepClone(), b.GetValueOrDefault(field)?.DeepClone()))
+                .Where(c => !JsonNode.DeepEquals(c.Before, c.After))
+                .ToList();
+            if (changes.Count > 0)
+            {
+                result.Add(new EntityChanges(id, changes));
+            }
+        }
+
+        return result;
+    }
+
+    private static Dictionary<string, JsonNode?> Flatten(object? view, JsonSerializerOptions options)
+    {
+        var fields = new Dictionary<string, JsonNode?>();
+        if (view is null)
+        {
+            return fields;
+        }
+
+        foreach (var (name, value) in JsonSerializer.SerializeToNode(view, view.GetType(), options)!.AsObject())
+        {
+            if (value is JsonObject nested && name is "exchanges" or "counts")
+            {
+                foreach (var (inner, innerValue) in nested)
+                {
+                    fields[$"{name}.{inner}"] = innerValue;
+                }
+            }
+            else
+            {
+                fields[name] = value;
+            }
+        }
+
+        return fields;
+    }
+
+    private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+}

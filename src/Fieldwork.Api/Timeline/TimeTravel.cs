@@ -1,0 +1,85 @@
+using System.Globalization;
+using Fieldwork.Timeline;
+using Marten;
+
+namespace Fieldwork.Api.Timeline;
+
+/// <summary>
+/// Reads <c>asOf</c> and <c>knownAt</c> from a query string into a <see cref="Cut"/>: a date
+/// means the end of that day in UTC, an instant (ISO 8601 with an offset) is taken as it is;
+/// both default to now.
+/// </summary>
+public sealed class TimeTravel(TimeProvider clock)
+{
+    public async Task<(Cut Cut, IResult? Problem)> ResolveAsync(IQuerySession session, string? asOf, string? knownAt,
+        CancellationToken cancellation, string asOfField = "asOf")
+    {
+        var errors = new Dictionary<string, string[]>();
+        var validOn = ParseAsOf(asOf, asOfField, errors);
+        var known = ParseKnownAt(knownAt, "knownAt", errors);
+        if (errors.Count > 0)
+        {
+            return (default, Problems.Problems.Invalid(errors));
+        }
+
+        var sequence = known is { } instant && instant < clock.GetUtcNow()
+            ? await ServedState.SequenceKnownAtAsync(session, instant, cancellation)
+            : long.MaxValue;
+        return (new Cut(validOn, sequence), null);
+    }
+
+    /// <summary>The knowledge instant a knownAt value stands for, or null for "now".</summary>
+    public DateTimeOffset? KnownAt(string? value) => ParseKnownAt(value, "knownAt", []);
+
+    /// <summary>The valid-time date of an asOf value (a fact dated D is in force from the start of D).</summary>
+    public DateOnly ParseAsOf(string? value, string field, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        }
+
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+
+        if (TryInstant(value, out var instant))
+        {
+            return DateOnly.FromDateTime(instant.UtcDateTime);
+        }
+
+        errors[field] = [$"'{field}' must be a date (2019-03-31) or an instant with an offset (2019-03-31T12:00:00Z)."];
+        return default;
+    }
+
+    private static DateTimeOffset? ParseKnownAt(string? value, string field, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            // The end of that day, inclusive.
+            return new DateTimeOffset(date.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddTicks(-1);
+        }
+
+        if (TryInstant(value, out var instant))
+        {
+            return instant;
+        }
+
+        errors[field] = [$"'{field}' must be a date (2019-04-15) or an instant with an offset (2019-04-15T09:30:00Z)."];
+        return null;
+    }
+
+    private static bool TryInstant(string value, out DateTimeOffset instant)
+    {
+        instant = default;
+        var t = value.IndexOf('T', StringComparison.Ordinal);
+        var hasOffset = t > 0 && (value.EndsWith('Z') || value.IndexOfAny(['+', '-'], t) > t);
+        return hasOffset && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out instant);
+    }
+}

@@ -1,0 +1,216 @@
+using Fieldwork.Evaluations;
+using Fieldwork.Rules;
+using Fieldwork.Sites;
+using Fieldwork.Timeline;
+
+namespace Fieldwork.Pairings;
+
+/// <summary>The pairing's rules as pure functions.</summary>
+public static class PairingRules
+{
+    /// <param name="exemplar">The exemplar site's timeline, or null if there is no such site in this evaluation.</param>
+    /// <param name="follower">The follower site's timeline, likewise.</param>
+    /// <param name="openPairing">The pairing of these two sites that is still open, if any.</param>
+    public static Decision Propose(Evaluation evaluation, Guid pairingId, ProposePairing command,
+        SiteTimeline? exemplar, SiteTimeline? follower, Guid? openPairing)
+    {
+        var on = command.ProposedOn!.Value;
+        if (Dates.Outside(evaluation, on, "proposedOn") is { } outside)
+        {
+            return outside;
+        }
+
+        if (RoleOn(exemplar, on, ProgrammeRole.Exemplar, "exemplarSiteId") is { } badExemplar)
+        {
+            return badExemplar;
+        }
+
+        if (RoleOn(follower, on, ProgrammeRole.Follower, "followerSiteId") is { } badFollower)
+        {
+            return badFollower;
+        }
+
+        if (openPairing is { } open)
+        {
+            return Rejection.Conflict($"These two sites already have an open pairing ({open}); dissolve it before proposing another.");
+        }
+
+        return Decision.Accept(new PairingProposed(evaluation.Id, pairingId, exemplar!.Id, follower!.Id, on));
+    }
+
+    public static Decision Establish(Evaluation evaluation, PairingTimeline pairing, EstablishPairing command)
+    {
+        var on = command.EstablishedOn!.Value;
+        if (Dates.Outside(evaluation, on, "establishedOn") is { } outside)
+        {
+            return outside;
+        }
+
+        if (pairing.CurrentDissolvedOn is { } dissolved)
+        {
+            return Rejection.Conflict($"The pairing was dissolved on {dissolved:yyyy-MM-dd}; a dissolved pairing cannot be established.");
+        }
+
+        if (pairing.CurrentEstablishedOn is { } established)
+        {
+            return Rejection.Conflict($"The pairing was already established on {established:yyyy-MM-dd}; send a correction to change the date.");
+        }
+
+        if (on < pairing.CurrentProposedOn)
+        {
+            return Rejection.Conflict($"A pairing cannot be established ({on:yyyy-MM-dd}) before it was proposed ({pairing.CurrentProposedOn:yyyy-MM-dd}).");
+        }
+
+        return Decision.Accept(new PairingEstablished(evaluation.Id, pairing.Id, on));
+    }
+
+    public static Decision Assess(Evaluation evaluation, PairingTimeline pairing, AssessAlignment command)
+    {
+        var on = command.AssessedOn!.Value;
+        if (Within(evaluation, pairing, on, "assessedOn", "An alignment assessment") is { } refused)
+        {
+            return refused;
+        }
+
+        return Decision.Accept(new AlignmentAssessed(evaluation.Id, pairing.Id, on, command.SameSystem!.Value, command.SameRegion!.Value,
+            command.DistanceKm, command.PriorLinks!.Value, command.CulturalFit!.Value, string.IsNullOrWhiteSpace(command.Note) ? null : command.Note.Trim()));
+    }
+
+    public static Decision Observe(Evaluation evaluation, PairingTimeline pairing, Guid exchangeId, ObserveExchange command)
+    {
+        var on = command.OccurredOn!.Value;
+        if (Within(evaluation, pairing, on, "occurredOn", "A knowledge exchange") is { } refused)
+        {
+            return refused;
+        }
+
+        return Decision.Accept(new KnowledgeExchangeObserved(evaluation.Id, pairing.Id, exchangeId, on, command.Direction!.Value,
+            command.Channel!.Value, command.Topic!.Trim(), [.. command.EvidenceIds!.Distinct()]));
+    }
+
+    public static Decision Dissolve(Evaluation evaluation, PairingTimeline pairing, DissolvePairing command)
+    {
+        var on = command.DissolvedOn!.Value;
+        if (Dates.Outside(evaluation, on, "dissolvedOn") is { } outside)
+        {
+            return outside;
+        }
+
+        if (pairing.CurrentDissolvedOn is { } dissolved)
+        {
+            return Rejection.Conflict($"The pairing was already dissolved on {dissolved:yyyy-MM-dd}.");
+        }
+
+        if (Order(pairing.CurrentProposedOn, pairing.CurrentEstablishedOn, on) is { } disorder)
+        {
+            return disorder;
+        }
+
+        if (LatestActivity(pairing) is { } latest && latest > on)
+        {
+            return Rejection.Conflict($"The pairing has activity recorded on {latest:yyyy-MM-dd}, after {on:yyyy-MM-dd}.");
+        }
+
+        return Decision.Accept(new PairingDissolved(evaluation.Id, pairing.Id, on, command.Reason!.Trim()));
+    }
+
+    public static Decision Correct(Evaluation evaluation, PairingTimeline pairing, CorrectPairingDates command)
+    {
+        foreach (var (date, field) in new[] { (command.ProposedOn, "proposedOn"), (command.EstablishedOn, "establishedOn"), (command.DissolvedOn, "dissolvedOn") })
+        {
+            if (date is { } d && Dates.Outside(evaluation, d, field) is { } outside)
+            {
+                return outside;
+            }
+        }
+
+        if (command.EstablishedOn is not null && pairing.CurrentEstablishedOn is null)
+        {
+            return Rejection.Conflict("The pairing has not been established: there is no establishment date to correct.");
+        }
+
+        if (command.DissolvedOn is not null && pairing.CurrentDissolvedOn is null)
+        {
+            return Rejection.Conflict("The pairing has not been dissolved: there is no dissolution date to correct.");
+        }
+
+        var proposed = command.ProposedOn ?? pairing.CurrentProposedOn;
+        var established = command.EstablishedOn ?? pairing.CurrentEstablishedOn;
+        var dissolvedOn = command.DissolvedOn ?? pairing.CurrentDissolvedOn;
+        if (Order(proposed, established, dissolvedOn) is { } disorder)
+        {
+            return disorder;
+        }
+
+        return Decision.Accept(new PairingDatesCorrected(evaluation.Id, pairing.Id, command.ProposedOn, command.EstablishedOn, command.DissolvedOn));
+    }
+
+    private static Rejection? RoleOn(SiteTimeline? site, DateOnly on, ProgrammeRole role, string field)
+    {
+        if (site is null)
+        {
+            return Rejection.Invalid(field, "There is no such site in this evaluation.");
+        }
+
+        var state = site.AsOf(new Cut(on, long.MaxValue));
+        if (state is null)
+        {
+            return Rejection.Invalid(field, $"Site {site.Code} was not enrolled on {on:yyyy-MM-dd}.");
+        }
+
+        if (state.Status == SiteStatus.Withdrawn)
+        {
+            return Rejection.Invalid(field, $"Site {site.Code} had withdrawn by {on:yyyy-MM-dd}.");
+        }
+
+        return state.ProgrammeRole == role
+            ? null
+            : Rejection.Invalid(field, $"Site {site.Code} was {Words(state.ProgrammeRole)} on {on:yyyy-MM-dd}, not {Words(role)}.");
+    }
+
+    private static Rejection? Within(Evaluation evaluation, PairingTimeline pairing, DateOnly on, string field, string what)
+    {
+        if (Dates.Outside(evaluation, on, field) is { } outside)
+        {
+            return outside;
+        }
+
+        if (on < pairing.CurrentProposedOn)
+        {
+            return Rejection.Conflict($"{what} on {on:yyyy-MM-dd} comes before the pairing was proposed ({pairing.CurrentProposedOn:yyyy-MM-dd}).");
+        }
+
+        if (pairing.CurrentDissolvedOn is { } dissolved && on > dissolved)
+        {
+            return Rejection.Conflict($"{what} on {on:yyyy-MM-dd} comes after the pairing was dissolved ({dissolved:yyyy-MM-dd}).");
+        }
+
+        return null;
+    }
+
+    private static Rejection? Order(DateOnly proposed, DateOnly? established, DateOnly? dissolved)
+    {
+        if (established is { } e && e < proposed)
+        {
+            return Rejection.Conflict($"The pairing would be established ({e:yyyy-MM-dd}) before it was proposed ({proposed:yyyy-MM-dd}).");
+        }
+
+        if (dissolved is { } d && d < (established ?? proposed))
+        {
+            return Rejection.Conflict($"The pairing would be dissolved ({d:yyyy-MM-dd}) before it was {(established is null ? "proposed" : "established")}.");
+        }
+
+        return null;
+    }
+
+    private static DateOnly? LatestActivity(PairingTimeline pairing) =>
+        pairing.Exchanges.Select(x => x.OccurredOn).Concat(pairing.Alignments.Select(a => a.AssessedOn))
+            .Select(d => (DateOnly?)d).Max();
+
+    private static string Words(ProgrammeRole role) => role switch
+    {
+        ProgrammeRole.Exemplar => "an exemplar",
+        ProgrammeRole.Follower => "a follower",
+        _ => "outside the programme roles",
+    };
+}

@@ -1,0 +1,202 @@
+using Fieldwork.Timeline;
+using JasperFx.Events;
+
+namespace Fieldwork.Pairings;
+
+/// <summary>A date as recorded at a log position; a later record of the same date corrects it.</summary>
+public sealed record RecordedDate(long Sequence, DateOnly On);
+
+public sealed record AlignmentFact(
+    long Sequence,
+    DateOnly AssessedOn,
+    bool SameSystem,
+    bool SameRegion,
+    decimal? DistanceKm,
+    bool PriorLinks,
+    int CulturalFit,
+    string? Note);
+
+public sealed record ExchangeFact(long Sequence, DateOnly OccurredOn, ExchangeDirection Direction, ExchangeChannel Channel);
+
+public sealed record Alignment(DateOnly AssessedOn, bool SameSystem, bool SameRegion, decimal? DistanceKm, bool PriorLinks, int CulturalFit, string? Note);
+
+public sealed record ExchangeCounts(int ExemplarToFollower, int FollowerToExemplar, int Mutual, int Formal, int Informal)
+{
+    public static readonly ExchangeCounts Zero = new(0, 0, 0, 0, 0);
+
+    public int Total => ExemplarToFollower + FollowerToExemplar + Mutual;
+
+    /// <summary>none: no exchange; oneWay: one direction only; twoWay: both directions, or any mutual exchange.</summary>
+    public Flow Flow =>
+        Total == 0 ? Flow.None
+        : Mutual > 0 || (ExemplarToFollower > 0 && FollowerToExemplar > 0) ? Flow.TwoWay
+        : Flow.OneWay;
+
+    public ExchangeCounts Add(ExchangeDirection direction, ExchangeChannel channel) => this with
+    {
+        ExemplarToFollower = ExemplarToFollower + (direction == ExchangeDirection.ExemplarToFollower ? 1 : 0),
+        FollowerToExemplar = FollowerToExemplar + (direction == ExchangeDirection.FollowerToExemplar ? 1 : 0),
+        Mutual = Mutual + (direction == ExchangeDirection.Mutual ? 1 : 0),
+        Formal = Formal + (channel == ExchangeChannel.Formal ? 1 : 0),
+        Informal = Informal + (channel == ExchangeChannel.Informal ? 1 : 0),
+    };
+}
+
+/// <summary>A pairing as it stood at a cut of the two timelines.</summary>
+public sealed record PairingState(
+    Guid Id,
+    Guid ExemplarSiteId,
+    Guid FollowerSiteId,
+    PairingStatus Status,
+    DateOnly ProposedOn,
+    DateOnly? EstablishedOn,
+    DateOnly? DissolvedOn,
+    Alignment? Alignment,
+    ExchangeCounts Exchanges,
+    Flow Flow,
+    int Version);
+
+/// <summary>
+/// Everything recorded about one pairing, each piece tagged with the log position that recorded
+/// it; corrections are later records of the same date. Built by the same <see cref="Record"/>
+/// inline and from raw events, read by the same <see cref="AsOf"/> (see <see cref="Sites.SiteTimeline"/>).
+/// </summary>
+public sealed class PairingTimeline
+{
+    public Guid Id { get; set; }
+
+    public Guid EvaluationId { get; set; }
+
+    public Guid ExemplarSiteId { get; set; }
+
+    public Guid FollowerSiteId { get; set; }
+
+    public List<RecordedDate> ProposedOn { get; set; } = [];
+
+    public List<RecordedDate> EstablishedOn { get; set; } = [];
+
+    public List<RecordedDate> DissolvedOn { get; set; } = [];
+
+    public string? DissolutionReason { get; set; }
+
+    public List<AlignmentFact> Alignments { get; set; } = [];
+
+    public List<ExchangeFact> Exchanges { get; set; } = [];
+
+    public List<long> Sequences { get; set; } = [];
+
+    public static PairingTimeline Fold(IEnumerable<IEvent> events)
+    {
+        var timeline = new PairingTimeline();
+        foreach (var e in events)
+        {
+            timeline.Record(e);
+        }
+
+        return timeline;
+    }
+
+    public void Record(IEvent e)
+    {
+        Sequences.Add(e.Sequence);
+        switch (e.Data)
+        {
+            case PairingProposed x:
+                Id = x.PairingId;
+                EvaluationId = x.EvaluationId;
+                ExemplarSiteId = x.ExemplarSiteId;
+                FollowerSiteId = x.FollowerSiteId;
+                ProposedOn.Add(new RecordedDate(e.Sequence, x.ProposedOn));
+                break;
+            case PairingEstablished x:
+                EstablishedOn.Add(new RecordedDate(e.Sequence, x.EstablishedOn));
+                break;
+            case AlignmentAssessed x:
+                Alignments.Add(new AlignmentFact(e.Sequence, x.AssessedOn, x.SameSystem, x.SameRegion, x.DistanceKm, x.PriorLinks,
+                    x.CulturalFit, x.Note));
+                break;
+            case KnowledgeExchangeObserved x:
+                Exchanges.Add(new ExchangeFact(e.Sequence, x.OccurredOn, x.Direction, x.Channel));
+                break;
+            case PairingDissolved x:
+                DissolvedOn.Add(new RecordedDate(e.Sequence, x.DissolvedOn));
+                DissolutionReason = x.Reason;
+                break;
+            case PairingDatesCorrected x:
+                if (x.ProposedOn is { } proposed)
+                {
+                    ProposedOn.Add(new RecordedDate(e.Sequence, proposed));
+                }
+
+                if (x.EstablishedOn is { } established)
+                {
+                    EstablishedOn.Add(new RecordedDate(e.Sequence, established));
+                }
+
+                if (x.DissolvedOn is { } dissolved)
+                {
+                    DissolvedOn.Add(new RecordedDate(e.Sequence, dissolved));
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>The pairing at the cut, or null if it had not been proposed by then (or was not yet known).</summary>
+    public PairingState? AsOf(Cut cut)
+    {
+        var proposed = Known(ProposedOn, cut);
+        if (proposed is null || proposed > cut.AsOf)
+        {
+            return null;
+        }
+
+        var established = Known(EstablishedOn, cut) is { } e && e <= cut.AsOf ? e : (DateOnly?)null;
+        var dissolved = Known(DissolvedOn, cut) is { } d && d <= cut.AsOf ? d : (DateOnly?)null;
+        var status = dissolved is not null ? PairingStatus.Dissolved
+            : established is not null ? PairingStatus.Established
+            : PairingStatus.Proposed;
+
+        var alignment = Alignments
+            .Where(a => cut.Knows(a.Sequence) && a.AssessedOn <= cut.AsOf)
+            .OrderBy(a => a.AssessedOn).ThenBy(a => a.Sequence)
+            .LastOrDefault();
+
+        var counts = ExchangeCounts.Zero;
+        foreach (var x in Exchanges)
+        {
+            if (cut.Knows(x.Sequence) && x.OccurredOn <= cut.AsOf)
+            {
+                counts = counts.Add(x.Direction, x.Channel);
+            }
+        }
+
+        return new PairingState(Id, ExemplarSiteId, FollowerSiteId, status, proposed.Value, established, dissolved,
+            alignment is null
+                ? null
+                : new Alignment(alignment.AssessedOn, alignment.SameSystem, alignment.SameRegion, alignment.DistanceKm,
+                    alignment.PriorLinks, alignment.CulturalFit, alignment.Note),
+            counts, counts.Flow, Sequences.VersionKnownAt(cut.KnownUpTo));
+    }
+
+    /// <summary>Today's knowledge of each date, for the rules.</summary>
+    public DateOnly CurrentProposedOn => ProposedOn[^1].On;
+
+    public DateOnly? CurrentEstablishedOn => EstablishedOn.Count > 0 ? EstablishedOn[^1].On : null;
+
+    public DateOnly? CurrentDissolvedOn => DissolvedOn.Count > 0 ? DissolvedOn[^1].On : null;
+
+    /// <summary>The latest record of a date known at the cut.</summary>
+    private static DateOnly? Known(List<RecordedDate> records, Cut cut)
+    {
+        for (var i = records.Count - 1; i >= 0; i--)
+        {
+            if (cut.Knows(records[i].Sequence))
+            {
+                return records[i].On;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,72 @@
+using Fieldwork.Evaluations;
+using Fieldwork.Rules;
+
+namespace Fieldwork.Sites;
+
+/// <summary>The site's rules as pure functions.</summary>
+public static class SiteRules
+{
+    public static Decision Enrol(Evaluation evaluation, Guid siteId, EnrolSite command)
+    {
+        var enrolledOn = command.EnrolledOn!.Value;
+        if (Dates.Outside(evaluation, enrolledOn, "enrolledOn") is { } outside)
+        {
+            return outside;
+        }
+
+        return Decision.Accept(new SiteEnrolled(evaluation.Id, siteId, command.Code!.Trim(), command.Kind!.Value,
+            command.ProgrammeRole!.Value, Clean(command.Cohort), Clean(command.Region), Clean(command.EprSystem),
+            command.CaseDepth!.Value, enrolledOn));
+    }
+
+    public static Decision ChangeAttributes(Evaluation evaluation, SiteTimeline site, ChangeSiteAttributes command)
+    {
+        var on = command.EffectiveOn!.Value;
+        if (Dates.Outside(evaluation, on, "effectiveOn") is { } outside)
+        {
+            return outside;
+        }
+
+        if (on < site.EnrolledOn)
+        {
+            return Rejection.Conflict($"The change is effective on {on:yyyy-MM-dd}, before the site's enrolment on {site.EnrolledOn:yyyy-MM-dd}.");
+        }
+
+        if (site.Withdrawal is { } withdrawal && on >= withdrawal.On)
+        {
+            return Rejection.Conflict($"The site was withdrawn on {withdrawal.On:yyyy-MM-dd}; it takes no changes from then on.");
+        }
+
+        return Decision.Accept(new SiteAttributesChanged(evaluation.Id, site.Id, on, command.Kind, command.ProgrammeRole,
+            Clean(command.Cohort), Clean(command.Region), Clean(command.EprSystem), command.CaseDepth));
+    }
+
+    public static Decision Withdraw(Evaluation evaluation, SiteTimeline site, WithdrawSite command)
+    {
+        var on = command.EffectiveOn!.Value;
+        if (Dates.Outside(evaluation, on, "effectiveOn") is { } outside)
+        {
+            return outside;
+        }
+
+        if (site.Withdrawal is { } withdrawal)
+        {
+            return Rejection.Conflict($"The site was already withdrawn on {withdrawal.On:yyyy-MM-dd}.");
+        }
+
+        if (on < site.EnrolledOn)
+        {
+            return Rejection.Conflict($"The withdrawal is effective on {on:yyyy-MM-dd}, before the site's enrolment on {site.EnrolledOn:yyyy-MM-dd}.");
+        }
+
+        var later = site.Facts.Where(f => f.Type == SiteChange.AttributesChanged && f.On > on).Select(f => f.On).DefaultIfEmpty().Max();
+        if (later != default)
+        {
+            return Rejection.Conflict($"The site has a change effective on {later:yyyy-MM-dd}, after the withdrawal date.");
+        }
+
+        return Decision.Accept(new SiteWithdrawn(evaluation.Id, site.Id, on, command.Reason!.Trim()));
+    }
+
+    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

@@ -1,0 +1,32 @@
+using Fieldwork.Pairings;
+using Fieldwork.Sites;
+using JasperFx.Events;
+using Marten.Events.Aggregation;
+
+namespace Fieldwork.Timeline;
+
+/// <summary>Keeps each site's timeline inline, so a request reads its own write.</summary>
+public partial class SiteTimelineProjection : SingleStreamProjection<SiteTimeline, Guid>
+{
+    public SiteTimeline Create(IEvent<SiteEnrolled> e) => SiteTimeline.Fold([e]);
+
+    public void Apply(IEvent<SiteAttributesChanged> e, SiteTimeline timeline) => timeline.Record(e);
+
+    public void Apply(IEvent<SiteWithdrawn> e, SiteTimeline timeline) => timeline.Record(e);
+}
+
+/// <summary>Keeps each pairing's timeline inline.</summary>
+public partial class PairingTimelineProjection : SingleStreamProjection<PairingTimeline, Guid>
+{
+    public PairingTimeline Create(IEvent<PairingProposed> e) => PairingTimeline.Fold([e]);
+
+    public void Apply(IEvent<PairingEstablished> e, PairingTimeline timeline) => timeline.Record(e);
+
+    public void Apply(IEvent<AlignmentAssessed> e, PairingTimeline timeline) => timeline.Record(e);
+
+    public void Apply(IEvent<KnowledgeExchangeObserved> e, PairingTimeline timeline) => timeline.Record(e);
+
+    public void Apply(IEvent<PairingDissolved> e, PairingTimeline timeline) => timeline.Record(e);
+
+    public void Apply(IEvent<PairingDatesCorrected> e, PairingTimeline timeline) => timeline.Record(e);
+}
