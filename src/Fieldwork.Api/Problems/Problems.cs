@@ -7,7 +7,9 @@ public static class Problems
 {
     public static IResult From(Rejection rejection) => rejection.Kind switch
     {
-        RejectionKind.Invalid => Invalid(new Dictionary<string, string[]> { [rejection.Field ?? "body"] = [rejection.Detail] }),
+        RejectionKind.Invalid => Invalid(rejection.Errors.Count > 0
+            ? rejection.Errors.ToDictionary()
+            : new Dictionary<string, string[]> { ["body"] = [rejection.Detail] }),
         RejectionKind.NotFound => NotFound(rejection.Detail),
         _ => Conflict(rejection.Detail),
     };

@@ -20,14 +20,11 @@ public static class PairingRules
             return outside;
         }
 
-        if (RoleOn(exemplar, on, ProgrammeRole.Exemplar, "exemplarSiteId") is { } badExemplar)
+        var badRoles = new[] { RoleOn(exemplar, on, ProgrammeRole.Exemplar, "exemplarSiteId"), RoleOn(follower, on, ProgrammeRole.Follower, "followerSiteId") }
+            .OfType<Rejection>().ToList();
+        if (badRoles.Count > 0)
         {
-            return badExemplar;
-        }
-
-        if (RoleOn(follower, on, ProgrammeRole.Follower, "followerSiteId") is { } badFollower)
-        {
-            return badFollower;
+            return Rejection.Combine(badRoles);
         }
 
         if (openPairing is { } open)

@@ -16,7 +16,17 @@ public enum RejectionKind
 /// <param name="Field">The camelCase path of the offending body field, for 400s.</param>
 public sealed record Rejection(RejectionKind Kind, string Detail, string? Field = null)
 {
+    /// <summary>For 400s: every failing field and why, when there is more than one.</summary>
+    public IReadOnlyDictionary<string, string[]> Errors { get; init; } =
+        Field is null ? new Dictionary<string, string[]>() : new Dictionary<string, string[]> { [Field] = [Detail] };
+
     public static Rejection Invalid(string field, string detail) => new(RejectionKind.Invalid, detail, field);
+
+    /// <summary>One 400 naming every field of several.</summary>
+    public static Rejection Combine(IReadOnlyList<Rejection> rejections) => new(RejectionKind.Invalid, rejections[0].Detail, rejections[0].Field)
+    {
+        Errors = rejections.SelectMany(r => r.Errors).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.SelectMany(e => e.Value).ToArray()),
+    };
 
     public static Rejection Conflict(string detail) => new(RejectionKind.Conflict, detail);
 

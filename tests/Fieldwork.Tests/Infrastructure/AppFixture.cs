@@ -41,6 +41,12 @@ public sealed class AppFixture : IAsyncLifetime
         return await session.Events.QueryAllRawEvents().Where(e => e.EventTypeName != Tombstone.Name).CountAsync();
     }
 
+    public async Task<IReadOnlyList<IEvent>> EventsOfStreamAsync(Guid streamId)
+    {
+        await using var session = Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return await session.Events.FetchStreamAsync(streamId);
+    }
+
     public async Task<int> DocumentCountAsync<T>() where T : notnull
     {
         await using var session = Host.Services.GetRequiredService<IDocumentStore>().QuerySession();

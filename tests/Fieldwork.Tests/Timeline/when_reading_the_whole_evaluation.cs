@@ -1,0 +1,92 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Fieldwork.Tests.Infrastructure;
+
+namespace Fieldwork.Tests.Timeline;
+
+public sealed class when_reading_the_whole_evaluation(AppFixture app) : ApiTest(app)
+{
+    [Fact]
+    public async Task state_holds_every_site_and_pairing_as_it_stood()
+    {
+        var lead = NewUser("lead");
+        var evaluation = await CreateEvaluation(lead);
+        var exemplar = await EnrolSite(evaluation, lead, "GDE1", "exemplar", "2016-09-01");
+        var follower = await EnrolSite(evaluation, lead, "FF1", "follower", "2017-09-01");
+        var pairing = await ProposePairing(evaluation, lead, exemplar, follower, "2017-10-01");
+
+        var early = (await Get($"/api/evaluations/{evaluation}/state?asOf=2017-06-30", lead)).ShouldBe(HttpStatusCode.OK).Json;
+        Assert.Equal("2017-06-30", early["asOf"]!.GetValue<string>());
+        Assert.Single(early["sites"]!.AsArray());
+        Assert.Empty(early["pairings"]!.AsArray());
+
+        var later = (await Get($"/api/evaluations/{evaluation}/state?asOf=2018-06-30", lead)).Json;
+        Assert.Equal(2, later["sites"]!.AsArray().Count);
+        Assert.Equal(pairing, Assert.Single(later["pairings"]!.AsArray())!["id"]!.GetValue<Guid>());
+        Assert.Null(later["knownAt"]);
+    }
+
+    [Fact]
+    public async Task changes_list_only_what_differs_between_two_dates()
+    {
+        var lead = NewUser("lead");
+        var evaluation = await CreateEvaluation(lead);
+        var exemplar = await EnrolSite(evaluation, lead, "GDE1", "exemplar", "2016-09-01");
+        var follower = await EnrolSite(evaluation, lead, "FF1", "follower", "2017-09-01");
+        var pairing = await ProposePairing(evaluation, lead, exemplar, follower, "2017-10-01");
+        var url = $"/api/evaluations/{evaluation}";
+        (await Post($"{url}/pairings/{pairing}/establishment", lead, new { establishedOn = "2018-01-15" })).ShouldBe(HttpStatusCode.OK);
+        (await Post($"{url}/pairings/{pairing}/exchanges", lead, new
+        {
+            occurredOn = "2019-03-01", direction = "followerToExemplar", channel = "informal", topic = "Order sets", evidenceIds = Array.Empty<Guid>(),
+        })).ShouldBe(HttpStatusCode.Created);
+        (await Post($"{url}/sites/{follower}/attributes", lead, new { effectiveOn = "2019-04-01", eprSystem = "Epic" })).ShouldBe(HttpStatusCode.OK);
+
+        var changes = (await Get($"{url}/changes?from=2018-06-30&to=2020-06-30", lead)).ShouldBe(HttpStatusCode.OK).Json;
+        Assert.Equal("2018-06-30", changes["from"]!.GetValue<string>());
+        var site = Assert.Single(changes["sites"]!.AsArray())!;
+        Assert.Equal(follower, site["id"]!.GetValue<Guid>());
+        var epr = Assert.Single(site["changes"]!.AsArray())!;
+        Assert.Equal("eprSystem", epr["field"]!.GetValue<string>());
+        Assert.Equal("Cerner", epr["before"]!.GetValue<string>());
+        Assert.Equal("Epic", epr["after"]!.GetValue<string>());
+
+        var pairingChanges = Assert.Single(changes["pairings"]!.AsArray())!["changes"]!.AsArray()
+            .ToDictionary(c => c!["field"]!.GetValue<string>(), c => c);
+        Assert.Equal(["exchanges.followerToExemplar", "exchanges.informal", "flow"], pairingChanges.Keys.Order());
+        Assert.Equal("none", pairingChanges["flow"]!["before"]!.GetValue<string>());
+        Assert.Equal("oneWay", pairingChanges["flow"]!["after"]!.GetValue<string>());
+
+        // A pairing that did not exist at `from` appears with every field new.
+        var appeared = (await Get($"{url}/changes?from=2017-01-01&to=2018-06-30", lead)).Json;
+        var status = appeared["pairings"]![0]!["changes"]!.AsArray().Single(c => c!["field"]!.GetValue<string>() == "status")!;
+        Assert.Null(status["before"]);
+        Assert.Equal("established", status["after"]!.GetValue<string>());
+
+        (await Get($"{url}/changes?from=2018-06-30", lead)).ShouldBeProblem(HttpStatusCode.BadRequest, "to");
+        (await Get($"{url}/changes?from=june&to=2020-01-01", lead)).ShouldBeProblem(HttpStatusCode.BadRequest, "from");
+    }
+
+    [Fact]
+    public async Task a_late_recorded_event_never_leaves_a_stale_answer()
+    {
+        var lead = NewUser("lead");
+        var evaluation = await CreateEvaluation(lead);
+        var exemplar = await EnrolSite(evaluation, lead, "GDE1", "exemplar", "2016-09-01");
+        var follower = await EnrolSite(evaluation, lead, "FF1", "follower", "2017-09-01");
+        var pairing = await ProposePairing(evaluation, lead, exemplar, follower, "2017-10-01");
+        var url = $"/api/evaluations/{evaluation}/state?asOf=2020-01-01";
+        var first = (await Get(url, lead)).Json;
+        Assert.Equal("none", first["pairings"]![0]!["flow"]!.GetValue<string>());
+
+        // Logged today, it happened in 2018: every later read of 2020 includes it.
+        (await Post($"/api/evaluations/{evaluation}/pairings/{pairing}/exchanges", lead, new
+        {
+            occurredOn = "2018-02-01", direction = "exemplarToFollower", channel = "formal", topic = "Late news", evidenceIds = Array.Empty<Guid>(),
+        })).ShouldBe(HttpStatusCode.Created);
+        var second = (await Get(url, lead)).Json;
+        Assert.Equal("oneWay", second["pairings"]![0]!["flow"]!.GetValue<string>());
+        Assert.Equal(1, second["pairings"]![0]!["exchanges"]!["formal"]!.GetValue<int>());
+        Assert.True(JsonNode.DeepEquals(first["sites"], second["sites"]));
+    }
+}
