@@ -47,19 +47,37 @@ public sealed class when_pairing_sites(AppFixture app) : ApiTest(app)
         var url = $"/api/evaluations/{evaluation}/pairings/{pairing}";
         (await Post($"{url}/alignment", lead, new
         {
-            assessedOn = "2018-01-01", sameSystem = true, sameRegion = false, distanceKm = 120.5, priorLinks = false, culturalFit = 2,
+            assessedOn = "2018-01-01",
+            sameSystem = true,
+            sameRegion = false,
+            distanceKm = 120.5,
+            priorLinks = false,
+            culturalFit = 2,
         })).ShouldBe(HttpStatusCode.OK);
         (await Post($"{url}/alignment", lead, new
         {
-            assessedOn = "2019-01-01", sameSystem = true, sameRegion = false, priorLinks = true, culturalFit = 4, note = "Warmer",
+            assessedOn = "2019-01-01",
+            sameSystem = true,
+            sameRegion = false,
+            priorLinks = true,
+            culturalFit = 4,
+            note = "Warmer",
         })).ShouldBe(HttpStatusCode.OK);
         (await Post($"{url}/exchanges", lead, new
         {
-            occurredOn = "2018-03-01", direction = "exemplarToFollower", channel = "formal", topic = "EPR go-live playbook", evidenceIds = Array.Empty<Guid>(),
+            occurredOn = "2018-03-01",
+            direction = "exemplarToFollower",
+            channel = "formal",
+            topic = "EPR go-live playbook",
+            evidenceIds = Array.Empty<Guid>(),
         })).ShouldBe(HttpStatusCode.Created);
         (await Post($"{url}/exchanges", lead, new
         {
-            occurredOn = "2019-05-01", direction = "followerToExemplar", channel = "informal", topic = "Clinical safety case", evidenceIds = Array.Empty<Guid>(),
+            occurredOn = "2019-05-01",
+            direction = "followerToExemplar",
+            channel = "informal",
+            topic = "Clinical safety case",
+            evidenceIds = Array.Empty<Guid>(),
         })).ShouldBe(HttpStatusCode.Created);
 
         var start = (await Get($"{url}?asOf=2017-12-31", lead)).Json;
@@ -86,7 +104,11 @@ public sealed class when_pairing_sites(AppFixture app) : ApiTest(app)
         var pairing = await ProposePairing(evaluation, lead, exemplar, follower);
         (await Post($"/api/evaluations/{evaluation}/pairings/{pairing}/exchanges", lead, new
         {
-            occurredOn = "2018-03-01", direction = "mutual", channel = "informal", topic = "Shared workshop", evidenceIds = Array.Empty<Guid>(),
+            occurredOn = "2018-03-01",
+            direction = "mutual",
+            channel = "informal",
+            topic = "Shared workshop",
+            evidenceIds = Array.Empty<Guid>(),
         })).ShouldBe(HttpStatusCode.Created);
         Assert.Equal("twoWay", (await Get($"/api/evaluations/{evaluation}/pairings/{pairing}", lead)).Json["flow"]!.GetValue<string>());
     }
@@ -148,7 +170,11 @@ public sealed class when_pairing_sites(AppFixture app) : ApiTest(app)
         (await Post($"{url}/establishment", lead, new { establishedOn = "2018-01-15" })).ShouldBeProblem(HttpStatusCode.Conflict);
         (await Post($"{url}/exchanges", lead, new
         {
-            occurredOn = "2018-02-01", direction = "mutual", channel = "formal", topic = "After the end", evidenceIds = Array.Empty<Guid>(),
+            occurredOn = "2018-02-01",
+            direction = "mutual",
+            channel = "formal",
+            topic = "After the end",
+            evidenceIds = Array.Empty<Guid>(),
         })).ShouldBeProblem(HttpStatusCode.Conflict);
         (await Post($"{url}/dissolution", lead, new { dissolvedOn = "2018-02-01", reason = "again" })).ShouldBeProblem(HttpStatusCode.Conflict);
         (await Post($"{url}/alignment", lead, new { assessedOn = "2018-01-01", sameSystem = true, sameRegion = true, priorLinks = true, culturalFit = 6 }))
@@ -161,7 +187,11 @@ public sealed class when_pairing_sites(AppFixture app) : ApiTest(app)
 
         (await Post($"{url}/exchanges", lead, new
         {
-            occurredOn = "2018-01-10", direction = "exemplarToFollower", channel = "formal", topic = "Before the end", evidenceIds = Array.Empty<Guid>(),
+            occurredOn = "2018-01-10",
+            direction = "exemplarToFollower",
+            channel = "formal",
+            topic = "Before the end",
+            evidenceIds = Array.Empty<Guid>(),
         })).ShouldBe(HttpStatusCode.Created);
     }
 

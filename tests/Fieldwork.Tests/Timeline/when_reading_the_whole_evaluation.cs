@@ -38,7 +38,11 @@ public sealed class when_reading_the_whole_evaluation(AppFixture app) : ApiTest(
         (await Post($"{url}/pairings/{pairing}/establishment", lead, new { establishedOn = "2018-01-15" })).ShouldBe(HttpStatusCode.OK);
         (await Post($"{url}/pairings/{pairing}/exchanges", lead, new
         {
-            occurredOn = "2019-03-01", direction = "followerToExemplar", channel = "informal", topic = "Order sets", evidenceIds = Array.Empty<Guid>(),
+            occurredOn = "2019-03-01",
+            direction = "followerToExemplar",
+            channel = "informal",
+            topic = "Order sets",
+            evidenceIds = Array.Empty<Guid>(),
         })).ShouldBe(HttpStatusCode.Created);
         (await Post($"{url}/sites/{follower}/attributes", lead, new { effectiveOn = "2019-04-01", eprSystem = "Epic" })).ShouldBe(HttpStatusCode.OK);
 
@@ -82,7 +86,11 @@ public sealed class when_reading_the_whole_evaluation(AppFixture app) : ApiTest(
         // Logged today, it happened in 2018: every later read of 2020 includes it.
         (await Post($"/api/evaluations/{evaluation}/pairings/{pairing}/exchanges", lead, new
         {
-            occurredOn = "2018-02-01", direction = "exemplarToFollower", channel = "formal", topic = "Late news", evidenceIds = Array.Empty<Guid>(),
+            occurredOn = "2018-02-01",
+            direction = "exemplarToFollower",
+            channel = "formal",
+            topic = "Late news",
+            evidenceIds = Array.Empty<Guid>(),
         })).ShouldBe(HttpStatusCode.Created);
         var second = (await Get(url, lead)).Json;
         Assert.Equal("oneWay", second["pairings"]![0]!["flow"]!.GetValue<string>());
