@@ -2,7 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Fieldwork.Evaluations;
 using Fieldwork.Idempotency;
+using Fieldwork.Links;
 using Fieldwork.Pairings;
+using Fieldwork.Participants;
 using Fieldwork.Sites;
 using Fieldwork.Timeline;
 using Fieldwork.Uniqueness;
@@ -51,6 +53,15 @@ public static class FieldworkStore
         ]);
         opts.Projections.Add<PairingTimelineProjection>(ProjectionLifecycle.Inline);
         opts.Schema.For<PairingTimeline>().Index(x => x.EvaluationId);
+
+        opts.Events.AddEventType<LinkFormed>();
+        opts.Projections.Snapshot<Link>(SnapshotLifecycle.Inline);
+        opts.Schema.For<Link>().Index(x => x.EvaluationId);
+
+        opts.Events.AddEventTypes([typeof(ParticipantRegistered), typeof(ConsentChanged)]);
+        opts.Projections.Add<ParticipantTimelineProjection>(ProjectionLifecycle.Inline);
+        opts.Schema.For<ParticipantTimeline>().Index(x => x.EvaluationId);
+        opts.Schema.For<ParticipantKey>().Identity(x => x.Id);
 
         opts.Schema.For<CreationRecord>().Identity(x => x.Id);
         opts.Schema.For<UniqueClaim>().Identity(x => x.Id);

@@ -30,3 +30,11 @@ public partial class PairingTimelineProjection : SingleStreamProjection<PairingT
 
     public void Apply(IEvent<PairingDatesCorrected> e, PairingTimeline timeline) => timeline.Record(e);
 }
+
+/// <summary>Keeps each participant's timeline inline.</summary>
+public partial class ParticipantTimelineProjection : SingleStreamProjection<Participants.ParticipantTimeline, Guid>
+{
+    public Participants.ParticipantTimeline Create(IEvent<Participants.ParticipantRegistered> e) => Participants.ParticipantTimeline.Fold([e]);
+
+    public void Apply(IEvent<Participants.ConsentChanged> e, Participants.ParticipantTimeline timeline) => timeline.Record(e);
+}

@@ -47,6 +47,37 @@ public sealed class AppFixture : IAsyncLifetime
         return await session.Events.FetchStreamAsync(streamId);
     }
 
+    /// <summary>Every row of every table of the database, as text: what a dump of it would show.</summary>
+    public async Task<string> DatabaseTextAsync()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = new Npgsql.NpgsqlCommand(
+            "select quote_ident(table_schema) || '.' || quote_ident(table_name) from information_schema.tables " +
+            "where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')", connection))
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        var text = new System.Text.StringBuilder();
+        foreach (var table in tables)
+        {
+            await using var dump = new Npgsql.NpgsqlCommand($"select t::text from {table} t", connection);
+            await using var rows = await dump.ExecuteReaderAsync();
+            while (await rows.ReadAsync())
+            {
+                text.AppendLine(rows.GetString(0));
+            }
+        }
+
+        return text.ToString();
+    }
+
     public async Task<int> DocumentCountAsync<T>() where T : notnull
     {
         await using var session = Host.Services.GetRequiredService<IDocumentStore>().QuerySession();

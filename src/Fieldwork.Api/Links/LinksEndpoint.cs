@@ -1,0 +1,69 @@
+using Fieldwork.Access;
+using Fieldwork.Api.Access;
+using Fieldwork.Api.Lists;
+using Fieldwork.Api.Recording;
+using Fieldwork.Api.Timeline;
+using Fieldwork.Links;
+using Fieldwork.Sites;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Fieldwork.Api.Links;
+
+public sealed record LinkView(Guid Id, Guid SiteAId, Guid SiteBId, DateOnly FormedOn, string? Note, int Version)
+{
+    public static LinkView From(Link link) => new(link.Id, link.SiteAId, link.SiteBId, link.FormedOn, link.Note, link.Version);
+}
+
+public static class LinksEndpoint
+{
+    /// <summary>Records an informal tie between two sites, inside or outside the programme.</summary>
+    [WolverinePost("/api/evaluations/{evaluationId}/links", OperationId = "formLink")]
+    [Tags("Links")]
+    [Requires(Permission.WriteSites)]
+    [ProducesResponseType<Created>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> Post(Guid evaluationId, FormLink command, HttpContext http, EventRecorder recorder)
+    {
+        var id = command.Id ?? Guid.NewGuid();
+        var evaluation = http.Access().Evaluation;
+        return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/links/{id}", async session =>
+        {
+            var a = await session.LoadAsync<SiteTimeline>(command.SiteAId!.Value, http.RequestAborted);
+            var b = await session.LoadAsync<SiteTimeline>(command.SiteBId!.Value, http.RequestAborted);
+            var decision = LinkRules.Form(evaluation, id, command,
+                a?.EvaluationId == evaluationId ? a : null, b?.EvaluationId == evaluationId ? b : null);
+            if (decision.Accepted)
+            {
+                session.Events.StartStream<Link>(id, [.. decision.Events]);
+            }
+
+            return decision;
+        });
+    }
+
+    /// <summary>The links that stood at asOf, as known at knownAt (both default to now), oldest first.</summary>
+    [WolverineGet("/api/evaluations/{evaluationId}/links", OperationId = "listLinks")]
+    [Tags("Links")]
+    [Requires(Permission.ReadSites)]
+    [ProducesResponseType<Page<LinkView>>(StatusCodes.Status200OK)]
+    public static async Task<IResult> List(Guid evaluationId, string? asOf, string? knownAt, int? offset, int? limit,
+        IQuerySession session, TimeTravel time, CancellationToken cancellation)
+    {
+        if (Paging.Check(offset, limit) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var links = await session.Query<Link>().Where(l => l.EvaluationId == evaluationId).ToListAsync(cancellation);
+        var standing = links.Where(l => l.StoodAt(cut)).OrderBy(l => l.FormedOn).ThenBy(l => l.Sequence).Select(LinkView.From).ToList();
+        return TypedResults.Ok(Paging.Of(standing, offset, limit));
+    }
+}

@@ -1,0 +1,62 @@
+using FluentValidation;
+
+namespace Fieldwork.Participants;
+
+public sealed record ConsentInput(bool? TakePart, bool? Record, bool? Quote, bool? Archive, LawfulBasis? LawfulBasis, string? InformationSheetVersion)
+{
+    public ConsentScope ToScope() => new(TakePart!.Value, Record!.Value, Quote!.Value, Archive!.Value, LawfulBasis!.Value, InformationSheetVersion!.Trim());
+}
+
+public sealed record PersonalInput(string? Name, string? Email);
+
+public sealed record RegisterParticipant(Guid? Id, string? Pseudonym, string? Role, Guid? SiteId, ConsentInput? Consent, PersonalInput? Personal);
+
+public sealed record ChangeConsent(DateOnly? EffectiveOn, bool? TakePart, bool? Record, bool? Quote, bool? Archive, LawfulBasis? LawfulBasis,
+    string? InformationSheetVersion)
+{
+    public ConsentInput Consent => new(TakePart, Record, Quote, Archive, LawfulBasis, InformationSheetVersion);
+}
+
+public sealed class ConsentInputValidator : AbstractValidator<ConsentInput>
+{
+    public ConsentInputValidator()
+    {
+        RuleFor(x => x.TakePart).NotNull();
+        RuleFor(x => x.Record).NotNull();
+        RuleFor(x => x.Quote).NotNull();
+        RuleFor(x => x.Archive).NotNull();
+        RuleFor(x => x.LawfulBasis).NotNull();
+        RuleFor(x => x.InformationSheetVersion).NotEmpty().MaximumLength(50);
+    }
+}
+
+public sealed class RegisterParticipantValidator : AbstractValidator<RegisterParticipant>
+{
+    public RegisterParticipantValidator()
+    {
+        RuleFor(x => x.Id).NotEqual(Guid.Empty);
+        RuleFor(x => x.Pseudonym).NotEmpty().MaximumLength(100);
+        RuleFor(x => x.Role).NotEmpty().MaximumLength(200);
+        RuleFor(x => x.SiteId).NotEqual(Guid.Empty);
+        RuleFor(x => x.Consent).NotNull().SetValidator(new ConsentInputValidator()!);
+        When(x => x.Personal is not null, () =>
+        {
+            RuleFor(x => x.Personal!.Name).NotEmpty().MaximumLength(200).OverridePropertyName("personal.name");
+            RuleFor(x => x.Personal!.Email).MaximumLength(320).EmailAddress().OverridePropertyName("personal.email");
+        });
+    }
+}
+
+public sealed class ChangeConsentValidator : AbstractValidator<ChangeConsent>
+{
+    public ChangeConsentValidator()
+    {
+        RuleFor(x => x.EffectiveOn).NotNull();
+        RuleFor(x => x.TakePart).NotNull();
+        RuleFor(x => x.Record).NotNull();
+        RuleFor(x => x.Quote).NotNull();
+        RuleFor(x => x.Archive).NotNull();
+        RuleFor(x => x.LawfulBasis).NotNull();
+        RuleFor(x => x.InformationSheetVersion).NotEmpty().MaximumLength(50);
+    }
+}

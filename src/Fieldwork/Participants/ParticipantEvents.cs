@@ -1,0 +1,34 @@
+namespace Fieldwork.Participants;
+
+/// <summary>The GDPR Article 6 basis the study relies on for this participant's data.</summary>
+public enum LawfulBasis
+{
+    Consent,
+    Contract,
+    LegalObligation,
+    VitalInterests,
+    PublicTask,
+    LegitimateInterests,
+}
+
+/// <summary>What a participant agreed to: taking part, being recorded, being quoted, archiving.</summary>
+public sealed record ConsentScope(bool TakePart, bool Record, bool Quote, bool Archive, LawfulBasis LawfulBasis, string InformationSheetVersion);
+
+/// <summary>
+/// Personal details sealed with AES-GCM under the participant's own key, which lives outside
+/// the event stream: destroying the key makes every copy unreadable.
+/// </summary>
+public sealed record SealedPersonalDetails(string Nonce, string Ciphertext, string Tag);
+
+/// <summary>An interviewee joined the study under a pseudonym, with their consent as given then.</summary>
+public sealed record ParticipantRegistered(
+    Guid EvaluationId,
+    Guid ParticipantId,
+    string Pseudonym,
+    string Role,
+    Guid? SiteId,
+    ConsentScope Consent,
+    SealedPersonalDetails? Personal);
+
+/// <summary>A participant's consent changed from a date on.</summary>
+public sealed record ConsentChanged(Guid EvaluationId, Guid ParticipantId, DateOnly EffectiveOn, ConsentScope Consent);

@@ -1,0 +1,77 @@
+using Fieldwork.Timeline;
+using JasperFx.Events;
+
+namespace Fieldwork.Participants;
+
+/// <summary>A consent as recorded: in force from <see cref="EffectiveOn"/> (null: from the start).</summary>
+public sealed record ConsentFact(long Sequence, DateOnly? EffectiveOn, ConsentScope Consent);
+
+/// <summary>A participant as it stood at a cut, pseudonymous: no personal details here.</summary>
+public sealed record ParticipantState(Guid Id, string Pseudonym, string Role, Guid? SiteId, ConsentScope Consent, int Version);
+
+/// <summary>
+/// Everything recorded about one participant: the registration and each consent change with
+/// its effective date and log position, so any later feature can ask which consent was in
+/// force on a field date, as known at any moment.
+/// </summary>
+public sealed class ParticipantTimeline
+{
+    public Guid Id { get; set; }
+
+    public Guid EvaluationId { get; set; }
+
+    public string Pseudonym { get; set; } = "";
+
+    public string Role { get; set; } = "";
+
+    public Guid? SiteId { get; set; }
+
+    public SealedPersonalDetails? Personal { get; set; }
+
+    public List<ConsentFact> Consents { get; set; } = [];
+
+    public List<long> Sequences { get; set; } = [];
+
+    public static ParticipantTimeline Fold(IEnumerable<IEvent> events)
+    {
+        var timeline = new ParticipantTimeline();
+        foreach (var e in events)
+        {
+            timeline.Record(e);
+        }
+
+        return timeline;
+    }
+
+    public void Record(IEvent e)
+    {
+        Sequences.Add(e.Sequence);
+        switch (e.Data)
+        {
+            case ParticipantRegistered x:
+                Id = x.ParticipantId;
+                EvaluationId = x.EvaluationId;
+                Pseudonym = x.Pseudonym;
+                Role = x.Role;
+                SiteId = x.SiteId;
+                Personal = x.Personal;
+                Consents.Add(new ConsentFact(e.Sequence, null, x.Consent));
+                break;
+            case ConsentChanged x:
+                Consents.Add(new ConsentFact(e.Sequence, x.EffectiveOn, x.Consent));
+                break;
+        }
+    }
+
+    /// <summary>The consent in force on a date, as known at the cut's knowledge; null if not yet registered then.</summary>
+    public ConsentScope? ConsentOn(DateOnly on, long knownUpTo = long.MaxValue) =>
+        Consents
+            .Where(c => c.Sequence <= knownUpTo && (c.EffectiveOn is null || c.EffectiveOn <= on))
+            .OrderBy(c => c.EffectiveOn ?? DateOnly.MinValue).ThenBy(c => c.Sequence)
+            .LastOrDefault()?.Consent;
+
+    public ParticipantState? AsOf(Cut cut) =>
+        ConsentOn(cut.AsOf, cut.KnownUpTo) is { } consent
+            ? new ParticipantState(Id, Pseudonym, Role, SiteId, consent, Sequences.VersionKnownAt(cut.KnownUpTo))
+            : null;
+}

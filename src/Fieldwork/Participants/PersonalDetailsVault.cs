@@ -1,0 +1,66 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Marten;
+
+namespace Fieldwork.Participants;
+
+/// <summary>A participant's name and email: personal data, never stored in plaintext.</summary>
+public sealed record PersonalDetails(string Name, string? Email);
+
+/// <summary>One participant's data key, kept in its own table outside the event stream.</summary>
+public sealed class ParticipantKey
+{
+    public Guid Id { get; set; }
+
+    public byte[] Key { get; set; } = [];
+}
+
+/// <summary>
+/// Seals personal details with AES-GCM under a fresh 256-bit key per participant, bound to the
+/// participant's id; opening needs the key, so deleting it erases the details everywhere
+/// (crypto-shredding) while the event log stays intact and verifiable.
+/// </summary>
+public static class PersonalDetailsVault
+{
+    public static SealedPersonalDetails Seal(IDocumentSession session, Guid participantId, PersonalDetails details)
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        session.Insert(new ParticipantKey { Id = participantId, Key = key });
+        return Seal(key, participantId, details);
+    }
+
+    public static SealedPersonalDetails Seal(byte[] key, Guid participantId, PersonalDetails details)
+    {
+        var plaintext = JsonSerializer.SerializeToUtf8Bytes(details);
+        var nonce = RandomNumberGenerator.GetBytes(AesGcm.NonceByteSizes.MaxSize);
+        var ciphertext = new byte[plaintext.Length];
+        var tag = new byte[AesGcm.TagByteSizes.MaxSize];
+        using var aes = new AesGcm(key, tag.Length);
+        aes.Encrypt(nonce, plaintext, ciphertext, tag, participantId.ToByteArray());
+        return new SealedPersonalDetails(Convert.ToBase64String(nonce), Convert.ToBase64String(ciphertext), Convert.ToBase64String(tag));
+    }
+
+    /// <summary>The details, or null when the key is gone (erased) or nothing was sealed.</summary>
+    public static async Task<PersonalDetails?> OpenAsync(IQuerySession session, Guid participantId, SealedPersonalDetails? sealedDetails,
+        CancellationToken cancellation = default)
+    {
+        if (sealedDetails is null || await session.LoadAsync<ParticipantKey>(participantId, cancellation) is not { } key)
+        {
+            return null;
+        }
+
+        return Open(key.Key, participantId, sealedDetails);
+    }
+
+    public static PersonalDetails Open(byte[] key, Guid participantId, SealedPersonalDetails sealedDetails)
+    {
+        var nonce = Convert.FromBase64String(sealedDetails.Nonce);
+        var ciphertext = Convert.FromBase64String(sealedDetails.Ciphertext);
+        var tag = Convert.FromBase64String(sealedDetails.Tag);
+        var plaintext = new byte[ciphertext.Length];
+        using var aes = new AesGcm(key, tag.Length);
+        aes.Decrypt(nonce, ciphertext, tag, plaintext, participantId.ToByteArray());
+        return JsonSerializer.Deserialize<PersonalDetails>(Encoding.UTF8.GetString(plaintext))!;
+    }
+}
