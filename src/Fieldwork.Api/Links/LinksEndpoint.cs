@@ -66,4 +66,23 @@ public static class LinksEndpoint
         var standing = links.Where(l => l.StoodAt(cut)).OrderBy(l => l.FormedOn).ThenBy(l => l.Sequence).Select(LinkView.From).ToList();
         return TypedResults.Ok(Paging.Of(standing, offset, limit));
     }
+
+    /// <summary>One link, if it stood at asOf as known at knownAt.</summary>
+    [WolverineGet("/api/evaluations/{evaluationId}/links/{linkId}", OperationId = "getLink")]
+    [Tags("Links")]
+    [Requires(Permission.ReadSites)]
+    [ProducesResponseType<LinkView>(StatusCodes.Status200OK)]
+    public static async Task<IResult> Get(Guid evaluationId, Guid linkId, string? asOf, string? knownAt, IQuerySession session,
+        TimeTravel time, CancellationToken cancellation)
+    {
+        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        return await session.LoadAsync<Link>(linkId, cancellation) is { } link && link.EvaluationId == evaluationId && link.StoodAt(cut)
+            ? TypedResults.Ok(LinkView.From(link))
+            : Problems.Problems.NotFound("No such link in this evaluation at that time.");
+    }
 }

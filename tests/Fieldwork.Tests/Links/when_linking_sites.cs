@@ -22,6 +22,9 @@ public sealed class when_linking_sites(AppFixture app) : ApiTest(app)
         Assert.Equal("Met at a conference", link["note"]!.GetValue<string>());
         Assert.Equal(1, link["version"]!.GetValue<int>());
 
+        (await Get($"/api/evaluations/{evaluation}/links/{id}", lead)).ShouldBe(HttpStatusCode.OK);
+        (await Get($"/api/evaluations/{evaluation}/links/{id}?asOf=2018-04-30", lead)).ShouldBeProblem(HttpStatusCode.NotFound);
+
         var recordedAt = (await App.EventsOfStreamAsync(id))[0].Timestamp;
         var before = Uri.EscapeDataString(recordedAt.AddTicks(-10).ToString("O"));
         Assert.Empty((await Get($"/api/evaluations/{evaluation}/links?knownAt={before}", lead)).Json["items"]!.AsArray());

@@ -80,6 +80,14 @@ public sealed class when_pairing_sites(AppFixture app) : ApiTest(app)
             evidenceIds = Array.Empty<Guid>(),
         })).ShouldBe(HttpStatusCode.Created);
 
+        var exchanges = (await Get($"{url}/exchanges?asOf=2018-12-31", lead)).ShouldBe(HttpStatusCode.OK).Json["items"]!.AsArray();
+        var first = Assert.Single(exchanges)!;
+        Assert.Equal("EPR go-live playbook", first["topic"]!.GetValue<string>());
+        Assert.Equal(lead, first["recordedBy"]!.GetValue<string>());
+        (await Get($"{url}/exchanges/{first["id"]!.GetValue<Guid>()}", lead)).ShouldBe(HttpStatusCode.OK);
+        (await Get($"{url}/exchanges/{Guid.NewGuid()}", lead)).ShouldBeProblem(HttpStatusCode.NotFound);
+        Assert.Equal(2, (await Get($"{url}/exchanges", lead)).Json["total"]!.GetValue<int>());
+
         var start = (await Get($"{url}?asOf=2017-12-31", lead)).Json;
         Assert.Equal("none", start["flow"]!.GetValue<string>());
         Assert.Null(start["alignment"]);
