@@ -45,22 +45,22 @@ public static class FieldworkStore
 
         opts.Events.AddEventTypes([typeof(SiteEnrolled), typeof(SiteAttributesChanged), typeof(SiteWithdrawn)]);
         opts.Projections.Add<SiteTimelineProjection>(ProjectionLifecycle.Inline);
-        opts.Schema.For<SiteTimeline>().Index(x => x.EvaluationId);
+        opts.Schema.For<SiteTimeline>().Duplicate(x => x.EvaluationId);
 
         opts.Events.AddEventTypes([
             typeof(PairingProposed), typeof(PairingEstablished), typeof(AlignmentAssessed), typeof(KnowledgeExchangeObserved),
             typeof(PairingDissolved), typeof(PairingDatesCorrected),
         ]);
         opts.Projections.Add<PairingTimelineProjection>(ProjectionLifecycle.Inline);
-        opts.Schema.For<PairingTimeline>().Index(x => x.EvaluationId);
+        opts.Schema.For<PairingTimeline>().Duplicate(x => x.EvaluationId);
 
         opts.Events.AddEventType<LinkFormed>();
         opts.Projections.Snapshot<Link>(SnapshotLifecycle.Inline);
-        opts.Schema.For<Link>().Index(x => x.EvaluationId);
+        opts.Schema.For<Link>().Duplicate(x => x.EvaluationId);
 
         opts.Events.AddEventTypes([typeof(ParticipantRegistered), typeof(ConsentChanged)]);
         opts.Projections.Add<ParticipantTimelineProjection>(ProjectionLifecycle.Inline);
-        opts.Schema.For<ParticipantTimeline>().Index(x => x.EvaluationId);
+        opts.Schema.For<ParticipantTimeline>().Duplicate(x => x.EvaluationId);
         opts.Schema.For<ParticipantKey>().Identity(x => x.Id);
 
         opts.Schema.For<CreationRecord>().Identity(x => x.Id);

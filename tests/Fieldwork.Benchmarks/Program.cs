@@ -6,6 +6,7 @@ using Marten;
 // The benchmark harness: every speed claim in docs/benchmarks.md comes from here, each path
 // reported as a ratio against a baseline measured in the same run.
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks [-- evaluation-read [events] [samples]]
+//   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- state [events] [samples] [seed]
 var which = args.FirstOrDefault() ?? "evaluation-read";
 var connection = Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is { Length: > 0 } given
     ? given
@@ -23,7 +24,15 @@ switch (which)
         var samples = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 200;
         await EvaluationReadBenchmark.RunAsync(store, events, samples);
         return 0;
+    case "state":
+        var stateEvents = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000;
+        var stateSamples = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 200;
+        var seed = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 20261126;
+        // Empties the database first, so only ever the private benchmark database.
+        var emptyFirst = Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is not { Length: > 0 };
+        await StateBenchmark.RunAsync(store, stateEvents, stateSamples, seed, emptyFirst);
+        return 0;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{which}'; known: evaluation-read");
+        Console.Error.WriteLine($"unknown benchmark '{which}'; known: evaluation-read, state");
         return 2;
 }

@@ -201,8 +201,7 @@ public static class PairingRules
     }
 
     private static DateOnly? LatestActivity(PairingTimeline pairing) =>
-        pairing.Exchanges.Select(x => x.OccurredOn).Concat(pairing.Alignments.Select(a => a.AssessedOn))
-            .Select(d => (DateOnly?)d).Max();
+        pairing.Alignments.Select(a => (DateOnly?)a.AssessedOn).Append(pairing.LatestExchangeOn).Max();
 
     private static string Words(ProgrammeRole role) => role switch
     {

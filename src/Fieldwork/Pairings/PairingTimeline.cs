@@ -81,9 +81,34 @@ public sealed class PairingTimeline
 
     public List<AlignmentFact> Alignments { get; set; } = [];
 
-    public List<ExchangeFact> Exchanges { get; set; } = [];
+    // A pairing gathers thousands of exchanges and every state read loads them, so the two long
+    // lists are packed as varints (base64 in the document): each exchange is the sequence as a
+    // delta from the previous exchange's, the day number, and direction * 2 + channel; the
+    // stream's sequences are deltas too. About a tenth of the JSON, and far less to deserialise.
+    private List<byte> exchanges = [];
+    private List<byte> sequences = [];
 
-    public List<long> Sequences { get; set; } = [];
+    /// <summary>The exchanges, packed (see <see cref="ExchangeFacts"/>).</summary>
+    public byte[] PackedExchanges
+    {
+        get => [.. exchanges];
+        set => exchanges = [.. value];
+    }
+
+    /// <summary>The log positions of the stream's events, packed (see <see cref="SequenceList"/>).</summary>
+    public byte[] PackedSequences
+    {
+        get => [.. sequences];
+        set => sequences = [.. value];
+    }
+
+    public int EventCount { get; set; }
+
+    public long LastSequence { get; set; }
+
+    public long LastExchangeSequence { get; set; }
+
+    public DateOnly? LatestExchangeOn { get; set; }
 
     public static PairingTimeline Fold(IEnumerable<IEvent> events)
     {
@@ -98,7 +123,9 @@ public sealed class PairingTimeline
 
     public void Record(IEvent e)
     {
-        Sequences.Add(e.Sequence);
+        Varint.Write(sequences, e.Sequence - LastSequence);
+        LastSequence = e.Sequence;
+        EventCount++;
         switch (e.Data)
         {
             case PairingProposed x:
@@ -116,7 +143,11 @@ public sealed class PairingTimeline
                     x.CulturalFit, x.Note));
                 break;
             case KnowledgeExchangeObserved x:
-                Exchanges.Add(new ExchangeFact(e.Sequence, x.OccurredOn, x.Direction, x.Channel));
+                Varint.Write(exchanges, e.Sequence - LastExchangeSequence);
+                Varint.Write(exchanges, x.OccurredOn.DayNumber);
+                Varint.Write(exchanges, ((int)x.Direction * 2) + (int)x.Channel);
+                LastExchangeSequence = e.Sequence;
+                LatestExchangeOn = LatestExchangeOn is { } latest && latest > x.OccurredOn ? latest : x.OccurredOn;
                 break;
             case PairingDissolved x:
                 DissolvedOn.Add(new RecordedDate(e.Sequence, x.DissolvedOn));
@@ -162,22 +193,71 @@ public sealed class PairingTimeline
             .OrderBy(a => a.AssessedOn).ThenBy(a => a.Sequence)
             .LastOrDefault();
 
-        var counts = ExchangeCounts.Zero;
-        foreach (var x in Exchanges)
+        int toFollower = 0, toExemplar = 0, mutual = 0, formal = 0, informal = 0;
+        var asOf = cut.AsOf.DayNumber;
+        long sequence = 0;
+        for (var at = 0; at < exchanges.Count;)
         {
-            if (cut.Knows(x.Sequence) && x.OccurredOn <= cut.AsOf)
+            sequence += Varint.Read(exchanges, ref at);
+            var day = Varint.Read(exchanges, ref at);
+            var kind = (int)Varint.Read(exchanges, ref at);
+            if (cut.Knows(sequence) && day <= asOf)
             {
-                counts = counts.Add(x.Direction, x.Channel);
+                switch ((ExchangeDirection)(kind >> 1))
+                {
+                    case ExchangeDirection.ExemplarToFollower: toFollower++; break;
+                    case ExchangeDirection.FollowerToExemplar: toExemplar++; break;
+                    default: mutual++; break;
+                }
+
+                if ((ExchangeChannel)(kind & 1) == ExchangeChannel.Formal)
+                {
+                    formal++;
+                }
+                else
+                {
+                    informal++;
+                }
             }
         }
+
+        var counts = new ExchangeCounts(toFollower, toExemplar, mutual, formal, informal);
 
         return new PairingState(Id, ExemplarSiteId, FollowerSiteId, status, proposed.Value, established, dissolved,
             alignment is null
                 ? null
                 : new Alignment(alignment.AssessedOn, alignment.SameSystem, alignment.SameRegion, alignment.DistanceKm,
                     alignment.PriorLinks, alignment.CulturalFit, alignment.Note),
-            counts, counts.Flow, Sequences.VersionKnownAt(cut.KnownUpTo));
+            counts, counts.Flow, VersionKnownAt(cut.KnownUpTo));
     }
+
+    /// <summary>The exchanges as recorded, unpacked, in log order.</summary>
+    public IEnumerable<ExchangeFact> ExchangeFacts()
+    {
+        long sequence = 0;
+        for (var at = 0; at < exchanges.Count;)
+        {
+            sequence += Varint.Read(exchanges, ref at);
+            var day = DateOnly.FromDayNumber((int)Varint.Read(exchanges, ref at));
+            var kind = (int)Varint.Read(exchanges, ref at);
+            yield return new ExchangeFact(sequence, day, (ExchangeDirection)(kind >> 1), (ExchangeChannel)(kind & 1));
+        }
+    }
+
+    /// <summary>The log positions of the stream's events, unpacked, in order.</summary>
+    public IEnumerable<long> SequenceList()
+    {
+        long sequence = 0;
+        for (var at = 0; at < sequences.Count;)
+        {
+            sequence += Varint.Read(sequences, ref at);
+            yield return sequence;
+        }
+    }
+
+    /// <summary>How many of the stream's events were known at that log position: its version then.</summary>
+    private int VersionKnownAt(long knownUpTo) =>
+        knownUpTo >= LastSequence ? EventCount : SequenceList().TakeWhile(s => s <= knownUpTo).Count();
 
     /// <summary>Today's knowledge of each date, for the rules.</summary>
     public DateOnly CurrentProposedOn => ProposedOn[^1].On;

@@ -1,0 +1,36 @@
+namespace Fieldwork.Timeline;
+
+/// <summary>
+/// Unsigned LEB128 varints: how timelines pack their long, append-only lists (a pairing's
+/// thousands of exchanges) so that a document stays small to read and quick to deserialise.
+/// </summary>
+public static class Varint
+{
+    public static void Write(List<byte> bytes, long value)
+    {
+        var v = (ulong)value;
+        while (v >= 0x80)
+        {
+            bytes.Add((byte)(v | 0x80));
+            v >>= 7;
+        }
+
+        bytes.Add((byte)v);
+    }
+
+    public static long Read(List<byte> bytes, ref int at)
+    {
+        long value = 0;
+        var shift = 0;
+        byte b;
+        do
+        {
+            b = bytes[at++];
+            value |= (long)(b & 0x7f) << shift;
+            shift += 7;
+        }
+        while (b >= 0x80);
+
+        return value;
+    }
+}
