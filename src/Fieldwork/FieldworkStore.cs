@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Fieldwork.Evaluations;
+using Fieldwork.Evidence;
 using Fieldwork.Idempotency;
 using Fieldwork.Links;
 using Fieldwork.Pairings;
@@ -62,6 +63,13 @@ public static class FieldworkStore
         opts.Projections.Add<ParticipantTimelineProjection>(ProjectionLifecycle.Inline);
         opts.Schema.For<ParticipantTimeline>().Duplicate(x => x.EvaluationId);
         opts.Schema.For<ParticipantKey>().Identity(x => x.Id);
+
+        opts.Events.AddEventTypes([
+            typeof(InterviewLogged), typeof(ObservationLogged), typeof(DocumentCaptured), typeof(EvidenceCorrected), typeof(TextVersionAdded),
+        ]);
+        opts.Projections.Add<EvidenceTimelineProjection>(ProjectionLifecycle.Inline);
+        opts.Schema.For<EvidenceTimeline>().Duplicate(x => x.EvaluationId);
+        opts.Schema.For<TextKey>().Identity(x => x.Id).Duplicate(x => x.EvaluationId);
 
         opts.Schema.For<CreationRecord>().Identity(x => x.Id);
         opts.Schema.For<UniqueClaim>().Identity(x => x.Id);

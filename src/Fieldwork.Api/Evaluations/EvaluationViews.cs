@@ -17,7 +17,11 @@ public sealed record EvaluationView(
     string? Description,
     IReadOnlyList<WaveView> Waves,
     Role Role,
-    int Version)
+    int Version,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    Fieldwork.Evidence.EvidenceCounts? Counts = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<Fieldwork.Evidence.WaveCounts>? CountsByWave = null)
 {
     public static EvaluationView From(Evaluation evaluation, Role role) => new(
         evaluation.Id, evaluation.Name, evaluation.StartsOn, evaluation.EndsOn, evaluation.Description,

@@ -34,14 +34,16 @@ public static class ReadEvaluationsEndpoint
         return TypedResults.Ok(new Page<EvaluationView>(items, (int)stats.TotalResults, skip, take));
     }
 
-    /// <summary>One evaluation, with its waves and the caller's role.</summary>
+    /// <summary>One evaluation, with its waves, the caller's role, and what has been collected so far (in total and by wave).</summary>
     [WolverineGet("/api/evaluations/{evaluationId}", OperationId = "getEvaluation")]
     [Tags("Evaluations")]
     [Requires(Permission.ReadEvaluation)]
     [ProducesResponseType<EvaluationView>(StatusCodes.Status200OK)]
-    public static IResult Get(Guid evaluationId, HttpContext http)
+    public static async Task<IResult> Get(Guid evaluationId, HttpContext http, IQuerySession session, TimeProvider clock)
     {
         var access = http.Access();
-        return TypedResults.Ok(EvaluationView.From(access.Evaluation, access.Role));
+        var today = Fieldwork.Timeline.Cut.Now(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        var tally = await Evidence.ServedEvidence.TallyAsync(session, evaluationId, today, http.RequestAborted);
+        return TypedResults.Ok(EvaluationView.From(access.Evaluation, access.Role) with { Counts = tally.Total, CountsByWave = tally.ByWave() });
     }
 }

@@ -1,3 +1,4 @@
+using Fieldwork.Api.Evidence;
 using Fieldwork.Access;
 using Fieldwork.Api.Access;
 using Fieldwork.Api.Lists;
@@ -31,7 +32,8 @@ public static class PairingReads
         }
 
         var pairings = await ServedState.PairingsAsync(session, evaluationId, cut, cancellation);
-        return TypedResults.Ok(Paging.Of([.. pairings.Select(PairingView.From)], offset, limit));
+        var tally = await ServedEvidence.TallyAsync(session, evaluationId, cut, cancellation);
+        return TypedResults.Ok(Paging.Of([.. pairings.Select(p => PairingView.From(p, tally))], offset, limit));
     }
 
     /// <summary>One pairing as it stood at asOf, as known at knownAt; 404 before it was proposed.</summary>
@@ -49,7 +51,7 @@ public static class PairingReads
         }
 
         return await ServedState.PairingAsync(session, evaluationId, pairingId, cut, cancellation) is { } pairing
-            ? TypedResults.Ok(PairingView.From(pairing))
+            ? TypedResults.Ok(PairingView.From(pairing, await ServedEvidence.TallyAsync(session, evaluationId, cut, cancellation)))
             : Problems.Problems.NotFound("No such pairing in this evaluation at that time.");
     }
 }

@@ -1,3 +1,4 @@
+using Fieldwork.Evidence;
 using Fieldwork.Pairings;
 
 namespace Fieldwork.Api.Pairings;
@@ -15,11 +16,14 @@ public sealed record PairingView(
     Alignment? Alignment,
     ExchangeCountsView Exchanges,
     Flow Flow,
-    int Version)
+    int Version,
+    EvidenceCounts Counts,
+    IReadOnlyList<WaveCounts> CountsByWave)
 {
-    public static PairingView From(PairingState p) => new(p.Id, p.ExemplarSiteId, p.FollowerSiteId, p.Status, p.ProposedOn,
+    /// <summary>The pairing with the evidence logged against it, counted at the same cut.</summary>
+    public static PairingView From(PairingState p, EvidenceTally tally) => new(p.Id, p.ExemplarSiteId, p.FollowerSiteId, p.Status, p.ProposedOn,
         p.EstablishedOn, p.DissolvedOn, p.Alignment,
         new ExchangeCountsView(p.Exchanges.ExemplarToFollower, p.Exchanges.FollowerToExemplar, p.Exchanges.Mutual,
             p.Exchanges.Formal, p.Exchanges.Informal),
-        p.Flow, p.Version);
+        p.Flow, p.Version, tally.ForPairing(p.Id), tally.ByWave(p.Id));
 }

@@ -1,3 +1,4 @@
+using Fieldwork.Api.Evidence;
 using Fieldwork.Access;
 using Fieldwork.Api.Access;
 using Fieldwork.Api.Recording;
@@ -78,9 +79,16 @@ public static class PairingWrites
             async session =>
             {
                 var stream = await session.Events.FetchForWriting<PairingTimeline>(pairingId, http.RequestAborted);
-                return stream.Aggregate is { } pairing && pairing.EvaluationId == evaluationId
-                    ? stream.Record(PairingRules.Observe(evaluation, pairing, id, command))
-                    : Rejection.NotFound("No such pairing in this evaluation.");
+                if (stream.Aggregate is not { } pairing || pairing.EvaluationId != evaluationId)
+                {
+                    return Rejection.NotFound("No such pairing in this evaluation.");
+                }
+
+                var evidence = await session.LoadManyAsync<Fieldwork.Evidence.EvidenceTimeline>(http.RequestAborted, command.EvidenceIds!.Distinct());
+                var known = evidence.Where(e => e.EvaluationId == evaluationId).Select(e => e.Id).ToHashSet();
+                var unknown = command.EvidenceIds!.Select((e, i) => (e, i)).Where(x => !known.Contains(x.e))
+                    .Select(x => Rejection.Invalid($"evidenceIds[{x.i}]", "There is no such evidence in this evaluation.")).ToList();
+                return unknown.Count > 0 ? Rejection.Combine(unknown) : stream.Record(PairingRules.Observe(evaluation, pairing, id, command));
             });
     }
 
@@ -132,8 +140,9 @@ public static class PairingWrites
             {
                 var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
                 var timeline = await query.LoadAsync<PairingTimeline>(pairingId, http.RequestAborted);
-                var state = timeline!.AsOf(Cut.Now(today)) ?? timeline.AsOf(Cut.Now(DateOnly.MaxValue))!;
-                return TypedResults.Ok(PairingView.From(state));
+                var cut = timeline!.AsOf(Cut.Now(today)) is null ? Cut.Now(DateOnly.MaxValue) : Cut.Now(today);
+                var tally = await ServedEvidence.TallyAsync(query, timeline.EvaluationId, cut, http.RequestAborted);
+                return TypedResults.Ok(PairingView.From(timeline.AsOf(cut)!, tally));
             });
     }
 }

@@ -11,6 +11,7 @@ public static class Problems
             ? rejection.Errors.ToDictionary()
             : new Dictionary<string, string[]> { ["body"] = [rejection.Detail] }),
         RejectionKind.NotFound => NotFound(rejection.Detail),
+        RejectionKind.TooLarge => TypedResults.Problem(rejection.Detail, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large"),
         _ => Conflict(rejection.Detail),
     };
 

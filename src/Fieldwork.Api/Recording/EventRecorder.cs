@@ -46,7 +46,11 @@ public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOpt
             var decision = await decide(session);
             if (decision.Rejection is { } rejection)
             {
-                return Problems.Problems.From(rejection);
+                // A copy of this request may have committed between our first look and the
+                // decision (the wave it created now "overlaps" ours): answer as that copy did.
+                return await session.LoadAsync<CreationRecord>(id, http.RequestAborted) is { } winner
+                    ? Replay(winner, hash, id)
+                    : Problems.Problems.From(rejection);
             }
 
             session.Insert(new CreationRecord

@@ -1,3 +1,4 @@
+using Fieldwork.Api.Evidence;
 using Fieldwork.Access;
 using Fieldwork.Api.Access;
 using Fieldwork.Api.Lists;
@@ -32,7 +33,8 @@ public static class SiteReads
         }
 
         var sites = await ServedState.SitesAsync(session, evaluationId, cut, cancellation);
-        return TypedResults.Ok(Paging.Of([.. sites.Select(SiteView.From)], offset, limit));
+        var tally = await ServedEvidence.TallyAsync(session, evaluationId, cut, cancellation);
+        return TypedResults.Ok(Paging.Of([.. sites.Select(s => SiteView.From(s, tally))], offset, limit));
     }
 
     /// <summary>One site as it stood at asOf, as known at knownAt; 404 before its enrolment.</summary>
@@ -50,7 +52,7 @@ public static class SiteReads
         }
 
         return await ServedState.SiteAsync(session, evaluationId, siteId, cut, cancellation) is { } site
-            ? TypedResults.Ok(SiteView.From(site))
+            ? TypedResults.Ok(SiteView.From(site, await ServedEvidence.TallyAsync(session, evaluationId, cut, cancellation)))
             : Problems.Problems.NotFound("No such site in this evaluation at that time.");
     }
 

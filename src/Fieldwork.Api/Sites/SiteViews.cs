@@ -1,12 +1,8 @@
+using Fieldwork.Evidence;
 using Fieldwork.Sites;
 
 namespace Fieldwork.Api.Sites;
 
-/// <summary>What was collected at a site as of the same time (filled by the evidence feature).</summary>
-public sealed record SiteCounts(int Interviews, int Observations, int Documents, int ObservedMinutes, int Codings)
-{
-    public static readonly SiteCounts None = new(0, 0, 0, 0, 0);
-}
 
 public sealed record SiteView(
     Guid Id,
@@ -21,10 +17,12 @@ public sealed record SiteView(
     DateOnly EnrolledOn,
     DateOnly? WithdrawnOn,
     int Version,
-    SiteCounts Counts)
+    EvidenceCounts Counts,
+    IReadOnlyList<WaveCounts> CountsByWave)
 {
-    public static SiteView From(SiteState s) => new(s.Id, s.Code, s.Kind, s.ProgrammeRole, s.Cohort, s.Region, s.EprSystem,
-        s.CaseDepth, s.Status, s.EnrolledOn, s.WithdrawnOn, s.Version, SiteCounts.None);
+    /// <summary>The site with what was collected there, counted at the same cut.</summary>
+    public static SiteView From(SiteState s, EvidenceTally tally) => new(s.Id, s.Code, s.Kind, s.ProgrammeRole, s.Cohort, s.Region,
+        s.EprSystem, s.CaseDepth, s.Status, s.EnrolledOn, s.WithdrawnOn, s.Version, tally.ForSite(s.Id), tally.ByWave(s.Id));
 }
 
 /// <summary>One recorded change of a stream, with both of its times.</summary>

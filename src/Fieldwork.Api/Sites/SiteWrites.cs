@@ -1,3 +1,4 @@
+using Fieldwork.Api.Evidence;
 using Fieldwork.Access;
 using Fieldwork.Api.Access;
 using Fieldwork.Api.Recording;
@@ -78,8 +79,8 @@ public static class SiteWrites
                 var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
                 var timeline = await query.LoadAsync<SiteTimeline>(siteId, http.RequestAborted);
                 var latest = timeline!.AsOf(Cut.Now(DateOnly.MaxValue)) ?? throw new InvalidOperationException("site without enrolment");
-                var state = timeline.AsOf(Cut.Now(today)) ?? latest;
-                return TypedResults.Ok(SiteView.From(state));
+                var (state, cut) = timeline.AsOf(Cut.Now(today)) is { } now ? (now, Cut.Now(today)) : (latest, Cut.Now(DateOnly.MaxValue));
+                return TypedResults.Ok(SiteView.From(state, await ServedEvidence.TallyAsync(query, timeline.EvaluationId, cut, http.RequestAborted)));
             });
     }
 }

@@ -1,3 +1,4 @@
+using Fieldwork.Api.Evidence;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Fieldwork.Access;
@@ -12,7 +13,13 @@ using Wolverine.Http;
 
 namespace Fieldwork.Api.Timeline;
 
-public sealed record StateView(string AsOf, DateTimeOffset? KnownAt, IReadOnlyList<SiteView> Sites, IReadOnlyList<PairingView> Pairings);
+public sealed record StateView(
+    string AsOf,
+    DateTimeOffset? KnownAt,
+    Fieldwork.Evidence.EvidenceCounts Counts,
+    IReadOnlyList<Fieldwork.Evidence.WaveCounts> CountsByWave,
+    IReadOnlyList<SiteView> Sites,
+    IReadOnlyList<PairingView> Pairings);
 
 public sealed record FieldChange(string Field, JsonNode? Before, JsonNode? After);
 
@@ -38,8 +45,9 @@ public static class StateEndpoints
 
         var sites = await ServedState.SitesAsync(session, evaluationId, cut, cancellation);
         var pairings = await ServedState.PairingsAsync(session, evaluationId, cut, cancellation);
-        return TypedResults.Ok(new StateView(Date(cut.AsOf), time.KnownAt(knownAt),
-            [.. sites.Select(SiteView.From)], [.. pairings.Select(PairingView.From)]));
+        var tally = await ServedEvidence.TallyAsync(session, evaluationId, cut, cancellation);
+        return TypedResults.Ok(new StateView(Date(cut.AsOf), time.KnownAt(knownAt), tally.Total, tally.ByWave(),
+            [.. sites.Select(s => SiteView.From(s, tally))], [.. pairings.Select(p => PairingView.From(p, tally))]));
     }
 
     /// <summary>For each site and pairing, what differs between its state at `from` and at `to` (valid time), both as known at knownAt.</summary>
@@ -72,10 +80,12 @@ public static class StateEndpoints
         }
 
         var options = json.Value.SerializerOptions;
-        var sitesBefore = (await ServedState.SitesAsync(session, evaluationId, before, cancellation)).Select(SiteView.From);
-        var sitesAfter = (await ServedState.SitesAsync(session, evaluationId, after, cancellation)).Select(SiteView.From);
-        var pairingsBefore = (await ServedState.PairingsAsync(session, evaluationId, before, cancellation)).Select(PairingView.From);
-        var pairingsAfter = (await ServedState.PairingsAsync(session, evaluationId, after, cancellation)).Select(PairingView.From);
+        var tallyBefore = await ServedEvidence.TallyAsync(session, evaluationId, before, cancellation);
+        var tallyAfter = await ServedEvidence.TallyAsync(session, evaluationId, after, cancellation);
+        var sitesBefore = (await ServedState.SitesAsync(session, evaluationId, before, cancellation)).Select(s => SiteView.From(s, tallyBefore));
+        var sitesAfter = (await ServedState.SitesAsync(session, evaluationId, after, cancellation)).Select(s => SiteView.From(s, tallyAfter));
+        var pairingsBefore = (await ServedState.PairingsAsync(session, evaluationId, before, cancellation)).Select(p => PairingView.From(p, tallyBefore));
+        var pairingsAfter = (await ServedState.PairingsAsync(session, evaluationId, after, cancellation)).Select(p => PairingView.From(p, tallyAfter));
 
         return TypedResults.Ok(new ChangesView(Date(before.AsOf), Date(after.AsOf), time.KnownAt(knownAt),
             Diff(sitesBefore.ToDictionary(s => s.Id, s => (object)s), sitesAfter.ToDictionary(s => s.Id, s => (object)s), options),
@@ -114,7 +124,17 @@ public static class StateEndpoints
 
         foreach (var (name, value) in JsonSerializer.SerializeToNode(view, view.GetType(), options)!.AsObject())
         {
-            if (value is JsonObject nested && name is "exchanges" or "counts")
+            if (name == "countsByWave")
+            {
+                foreach (var wave in value?.AsArray() ?? [])
+                {
+                    foreach (var (inner, innerValue) in wave!["counts"]!.AsObject())
+                    {
+                        fields[$"countsByWave.{wave["waveId"]}.{inner}"] = innerValue;
+                    }
+                }
+            }
+            else if (value is JsonObject nested && name is "exchanges" or "counts")
             {
                 foreach (var (inner, innerValue) in nested)
                 {

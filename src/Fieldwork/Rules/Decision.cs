@@ -10,6 +10,9 @@ public enum RejectionKind
 
     /// <summary>The request is fine on its own but breaks a rule of the current state: 409.</summary>
     Conflict,
+
+    /// <summary>Part of the request is over a documented size limit: 413.</summary>
+    TooLarge,
 }
 
 /// <summary>Why a command was refused, in words a client can act on.</summary>
@@ -31,6 +34,8 @@ public sealed record Rejection(RejectionKind Kind, string Detail, string? Field 
     public static Rejection Conflict(string detail) => new(RejectionKind.Conflict, detail);
 
     public static Rejection NotFound(string detail) => new(RejectionKind.NotFound, detail);
+
+    public static Rejection TooLarge(string detail) => new(RejectionKind.TooLarge, detail);
 }
 
 /// <summary>

@@ -38,3 +38,17 @@ public partial class ParticipantTimelineProjection : SingleStreamProjection<Part
 
     public void Apply(IEvent<Participants.ConsentChanged> e, Participants.ParticipantTimeline timeline) => timeline.Record(e);
 }
+
+/// <summary>Keeps each evidence item's timeline inline (its logged fields and text metadata, not the texts).</summary>
+public partial class EvidenceTimelineProjection : SingleStreamProjection<Evidence.EvidenceTimeline, Guid>
+{
+    public Evidence.EvidenceTimeline Create(IEvent<Evidence.InterviewLogged> e) => Evidence.EvidenceTimeline.Fold([e]);
+
+    public Evidence.EvidenceTimeline Create(IEvent<Evidence.ObservationLogged> e) => Evidence.EvidenceTimeline.Fold([e]);
+
+    public Evidence.EvidenceTimeline Create(IEvent<Evidence.DocumentCaptured> e) => Evidence.EvidenceTimeline.Fold([e]);
+
+    public void Apply(IEvent<Evidence.EvidenceCorrected> e, Evidence.EvidenceTimeline timeline) => timeline.Record(e);
+
+    public void Apply(IEvent<Evidence.TextVersionAdded> e, Evidence.EvidenceTimeline timeline) => timeline.Record(e);
+}

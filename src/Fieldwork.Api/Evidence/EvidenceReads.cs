@@ -1,0 +1,150 @@
+using System.Text.Json.Serialization;
+using Fieldwork.Access;
+using Fieldwork.Api.Access;
+using Fieldwork.Api.Lists;
+using Fieldwork.Api.Timeline;
+using Fieldwork.Evidence;
+using Fieldwork.Timeline;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Fieldwork.Api.Evidence;
+
+/// <summary>One text version: its length in code points, its SHA-256, and the text (null with <c>erased</c> once its key is destroyed).</summary>
+public sealed record TextView(int Version, int Length, string Sha256, string? Text, bool Erased);
+
+public sealed record EvidenceView(
+    Guid Id,
+    EvidenceKind Kind,
+    DateOnly? OccurredOn,
+    DateOnly? CapturedOn,
+    DateOnly? IssuedOn,
+    Guid? WaveId,
+    IReadOnlyList<Guid> SiteIds,
+    Guid? PairingId,
+    IReadOnlyList<Guid> ParticipantIds,
+    InterviewFormat? Format,
+    InterviewMode? Mode,
+    ObservationSetting? Setting,
+    int? DurationMinutes,
+    string? Title,
+    string? Issuer,
+    string? DocumentType,
+    string? SourceRef,
+    int TextVersions,
+    string? LoggedBy,
+    DateTimeOffset LoggedAt,
+    int Version,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TextView>? Texts = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<object>? Codings = null)
+{
+    public static EvidenceView From(EvidenceState s)
+    {
+        var d = s.Details;
+        var document = d.Kind == EvidenceKind.Document;
+        return new EvidenceView(s.Id, d.Kind, document ? null : d.On, document ? d.On : null, d.IssuedOn, d.WaveId, d.SiteIds, d.PairingId,
+            d.ParticipantIds, d.Format, d.Mode, d.Setting, d.DurationMinutes, d.Title, d.Issuer, d.DocumentType, d.SourceRef, s.Texts.Count,
+            s.LoggedBy, s.LoggedAt, s.Version);
+    }
+}
+
+public static class EvidenceReads
+{
+    private const string Route = "/api/evaluations/{evaluationId}/evidence";
+
+    /// <summary>The evidence that had happened by asOf, as known at knownAt, filtered by site, pairing, wave or kind; oldest first.</summary>
+    [WolverineGet(Route, OperationId = "listEvidence")]
+    [Tags("Evidence")]
+    [Requires(Permission.ReadEvidence)]
+    [ProducesResponseType<Page<EvidenceView>>(StatusCodes.Status200OK)]
+    public static async Task<IResult> List(Guid evaluationId, Guid? siteId, Guid? pairingId, Guid? waveId, EvidenceKind? kind,
+        string? asOf, string? knownAt, int? offset, int? limit, IQuerySession session, TimeTravel time, CancellationToken cancellation)
+    {
+        if (Paging.Check(offset, limit) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var items = (await ServedEvidence.AsOfAsync(session, evaluationId, cut, cancellation))
+            .Where(e => siteId is null || e.Details.SiteIds.Contains(siteId.Value))
+            .Where(e => pairingId is null || e.Details.PairingId == pairingId)
+            .Where(e => waveId is null || e.Details.WaveId == waveId)
+            .Where(e => kind is null || e.Details.Kind == kind)
+            .OrderBy(e => e.Details.On).ThenBy(e => e.LoggedAt).ThenBy(e => e.Id)
+            .Select(EvidenceView.From)
+            .ToList();
+        return TypedResults.Ok(Paging.Of(items, offset, limit));
+    }
+
+    /// <summary>One evidence item as it stood at asOf, as known at knownAt, with its text versions and codings.</summary>
+    [WolverineGet(Route + "/{evidenceId}", OperationId = "getEvidence")]
+    [Tags("Evidence")]
+    [Requires(Permission.ReadEvidence)]
+    [ProducesResponseType<EvidenceView>(StatusCodes.Status200OK)]
+    public static async Task<IResult> Get(Guid evaluationId, Guid evidenceId, string? asOf, string? knownAt, IQuerySession session,
+        TimeTravel time, CancellationToken cancellation)
+    {
+        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (await session.LoadAsync<EvidenceTimeline>(evidenceId, cancellation) is not { } item || item.EvaluationId != evaluationId
+            || item.AsOf(cut) is not { } state)
+        {
+            return Problems.Problems.NotFound("No such evidence in this evaluation at that time.");
+        }
+
+        return TypedResults.Ok(await WithTextsAsync(session, state, cut, cancellation));
+    }
+
+    /// <summary>The item as it stands today (or as logged, if its field date is still to come), with texts.</summary>
+    internal static async Task<EvidenceView> ViewAsync(IQuerySession session, Guid evidenceId, TimeProvider clock, CancellationToken cancellation)
+    {
+        var item = await session.LoadAsync<EvidenceTimeline>(evidenceId, cancellation)
+                   ?? throw new InvalidOperationException("evidence just written is missing");
+        var today = Cut.Now(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        var latest = Cut.Now(DateOnly.MaxValue);
+        var state = item.AsOf(today) ?? item.AsOf(latest)!;
+        return await WithTextsAsync(session, state, latest, cancellation);
+    }
+
+    private static async Task<EvidenceView> WithTextsAsync(IQuerySession session, EvidenceState state, Cut cut, CancellationToken cancellation)
+    {
+        var events = await session.Events.FetchStreamAsync(state.Id, token: cancellation);
+        var key = await session.LoadAsync<TextKey>(state.Id, cancellation);
+        var texts = events
+            .Where(e => cut.Knows(e.Sequence))
+            .Select(e => e.Data)
+            .OfType<TextVersionAdded>()
+            .Select(t =>
+            {
+                var text = t.Sealed is { } sealedText ? TextVault.Open(key, t.Version, sealedText) : t.Text;
+                return new TextView(t.Version, t.Length, t.Sha256, text, text is null);
+            })
+            .ToList();
+        return EvidenceView.From(state) with { Texts = texts, Codings = [] };
+    }
+}
+
+/// <summary>The evaluation's evidence at a cut, from the inline timelines (no texts are read).</summary>
+public static class ServedEvidence
+{
+    public static async Task<IReadOnlyList<EvidenceState>> AsOfAsync(IQuerySession session, Guid evaluationId, Cut cut,
+        CancellationToken cancellation)
+    {
+        var timelines = await session.Query<EvidenceTimeline>().Where(e => e.EvaluationId == evaluationId).ToListAsync(cancellation);
+        return [.. timelines.Select(t => t.AsOf(cut)).OfType<EvidenceState>()];
+    }
+
+    public static async Task<EvidenceTally> TallyAsync(IQuerySession session, Guid evaluationId, Cut cut, CancellationToken cancellation) =>
+        new(await AsOfAsync(session, evaluationId, cut, cancellation));
+}

@@ -1,0 +1,184 @@
+using System.Text;
+using Fieldwork.Access;
+using Fieldwork.Api.Access;
+using Fieldwork.Api.Recording;
+using Fieldwork.Evaluations;
+using Fieldwork.Evidence;
+using Fieldwork.Pairings;
+using Fieldwork.Participants;
+using Fieldwork.Rules;
+using Fieldwork.Sites;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Fieldwork.Api.Evidence;
+
+public static class EvidenceWrites
+{
+    private const string Root = "/api/evaluations/{evaluationId}";
+
+    /// <summary>Logs an interview. A transcript is sealed under the interview's own key; every participant's consent on the field date must allow recording.</summary>
+    [WolverinePost(Root + "/interviews", OperationId = "logInterview")]
+    [Tags("Evidence")]
+    [Requires(Permission.WriteEvidence)]
+    [ProducesResponseType<Created>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> LogInterview(Guid evaluationId, LogInterview command, HttpContext http, EventRecorder recorder) =>
+        Create(http, recorder, command.Id, command, command.Transcript, "transcript",
+            (context, id, text) => EvidenceRules.LogInterview(context, id, command, text),
+            command.SiteIds, command.PairingId, command.ParticipantIds);
+
+    /// <summary>Logs an observation (meeting, workshop, site visit, conference) with optional field notes.</summary>
+    [WolverinePost(Root + "/observations", OperationId = "logObservation")]
+    [Tags("Evidence")]
+    [Requires(Permission.WriteEvidence)]
+    [ProducesResponseType<Created>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> LogObservation(Guid evaluationId, LogObservation command, HttpContext http, EventRecorder recorder) =>
+        Create(http, recorder, command.Id, command, command.FieldNotes, "fieldNotes",
+            (context, id, text) => EvidenceRules.LogObservation(context, id, command, text),
+            command.SiteIds, command.PairingId, null);
+
+    /// <summary>Captures a document with optional extracted text.</summary>
+    [WolverinePost(Root + "/documents", OperationId = "captureDocument")]
+    [Tags("Evidence")]
+    [Requires(Permission.WriteEvidence)]
+    [ProducesResponseType<Created>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> CaptureDocument(Guid evaluationId, CaptureDocument command, HttpContext http, EventRecorder recorder) =>
+        Create(http, recorder, command.Id, command, command.Text, "text",
+            (context, id, text) => EvidenceRules.CaptureDocument(context, id, command, text),
+            command.SiteIds, null, null);
+
+    /// <summary>Adds a text version; expectedVersion is the latest text version number (0 when there is none).</summary>
+    [WolverinePost(Root + "/evidence/{evidenceId}/texts", OperationId = "addTextVersion")]
+    [Tags("Evidence")]
+    [Requires(Permission.WriteEvidence)]
+    [ProducesResponseType<EvidenceView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> AddText(Guid evaluationId, Guid evidenceId, AddTextVersion command, HttpContext http, EventRecorder recorder,
+        TimeProvider clock)
+    {
+        if (Measure(command.Text, "text") is { } tooLarge)
+        {
+            return Task.FromResult(Problems.Problems.From(tooLarge));
+        }
+
+        var text = EvidenceText.Normalise(command.Text!);
+        return Change(http, recorder, clock, evidenceId, null, async (session, context, item) =>
+        {
+            var decision = EvidenceRules.AddText(context, item, command.ExpectedVersion!.Value, text);
+            return await SealAsync(session, context.Evaluation.Id, item.Kind, item.Id, item.Current.ParticipantIds, decision, http.RequestAborted);
+        });
+    }
+
+    /// <summary>Corrects logged fields as a new event; replays with an earlier knownAt still show the old values.</summary>
+    [WolverinePost(Root + "/evidence/{evidenceId}/corrections", OperationId = "correctEvidence")]
+    [Tags("Evidence")]
+    [Requires(Permission.WriteEvidence)]
+    [ProducesResponseType<EvidenceView>(StatusCodes.Status200OK)]
+    public static Task<IResult> Correct(Guid evaluationId, Guid evidenceId, CorrectEvidence command, HttpContext http, EventRecorder recorder,
+        TimeProvider clock) =>
+        Change(http, recorder, clock, evidenceId, command, async (session, context, item) =>
+        {
+            var decision = EvidenceRules.Correct(context, item, command);
+            if (decision.Accepted && command.ParticipantIds is { } participants
+                && await session.LoadAsync<TextKey>(item.Id, http.RequestAborted) is { } key)
+            {
+                // The key follows everyone whose words it seals, so erasing any of them reaches it.
+                key.ParticipantIds = [.. key.ParticipantIds.Union(participants)];
+                session.Store(key);
+            }
+
+            return decision;
+        });
+
+    private static Task<IResult> Create(HttpContext http, EventRecorder recorder, Guid? requestedId, object command, string? rawText,
+        string textField, Func<EvidenceContext, Guid, NormalisedText?, Decision> rule, List<Guid>? siteIds, Guid? pairingId,
+        List<Guid>? participantIds)
+    {
+        if (Measure(rawText, textField) is { } tooLarge)
+        {
+            return Task.FromResult(Problems.Problems.From(tooLarge));
+        }
+
+        var id = requestedId ?? Guid.NewGuid();
+        var evaluation = http.Access().Evaluation;
+        var text = rawText is null ? null : EvidenceText.Normalise(rawText);
+        return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluation.Id}/evidence/{id}", async session =>
+        {
+            var context = await ContextAsync(session, evaluation, siteIds ?? [], pairingId, participantIds ?? [], http.RequestAborted);
+            var decision = rule(context, id, text);
+            var kind = decision.Events.FirstOrDefault() switch
+            {
+                InterviewLogged => EvidenceKind.Interview,
+                ObservationLogged => EvidenceKind.Observation,
+                _ => EvidenceKind.Document,
+            };
+            decision = await SealAsync(session, evaluation.Id, kind, id, participantIds ?? [], decision, http.RequestAborted);
+            if (decision.Accepted)
+            {
+                session.Events.StartStream<EvidenceTimeline>(id, [.. decision.Events]);
+            }
+
+            return decision;
+        });
+    }
+
+    // A correction may name sites, a pairing and participants the item did not have: they join the context.
+    private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeProvider clock, Guid evidenceId,
+        CorrectEvidence? correction, Func<IDocumentSession, EvidenceContext, EvidenceTimeline, Task<Decision>> rule)
+    {
+        var evaluation = http.Access().Evaluation;
+        return recorder.ChangeAsync(http,
+            async session =>
+            {
+                var stream = await session.Events.FetchForWriting<EvidenceTimeline>(evidenceId, http.RequestAborted);
+                if (stream.Aggregate is not { } item || item.EvaluationId != evaluation.Id)
+                {
+                    return Rejection.NotFound("No such evidence in this evaluation.");
+                }
+
+                var current = item.Current;
+                var context = await ContextAsync(session, evaluation,
+                    current.SiteIds.Concat(correction?.SiteIds ?? []),
+                    correction?.PairingId ?? current.PairingId,
+                    current.ParticipantIds.Concat(correction?.ParticipantIds ?? []),
+                    http.RequestAborted);
+                return stream.Record(await rule(session, context, item));
+            },
+            async query => TypedResults.Ok(await EvidenceReads.ViewAsync(query, evidenceId, clock, http.RequestAborted)));
+    }
+
+    /// <summary>Seals the text of an interview's new version under the interview's key.</summary>
+    private static async Task<Decision> SealAsync(IDocumentSession session, Guid evaluationId, EvidenceKind kind, Guid evidenceId,
+        IReadOnlyList<Guid> participants, Decision decision, CancellationToken cancellation)
+    {
+        if (!decision.Accepted || kind != EvidenceKind.Interview || decision.Events.OfType<TextVersionAdded>().FirstOrDefault() is not { } text)
+        {
+            return decision;
+        }
+
+        var key = await TextVault.KeyForAsync(session, evaluationId, evidenceId, participants, cancellation);
+        var sealedText = text with { Text = null, Sealed = TextVault.Seal(key, text.Version, text.Text!) };
+        return Decision.Accept([.. decision.Events.Select(e => ReferenceEquals(e, text) ? sealedText : e)]);
+    }
+
+    private static Rejection? Measure(string? text, string field) =>
+        text is not null && Encoding.UTF8.GetByteCount(text) > EvidenceText.MaxBytes
+            ? Rejection.TooLarge($"'{field}' is over the limit of {EvidenceText.MaxBytes / (1024 * 1024)} MB of UTF-8 text.")
+            : null;
+
+    internal static async Task<EvidenceContext> ContextAsync(IQuerySession session, Evaluation evaluation, IEnumerable<Guid> siteIds,
+        Guid? pairingId, IEnumerable<Guid> participantIds, CancellationToken cancellation)
+    {
+        var sites = await session.LoadManyAsync<SiteTimeline>(cancellation, siteIds.Distinct());
+        var pairings = pairingId is { } p ? await session.LoadManyAsync<PairingTimeline>(cancellation, p) : [];
+        var participants = await session.LoadManyAsync<ParticipantTimeline>(cancellation, participantIds.Distinct());
+        return new EvidenceContext(evaluation,
+            sites.Where(s => s.EvaluationId == evaluation.Id).ToDictionary(s => s.Id),
+            pairings.Where(x => x.EvaluationId == evaluation.Id).ToDictionary(x => x.Id),
+            participants.Where(x => x.EvaluationId == evaluation.Id).ToDictionary(x => x.Id));
+    }
+}

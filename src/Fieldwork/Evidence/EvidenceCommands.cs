@@ -1,0 +1,154 @@
+using FluentValidation;
+
+namespace Fieldwork.Evidence;
+
+public sealed record LogInterview(
+    Guid? Id,
+    DateOnly? OccurredOn,
+    Guid? WaveId,
+    List<Guid>? SiteIds,
+    Guid? PairingId,
+    List<Guid>? ParticipantIds,
+    InterviewFormat? Format,
+    InterviewMode? Mode,
+    int? DurationMinutes,
+    string? Transcript);
+
+public sealed record LogObservation(
+    Guid? Id,
+    DateOnly? OccurredOn,
+    Guid? WaveId,
+    List<Guid>? SiteIds,
+    Guid? PairingId,
+    ObservationSetting? Setting,
+    int? DurationMinutes,
+    string? FieldNotes);
+
+public sealed record CaptureDocument(
+    Guid? Id,
+    DateOnly? CapturedOn,
+    DateOnly? IssuedOn,
+    Guid? WaveId,
+    string? Title,
+    string? Issuer,
+    string? DocumentType,
+    List<Guid>? SiteIds,
+    string? SourceRef,
+    string? Text);
+
+public sealed record AddTextVersion(string? Text, int? ExpectedVersion);
+
+/// <summary>Any of the logged fields, corrected; the others stay as they were.</summary>
+public sealed record CorrectEvidence(
+    DateOnly? OccurredOn,
+    DateOnly? CapturedOn,
+    Guid? WaveId,
+    List<Guid>? SiteIds,
+    Guid? PairingId,
+    List<Guid>? ParticipantIds,
+    InterviewFormat? Format,
+    InterviewMode? Mode,
+    ObservationSetting? Setting,
+    int? DurationMinutes,
+    DateOnly? IssuedOn,
+    string? Title,
+    string? Issuer,
+    string? DocumentType,
+    string? SourceRef);
+
+internal static class EvidenceRuleBuilders
+{
+    public const int MaxIds = 100;
+
+    public static void Ids<T>(this AbstractValidator<T> validator, System.Linq.Expressions.Expression<Func<T, List<Guid>?>> ids, bool required)
+    {
+        var rule = validator.RuleFor(ids);
+        if (required)
+        {
+            rule.NotEmpty();
+        }
+
+        rule.Must(list => list is null || list.Count <= MaxIds).WithMessage($"At most {MaxIds} ids.");
+        var read = ids.Compile();
+        validator.RuleFor(ids).ForEach(id => id.NotEqual(Guid.Empty)).When(x => read(x) is not null);
+    }
+
+    public static void Text<T>(this AbstractValidator<T> validator, System.Linq.Expressions.Expression<Func<T, string?>> text) =>
+        validator.RuleFor(text).Must(t => t is null || EvidenceText.IsWellFormed(t))
+            .WithMessage("The text is not valid Unicode (it holds a lone surrogate).");
+}
+
+public sealed class LogInterviewValidator : AbstractValidator<LogInterview>
+{
+    public LogInterviewValidator()
+    {
+        RuleFor(x => x.Id).NotEqual(Guid.Empty);
+        RuleFor(x => x.OccurredOn).NotNull();
+        this.Ids(x => x.SiteIds, required: true);
+        this.Ids(x => x.ParticipantIds, required: true);
+        RuleFor(x => x.ParticipantIds).Must(p => p!.Count == 1)
+            .When(x => x.Format == InterviewFormat.OneToOne && x.ParticipantIds is { Count: > 0 })
+            .WithMessage("A one-to-one interview has exactly one participant.");
+        RuleFor(x => x.Format).NotNull();
+        RuleFor(x => x.Mode).NotNull();
+        RuleFor(x => x.DurationMinutes).NotNull().InclusiveBetween(1, 1440);
+        this.Text(x => x.Transcript);
+    }
+}
+
+public sealed class LogObservationValidator : AbstractValidator<LogObservation>
+{
+    public LogObservationValidator()
+    {
+        RuleFor(x => x.Id).NotEqual(Guid.Empty);
+        RuleFor(x => x.OccurredOn).NotNull();
+        this.Ids(x => x.SiteIds, required: true);
+        RuleFor(x => x.Setting).NotNull();
+        RuleFor(x => x.DurationMinutes).NotNull().InclusiveBetween(1, 1440);
+        this.Text(x => x.FieldNotes);
+    }
+}
+
+public sealed class CaptureDocumentValidator : AbstractValidator<CaptureDocument>
+{
+    public CaptureDocumentValidator()
+    {
+        RuleFor(x => x.Id).NotEqual(Guid.Empty);
+        RuleFor(x => x.CapturedOn).NotNull();
+        RuleFor(x => x.IssuedOn).LessThanOrEqualTo(x => x.CapturedOn).When(x => x.IssuedOn is not null && x.CapturedOn is not null)
+            .WithMessage("'issuedOn' must not be after 'capturedOn'.");
+        RuleFor(x => x.Title).NotEmpty().MaximumLength(500);
+        RuleFor(x => x.Issuer).NotEmpty().MaximumLength(200);
+        RuleFor(x => x.DocumentType).NotEmpty().MaximumLength(100);
+        RuleFor(x => x.SourceRef).MaximumLength(2000);
+        this.Ids(x => x.SiteIds, required: true);
+        this.Text(x => x.Text);
+    }
+}
+
+public sealed class AddTextVersionValidator : AbstractValidator<AddTextVersion>
+{
+    public AddTextVersionValidator()
+    {
+        RuleFor(x => x.Text).NotNull();
+        this.Text(x => x.Text);
+        RuleFor(x => x.ExpectedVersion).NotNull().GreaterThanOrEqualTo(0);
+    }
+}
+
+public sealed class CorrectEvidenceValidator : AbstractValidator<CorrectEvidence>
+{
+    public CorrectEvidenceValidator()
+    {
+        this.Ids(x => x.SiteIds, required: false);
+        RuleFor(x => x.SiteIds).NotEmpty().When(x => x.SiteIds is not null);
+        this.Ids(x => x.ParticipantIds, required: false);
+        RuleFor(x => x.DurationMinutes).InclusiveBetween(1, 1440);
+        RuleFor(x => x.Title).NotEmpty().MaximumLength(500).When(x => x.Title is not null);
+        RuleFor(x => x.Issuer).NotEmpty().MaximumLength(200).When(x => x.Issuer is not null);
+        RuleFor(x => x.DocumentType).NotEmpty().MaximumLength(100).When(x => x.DocumentType is not null);
+        RuleFor(x => x.SourceRef).MaximumLength(2000);
+        RuleFor(x => x).Must(x => x != new CorrectEvidence(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null))
+            .OverridePropertyName("body").WithMessage("Give at least one field to correct.");
+    }
+}

@@ -1,0 +1,102 @@
+namespace Fieldwork.Evidence;
+
+public enum EvidenceKind
+{
+    Interview,
+    Observation,
+    Document,
+}
+
+public enum InterviewFormat
+{
+    OneToOne,
+    Group,
+}
+
+public enum InterviewMode
+{
+    InPerson,
+    Phone,
+    Video,
+}
+
+public enum ObservationSetting
+{
+    Meeting,
+    Workshop,
+    SiteVisit,
+    Conference,
+}
+
+/// <summary>An interview was held on a field date (logged, often later, by a fieldworker).</summary>
+public sealed record InterviewLogged(
+    Guid EvaluationId,
+    Guid EvidenceId,
+    DateOnly OccurredOn,
+    Guid? WaveId,
+    IReadOnlyList<Guid> SiteIds,
+    Guid? PairingId,
+    IReadOnlyList<Guid> ParticipantIds,
+    InterviewFormat Format,
+    InterviewMode Mode,
+    int DurationMinutes);
+
+/// <summary>A meeting, workshop, site visit or conference was observed.</summary>
+public sealed record ObservationLogged(
+    Guid EvaluationId,
+    Guid EvidenceId,
+    DateOnly OccurredOn,
+    Guid? WaveId,
+    IReadOnlyList<Guid> SiteIds,
+    Guid? PairingId,
+    ObservationSetting Setting,
+    int DurationMinutes);
+
+/// <summary>A document was captured.</summary>
+public sealed record DocumentCaptured(
+    Guid EvaluationId,
+    Guid EvidenceId,
+    DateOnly CapturedOn,
+    DateOnly? IssuedOn,
+    Guid? WaveId,
+    string Title,
+    string Issuer,
+    string DocumentType,
+    IReadOnlyList<Guid> SiteIds,
+    string? SourceRef);
+
+/// <summary>Fields logged earlier were wrong; from this record on, these are the right values.</summary>
+public sealed record EvidenceCorrected(
+    Guid EvaluationId,
+    Guid EvidenceId,
+    DateOnly? OccurredOn,
+    Guid? WaveId,
+    IReadOnlyList<Guid>? SiteIds,
+    Guid? PairingId,
+    IReadOnlyList<Guid>? ParticipantIds,
+    InterviewFormat? Format,
+    InterviewMode? Mode,
+    ObservationSetting? Setting,
+    int? DurationMinutes,
+    DateOnly? IssuedOn,
+    string? Title,
+    string? Issuer,
+    string? DocumentType,
+    string? SourceRef);
+
+/// <summary>
+/// A new version of the item's text (transcript, field notes, extracted text), normalised (NFC,
+/// LF, no BOM) and measured in code points. Interview text is sealed under the interview's
+/// text key; other text is stored as it is.
+/// </summary>
+public sealed record TextVersionAdded(
+    Guid EvaluationId,
+    Guid EvidenceId,
+    int Version,
+    int Length,
+    string Sha256,
+    string? Text,
+    SealedText? Sealed);
+
+/// <summary>Text sealed with AES-GCM under a key kept outside the event stream.</summary>
+public sealed record SealedText(string Nonce, string Ciphertext, string Tag);

@@ -1,0 +1,212 @@
+using Fieldwork.Evaluations;
+using Fieldwork.Pairings;
+using Fieldwork.Participants;
+using Fieldwork.Rules;
+using Fieldwork.Sites;
+using Fieldwork.Timeline;
+
+namespace Fieldwork.Evidence;
+
+/// <summary>The state an evidence item is checked against: the evaluation and the items it names (only those of this evaluation).</summary>
+public sealed record EvidenceContext(
+    Evaluation Evaluation,
+    IReadOnlyDictionary<Guid, SiteTimeline> Sites,
+    IReadOnlyDictionary<Guid, PairingTimeline> Pairings,
+    IReadOnlyDictionary<Guid, ParticipantTimeline> Participants);
+
+/// <summary>The evidence rules as pure functions.</summary>
+public static class EvidenceRules
+{
+    public static Decision LogInterview(EvidenceContext context, Guid id, LogInterview c, NormalisedText? transcript)
+    {
+        var details = new EvidenceDetails(EvidenceKind.Interview, c.OccurredOn!.Value, c.WaveId, [.. c.SiteIds!.Distinct()], c.PairingId,
+            [.. c.ParticipantIds!.Distinct()], c.Format, c.Mode, DurationMinutes: c.DurationMinutes);
+        if (Check(context, details, transcript is null ? null : "transcript") is { } refused)
+        {
+            return refused;
+        }
+
+        var logged = new InterviewLogged(context.Evaluation.Id, id, details.On, details.WaveId, details.SiteIds, details.PairingId,
+            details.ParticipantIds, c.Format!.Value, c.Mode!.Value, c.DurationMinutes!.Value);
+        return transcript is null ? Decision.Accept(logged) : Decision.Accept(logged, Text(context.Evaluation.Id, id, 1, transcript));
+    }
+
+    public static Decision LogObservation(EvidenceContext context, Guid id, LogObservation c, NormalisedText? notes)
+    {
+        var details = new EvidenceDetails(EvidenceKind.Observation, c.OccurredOn!.Value, c.WaveId, [.. c.SiteIds!.Distinct()], c.PairingId, [],
+            Setting: c.Setting, DurationMinutes: c.DurationMinutes);
+        if (Check(context, details, null) is { } refused)
+        {
+            return refused;
+        }
+
+        var logged = new ObservationLogged(context.Evaluation.Id, id, details.On, details.WaveId, details.SiteIds, details.PairingId,
+            c.Setting!.Value, c.DurationMinutes!.Value);
+        return notes is null ? Decision.Accept(logged) : Decision.Accept(logged, Text(context.Evaluation.Id, id, 1, notes));
+    }
+
+    public static Decision CaptureDocument(EvidenceContext context, Guid id, CaptureDocument c, NormalisedText? text)
+    {
+        var details = new EvidenceDetails(EvidenceKind.Document, c.CapturedOn!.Value, c.WaveId, [.. c.SiteIds!.Distinct()], null, [],
+            IssuedOn: c.IssuedOn, Title: c.Title!.Trim(), Issuer: c.Issuer!.Trim(), DocumentType: c.DocumentType!.Trim(), SourceRef: c.SourceRef);
+        if (Check(context, details, null) is { } refused)
+        {
+            return refused;
+        }
+
+        var captured = new DocumentCaptured(context.Evaluation.Id, id, details.On, c.IssuedOn, details.WaveId, details.Title!, details.Issuer!,
+            details.DocumentType!, details.SiteIds, c.SourceRef);
+        return text is null ? Decision.Accept(captured) : Decision.Accept(captured, Text(context.Evaluation.Id, id, 1, text));
+    }
+
+    public static Decision AddText(EvidenceContext context, EvidenceTimeline item, int expectedVersion, NormalisedText text)
+    {
+        var latest = item.Texts.Count;
+        if (expectedVersion != latest)
+        {
+            return Rejection.Conflict($"The latest text version is {latest}, not {expectedVersion}; read the item again and retry.");
+        }
+
+        if (item.Kind == EvidenceKind.Interview && Check(context, item.Current, "text") is { } refused)
+        {
+            return refused;
+        }
+
+        return Decision.Accept(Text(context.Evaluation.Id, item.Id, latest + 1, text));
+    }
+
+    public static Decision Correct(EvidenceContext context, EvidenceTimeline item, CorrectEvidence c)
+    {
+        var misplaced = new List<Rejection>();
+        void NotFor(bool wrong, string field, string kind)
+        {
+            if (wrong)
+            {
+                misplaced.Add(Rejection.Invalid(field, $"'{field}' is not a field of {kind}."));
+            }
+        }
+
+        var kind = item.Kind switch { EvidenceKind.Interview => "an interview", EvidenceKind.Observation => "an observation", _ => "a document" };
+        var document = item.Kind == EvidenceKind.Document;
+        NotFor(document && c.OccurredOn is not null, "occurredOn", kind);
+        NotFor(!document && c.CapturedOn is not null, "capturedOn", kind);
+        NotFor(item.Kind != EvidenceKind.Interview && (c.ParticipantIds is not null), "participantIds", kind);
+        NotFor(item.Kind != EvidenceKind.Interview && (c.Format is not null), "format", kind);
+        NotFor(item.Kind != EvidenceKind.Interview && (c.Mode is not null), "mode", kind);
+        NotFor(item.Kind != EvidenceKind.Observation && c.Setting is not null, "setting", kind);
+        NotFor(document && c.DurationMinutes is not null, "durationMinutes", kind);
+        NotFor(document && c.PairingId is not null, "pairingId", kind);
+        foreach (var (value, field) in new[] { (c.Title, "title"), (c.Issuer, "issuer"), (c.DocumentType, "documentType"), (c.SourceRef, "sourceRef") })
+        {
+            NotFor(!document && value is not null, field, kind);
+        }
+
+        NotFor(!document && c.IssuedOn is not null, "issuedOn", kind);
+        if (misplaced.Count > 0)
+        {
+            return Rejection.Combine(misplaced);
+        }
+
+        var correction = new EvidenceCorrected(context.Evaluation.Id, item.Id, c.OccurredOn ?? c.CapturedOn, c.WaveId,
+            c.SiteIds?.Distinct().ToList(), c.PairingId, c.ParticipantIds?.Distinct().ToList(), c.Format, c.Mode, c.Setting, c.DurationMinutes,
+            c.IssuedOn, c.Title?.Trim(), c.Issuer?.Trim(), c.DocumentType?.Trim(), c.SourceRef);
+        var corrected = item.Current.Correct(correction);
+        if (corrected.Kind == EvidenceKind.Interview && corrected.Format == InterviewFormat.OneToOne && corrected.ParticipantIds.Count != 1)
+        {
+            return Rejection.Invalid("participantIds", "A one-to-one interview has exactly one participant.");
+        }
+
+        if (corrected.IssuedOn is { } issued && issued > corrected.On)
+        {
+            return Rejection.Invalid("issuedOn", "'issuedOn' must not be after 'capturedOn'.");
+        }
+
+        var texts = item.Kind == EvidenceKind.Interview && item.Texts.Count > 0 ? "participantIds" : null;
+        return Check(context, corrected, texts) is { } refused ? refused : Decision.Accept(correction);
+    }
+
+    /// <summary>
+    /// Every field error of logged details against the state: dates, wave, sites enrolled and
+    /// active on the date, the pairing's sites among the item's, participants known and still
+    /// taking part on the date, and, when <paramref name="textField"/> names a text being kept,
+    /// every participant's consent to being recorded.
+    /// </summary>
+    public static Rejection? Check(EvidenceContext context, EvidenceDetails d, string? textField)
+    {
+        var errors = new List<Rejection>();
+        var dateField = d.Kind == EvidenceKind.Document ? "capturedOn" : "occurredOn";
+        if (Dates.Outside(context.Evaluation, d.On, dateField) is { } outside)
+        {
+            errors.Add(outside);
+        }
+
+        if (d.WaveId is { } waveId)
+        {
+            var wave = context.Evaluation.Waves.FirstOrDefault(w => w.Id == waveId);
+            if (wave is null)
+            {
+                errors.Add(Rejection.Invalid("waveId", "There is no such wave in this evaluation."));
+            }
+            else if (d.On < wave.StartsOn || d.On > wave.EndsOn)
+            {
+                errors.Add(Rejection.Invalid("waveId",
+                    $"Wave '{wave.Name}' ({wave.StartsOn:yyyy-MM-dd} to {wave.EndsOn:yyyy-MM-dd}) does not contain {d.On:yyyy-MM-dd}."));
+            }
+        }
+
+        for (var i = 0; i < d.SiteIds.Count; i++)
+        {
+            var field = $"siteIds[{i}]";
+            if (!context.Sites.TryGetValue(d.SiteIds[i], out var site))
+            {
+                errors.Add(Rejection.Invalid(field, "There is no such site in this evaluation."));
+            }
+            else if (site.AsOf(new Cut(d.On, long.MaxValue)) is not { } state)
+            {
+                errors.Add(Rejection.Invalid(field, $"Site {site.Code} was not enrolled on {d.On:yyyy-MM-dd}."));
+            }
+            else if (state.Status == SiteStatus.Withdrawn)
+            {
+                errors.Add(Rejection.Invalid(field, $"Site {site.Code} had withdrawn by {d.On:yyyy-MM-dd}."));
+            }
+        }
+
+        if (d.PairingId is { } pairingId)
+        {
+            if (!context.Pairings.TryGetValue(pairingId, out var pairing))
+            {
+                errors.Add(Rejection.Invalid("pairingId", "There is no such pairing in this evaluation."));
+            }
+            else if (!d.SiteIds.Contains(pairing.ExemplarSiteId) || !d.SiteIds.Contains(pairing.FollowerSiteId))
+            {
+                errors.Add(Rejection.Invalid("pairingId", "Both of the pairing's sites must be among 'siteIds'."));
+            }
+        }
+
+        for (var i = 0; i < d.ParticipantIds.Count; i++)
+        {
+            var field = $"participantIds[{i}]";
+            if (!context.Participants.TryGetValue(d.ParticipantIds[i], out var participant))
+            {
+                errors.Add(Rejection.Invalid(field, "There is no such participant in this evaluation."));
+                continue;
+            }
+
+            var consent = participant.ConsentOn(d.On);
+            if (consent is null || !consent.TakePart)
+            {
+                errors.Add(Rejection.Invalid(field, $"{participant.Pseudonym} had withdrawn from the study by {d.On:yyyy-MM-dd}."));
+            }
+            else if (textField is not null && !consent.Record)
+            {
+                errors.Add(Rejection.Invalid(textField,
+                    $"{participant.Pseudonym}'s consent on {d.On:yyyy-MM-dd} does not allow recording: no transcript may be kept."));
+            }
+        }
+
+        return errors.Count == 0 ? null : Rejection.Combine(errors);
+    }
+
+    private static TextVersionAdded Text(Guid evaluationId, Guid evidenceId, int version, NormalisedText text) =>
+        new(evaluationId, evidenceId, version, text.Length, text.Sha256, text.Text, null);
+}

@@ -1,0 +1,69 @@
+namespace Fieldwork.Evidence;
+
+/// <summary>What was collected: interviews, observations, documents, minutes observed, codings.</summary>
+public sealed record EvidenceCounts(int Interviews, int Observations, int Documents, int ObservedMinutes, int Codings)
+{
+    public static readonly EvidenceCounts None = new(0, 0, 0, 0, 0);
+
+    public EvidenceCounts Add(EvidenceState item) => item.Details.Kind switch
+    {
+        EvidenceKind.Interview => this with { Interviews = Interviews + 1 },
+        EvidenceKind.Observation => this with { Observations = Observations + 1, ObservedMinutes = ObservedMinutes + (item.Details.DurationMinutes ?? 0) },
+        _ => this with { Documents = Documents + 1 },
+    };
+}
+
+/// <summary>Counts per wave, for reads that show them by wave.</summary>
+public sealed record WaveCounts(Guid WaveId, EvidenceCounts Counts);
+
+/// <summary>
+/// The evidence of an evaluation at one cut, counted per site, per pairing and per wave: the
+/// counts every site, pairing and evaluation read carries, always at the read's own cut.
+/// </summary>
+public sealed class EvidenceTally
+{
+    private readonly Dictionary<Guid, EvidenceCounts> bySite = [];
+    private readonly Dictionary<Guid, EvidenceCounts> byPairing = [];
+    private readonly Dictionary<(Guid Owner, Guid Wave), EvidenceCounts> byWave = [];
+
+    public EvidenceTally(IEnumerable<EvidenceState> items)
+    {
+        foreach (var item in items)
+        {
+            Total = Total.Add(item);
+            foreach (var site in item.Details.SiteIds)
+            {
+                bySite[site] = bySite.GetValueOrDefault(site, EvidenceCounts.None).Add(item);
+                Wave(site, item);
+            }
+
+            if (item.Details.PairingId is { } pairing)
+            {
+                byPairing[pairing] = byPairing.GetValueOrDefault(pairing, EvidenceCounts.None).Add(item);
+                Wave(pairing, item);
+            }
+
+            Wave(Guid.Empty, item);
+        }
+    }
+
+    public static EvidenceTally Empty { get; } = new([]);
+
+    public EvidenceCounts Total { get; private set; } = EvidenceCounts.None;
+
+    public EvidenceCounts ForSite(Guid siteId) => bySite.GetValueOrDefault(siteId, EvidenceCounts.None);
+
+    public EvidenceCounts ForPairing(Guid pairingId) => byPairing.GetValueOrDefault(pairingId, EvidenceCounts.None);
+
+    /// <summary>Counts by wave for a site or pairing (or, with no id, the whole evaluation); items without a wave are left out.</summary>
+    public IReadOnlyList<WaveCounts> ByWave(Guid ownerId = default) =>
+        [.. byWave.Where(x => x.Key.Owner == ownerId).OrderBy(x => x.Key.Wave).Select(x => new WaveCounts(x.Key.Wave, x.Value))];
+
+    private void Wave(Guid owner, EvidenceState item)
+    {
+        if (item.Details.WaveId is { } wave)
+        {
+            byWave[(owner, wave)] = byWave.GetValueOrDefault((owner, wave), EvidenceCounts.None).Add(item);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Fieldwork.Evidence;
+
+/// <summary>A text as stored: normalised, with its length in code points and its SHA-256.</summary>
+public sealed record NormalisedText(string Text, int Length, string Sha256);
+
+/// <summary>
+/// Texts are stored in one canonical form so that character offsets never move: Unicode NFC,
+/// LF line ends, no byte-order mark; lengths and offsets count code points.
+/// </summary>
+public static class EvidenceText
+{
+    /// <summary>The most a text version may hold, in UTF-8 bytes (5 MB).</summary>
+    public const int MaxBytes = 5 * 1024 * 1024;
+
+    public static bool IsWellFormed(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public static NormalisedText Normalise(string text)
+    {
+        var body = text.TrimStart('\uFEFF').Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Normalize(NormalizationForm.FormC);
+        var length = 0;
+        foreach (var _ in body.EnumerateRunes())
+        {
+            length++;
+        }
+
+        return new NormalisedText(body, length, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body))));
+    }
+
+    /// <summary>The code points [start, end) of a stored text.</summary>
+    public static string Slice(string text, int start, int end)
+    {
+        var runes = text.EnumerateRunes().Skip(start).Take(end - start);
+        var builder = new StringBuilder();
+        foreach (var rune in runes)
+        {
+            builder.Append(rune.ToString());
+        }
+
+        return builder.ToString();
+    }
+}

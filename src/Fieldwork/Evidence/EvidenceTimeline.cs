@@ -1,0 +1,147 @@
+using Fieldwork.Timeline;
+using JasperFx.Events;
+
+namespace Fieldwork.Evidence;
+
+/// <summary>The logged fields of an evidence item, as they stood after one record (a logging or a correction).</summary>
+public sealed record EvidenceDetails(
+    EvidenceKind Kind,
+    DateOnly On,
+    Guid? WaveId,
+    IReadOnlyList<Guid> SiteIds,
+    Guid? PairingId,
+    IReadOnlyList<Guid> ParticipantIds,
+    InterviewFormat? Format = null,
+    InterviewMode? Mode = null,
+    ObservationSetting? Setting = null,
+    int? DurationMinutes = null,
+    DateOnly? IssuedOn = null,
+    string? Title = null,
+    string? Issuer = null,
+    string? DocumentType = null,
+    string? SourceRef = null)
+{
+    public EvidenceDetails Correct(EvidenceCorrected c) => this with
+    {
+        On = c.OccurredOn ?? On,
+        WaveId = c.WaveId ?? WaveId,
+        SiteIds = c.SiteIds ?? SiteIds,
+        PairingId = c.PairingId ?? PairingId,
+        ParticipantIds = c.ParticipantIds ?? ParticipantIds,
+        Format = c.Format ?? Format,
+        Mode = c.Mode ?? Mode,
+        Setting = c.Setting ?? Setting,
+        DurationMinutes = c.DurationMinutes ?? DurationMinutes,
+        IssuedOn = c.IssuedOn ?? IssuedOn,
+        Title = c.Title ?? Title,
+        Issuer = c.Issuer ?? Issuer,
+        DocumentType = c.DocumentType ?? DocumentType,
+        SourceRef = c.SourceRef ?? SourceRef,
+    };
+}
+
+public sealed record DetailsRecord(long Sequence, EvidenceDetails Details);
+
+/// <summary>What is known of one text version (the text itself stays in its event).</summary>
+public sealed record TextMeta(int Version, long Sequence, int Length, string Sha256);
+
+/// <summary>An evidence item at a cut of the two timelines.</summary>
+public sealed record EvidenceState(
+    Guid Id,
+    EvidenceDetails Details,
+    IReadOnlyList<TextMeta> Texts,
+    int Version,
+    string? LoggedBy,
+    DateTimeOffset LoggedAt);
+
+/// <summary>
+/// Everything recorded about one evidence item: each record of its logged fields (the logging,
+/// then every correction, merged) and each text version, tagged with log positions. Read at a
+/// cut like the other timelines: the latest record known by knownAt, present once its field
+/// date is on or before asOf.
+/// </summary>
+public sealed class EvidenceTimeline
+{
+    public Guid Id { get; set; }
+
+    public Guid EvaluationId { get; set; }
+
+    public EvidenceKind Kind { get; set; }
+
+    public List<DetailsRecord> Records { get; set; } = [];
+
+    public List<TextMeta> Texts { get; set; } = [];
+
+    public List<long> Sequences { get; set; } = [];
+
+    public string? LoggedBy { get; set; }
+
+    public DateTimeOffset LoggedAt { get; set; }
+
+    public EvidenceDetails Current => Records[^1].Details;
+
+    public static EvidenceTimeline Fold(IEnumerable<IEvent> events)
+    {
+        var timeline = new EvidenceTimeline();
+        foreach (var e in events)
+        {
+            timeline.Record(e);
+        }
+
+        return timeline;
+    }
+
+    public void Record(IEvent e)
+    {
+        Sequences.Add(e.Sequence);
+        EvidenceDetails? logged = e.Data switch
+        {
+            InterviewLogged x => new EvidenceDetails(EvidenceKind.Interview, x.OccurredOn, x.WaveId, x.SiteIds, x.PairingId,
+                x.ParticipantIds, x.Format, x.Mode, DurationMinutes: x.DurationMinutes),
+            ObservationLogged x => new EvidenceDetails(EvidenceKind.Observation, x.OccurredOn, x.WaveId, x.SiteIds, x.PairingId, [],
+                Setting: x.Setting, DurationMinutes: x.DurationMinutes),
+            DocumentCaptured x => new EvidenceDetails(EvidenceKind.Document, x.CapturedOn, x.WaveId, x.SiteIds, null, [],
+                IssuedOn: x.IssuedOn, Title: x.Title, Issuer: x.Issuer, DocumentType: x.DocumentType, SourceRef: x.SourceRef),
+            _ => null,
+        };
+        if (logged is not null)
+        {
+            Id = e.StreamId;
+            EvaluationId = e.Data switch
+            {
+                InterviewLogged x => x.EvaluationId,
+                ObservationLogged x => x.EvaluationId,
+                DocumentCaptured x => x.EvaluationId,
+                _ => EvaluationId,
+            };
+            Kind = logged.Kind;
+            LoggedBy = e.UserName;
+            LoggedAt = e.Timestamp;
+            Records.Add(new DetailsRecord(e.Sequence, logged));
+            return;
+        }
+
+        switch (e.Data)
+        {
+            case EvidenceCorrected x:
+                Records.Add(new DetailsRecord(e.Sequence, Current.Correct(x)));
+                break;
+            case TextVersionAdded x:
+                Texts.Add(new TextMeta(x.Version, e.Sequence, x.Length, x.Sha256));
+                break;
+        }
+    }
+
+    /// <summary>The item at the cut, or null if it had not yet happened (or was not yet recorded).</summary>
+    public EvidenceState? AsOf(Cut cut)
+    {
+        var record = Records.LastOrDefault(r => cut.Knows(r.Sequence));
+        if (record is null || record.Details.On > cut.AsOf)
+        {
+            return null;
+        }
+
+        return new EvidenceState(Id, record.Details, [.. Texts.Where(t => cut.Knows(t.Sequence))],
+            Sequences.VersionKnownAt(cut.KnownUpTo), LoggedBy, LoggedAt);
+    }
+}
