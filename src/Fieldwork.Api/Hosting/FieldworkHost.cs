@@ -95,6 +95,7 @@ public static class FieldworkHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<EvaluationAccessMiddleware>();
+        app.UseMiddleware<BodyLimitMiddleware>();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/reference", o => o.WithTitle("Fieldwork API").WithOpenApiRoutePattern("/openapi/{documentName}.json"))

@@ -59,4 +59,13 @@ public sealed class when_the_body_is_bad(AppFixture app) : ApiTest(app)
         var reply = await Post("/api/evaluations", NewUser(), new { name = new string('x', 5000), startsOn = "2019-01-01" });
         reply.ShouldBeProblem(HttpStatusCode.BadRequest, "name");
     }
+
+    [Fact]
+    public async Task a_body_over_the_limit_is_a_413_problem_and_writes_nothing()
+    {
+        var before = await App.EventCountAsync();
+        var huge = $$"""{ "name": "{{new string('x', 17 * 1024 * 1024)}}", "startsOn": "2019-01-01" }""";
+        (await Post("/api/evaluations", NewUser(), huge)).ShouldBeProblem(HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal(before, await App.EventCountAsync());
+    }
 }
