@@ -51,12 +51,7 @@ public static class LinksEndpoint
     public static async Task<IResult> List(Guid evaluationId, string? asOf, string? knownAt, int? offset, int? limit,
         IQuerySession session, TimeTravel time, CancellationToken cancellation)
     {
-        if (Paging.Check(offset, limit) is { } invalid)
-        {
-            return invalid;
-        }
-
-        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
+        var (cut, problem) = await time.ResolveListAsync(session, asOf, knownAt, offset, limit, cancellation);
         if (problem is not null)
         {
             return problem;

@@ -14,6 +14,12 @@ public static class Paging
     public static IResult? Check(int? offset, int? limit)
     {
         var errors = new Dictionary<string, string[]>();
+        AddErrors(offset, limit, errors);
+        return errors.Count == 0 ? null : Problems.Problems.Invalid(errors);
+    }
+
+    public static void AddErrors(int? offset, int? limit, Dictionary<string, string[]> errors)
+    {
         if (offset < 0)
         {
             errors["offset"] = ["'offset' must be 0 or more."];
@@ -23,8 +29,6 @@ public static class Paging
         {
             errors["limit"] = [$"'limit' must be between 1 and {MaxLimit}."];
         }
-
-        return errors.Count == 0 ? null : Problems.Problems.Invalid(errors);
     }
 
     public static (int Offset, int Limit) Resolve(int? offset, int? limit) => (offset ?? 0, limit ?? DefaultLimit);

@@ -11,10 +11,22 @@ namespace Fieldwork.Api.Timeline;
 /// </summary>
 public sealed class TimeTravel(TimeProvider clock)
 {
-    public async Task<(Cut Cut, IResult? Problem)> ResolveAsync(IQuerySession session, string? asOf, string? knownAt,
-        CancellationToken cancellation, string asOfField = "asOf")
+    public Task<(Cut Cut, IResult? Problem)> ResolveAsync(IQuerySession session, string? asOf, string? knownAt,
+        CancellationToken cancellation, string asOfField = "asOf") =>
+        ResolveAsync(session, asOf, knownAt, [], cancellation, asOfField);
+
+    /// <summary>For a list: the cut, with offset and limit checked in the same 400.</summary>
+    public Task<(Cut Cut, IResult? Problem)> ResolveListAsync(IQuerySession session, string? asOf, string? knownAt, int? offset,
+        int? limit, CancellationToken cancellation)
     {
         var errors = new Dictionary<string, string[]>();
+        Lists.Paging.AddErrors(offset, limit, errors);
+        return ResolveAsync(session, asOf, knownAt, errors, cancellation, "asOf");
+    }
+
+    private async Task<(Cut Cut, IResult? Problem)> ResolveAsync(IQuerySession session, string? asOf, string? knownAt,
+        Dictionary<string, string[]> errors, CancellationToken cancellation, string asOfField)
+    {
         var validOn = ParseAsOf(asOf, asOfField, errors);
         var known = ParseKnownAt(knownAt, "knownAt", errors);
         if (errors.Count > 0)

@@ -60,7 +60,7 @@ public sealed record EvidenceState(
 /// cut like the other timelines: the latest record known by knownAt, present once its field
 /// date is on or before asOf.
 /// </summary>
-public sealed class EvidenceTimeline
+public sealed class EvidenceTimeline : IEventTimeline
 {
     public Guid Id { get; set; }
 
@@ -79,17 +79,6 @@ public sealed class EvidenceTimeline
     public DateTimeOffset LoggedAt { get; set; }
 
     public EvidenceDetails Current => Records[^1].Details;
-
-    public static EvidenceTimeline Fold(IEnumerable<IEvent> events)
-    {
-        var timeline = new EvidenceTimeline();
-        foreach (var e in events)
-        {
-            timeline.Record(e);
-        }
-
-        return timeline;
-    }
 
     public void Record(IEvent e)
     {

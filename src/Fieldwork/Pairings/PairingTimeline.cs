@@ -61,7 +61,7 @@ public sealed record PairingState(
 /// it; corrections are later records of the same date. Built by the same <see cref="Record"/>
 /// inline and from raw events, read by the same <see cref="AsOf"/> (see <see cref="Sites.SiteTimeline"/>).
 /// </summary>
-public sealed class PairingTimeline
+public sealed class PairingTimeline : IEventTimeline
 {
     public Guid Id { get; set; }
 
@@ -109,17 +109,6 @@ public sealed class PairingTimeline
     public long LastExchangeSequence { get; set; }
 
     public DateOnly? LatestExchangeOn { get; set; }
-
-    public static PairingTimeline Fold(IEnumerable<IEvent> events)
-    {
-        var timeline = new PairingTimeline();
-        foreach (var e in events)
-        {
-            timeline.Record(e);
-        }
-
-        return timeline;
-    }
 
     public void Record(IEvent e)
     {

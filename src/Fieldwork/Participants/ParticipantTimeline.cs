@@ -14,7 +14,7 @@ public sealed record ParticipantState(Guid Id, string Pseudonym, string Role, Gu
 /// its effective date and log position, so any later feature can ask which consent was in
 /// force on a field date, as known at any moment.
 /// </summary>
-public sealed class ParticipantTimeline
+public sealed class ParticipantTimeline : IEventTimeline
 {
     public Guid Id { get; set; }
 
@@ -31,17 +31,6 @@ public sealed class ParticipantTimeline
     public List<ConsentFact> Consents { get; set; } = [];
 
     public List<long> Sequences { get; set; } = [];
-
-    public static ParticipantTimeline Fold(IEnumerable<IEvent> events)
-    {
-        var timeline = new ParticipantTimeline();
-        foreach (var e in events)
-        {
-            timeline.Record(e);
-        }
-
-        return timeline;
-    }
 
     public void Record(IEvent e)
     {

@@ -44,7 +44,7 @@ public sealed record SiteState(
 /// reference fold), and the same <see cref="AsOf"/> answers for any (asOf, knownAt): facts
 /// recorded by knownAt, dated on or before asOf, applied in date order, ties in log order.
 /// </summary>
-public sealed class SiteTimeline
+public sealed class SiteTimeline : IEventTimeline
 {
     public Guid Id { get; set; }
 
@@ -55,17 +55,6 @@ public sealed class SiteTimeline
     public List<SiteFact> Facts { get; set; } = [];
 
     public List<long> Sequences { get; set; } = [];
-
-    public static SiteTimeline Fold(IEnumerable<IEvent> events)
-    {
-        var timeline = new SiteTimeline();
-        foreach (var e in events)
-        {
-            timeline.Record(e);
-        }
-
-        return timeline;
-    }
 
     public void Record(IEvent e)
     {

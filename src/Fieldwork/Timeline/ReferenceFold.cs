@@ -28,12 +28,12 @@ public static class ReferenceFold
         var byStream = events.GroupBy(e => e.StreamId).ToDictionary(g => g.Key, g => (IEnumerable<IEvent>)g);
 
         var sites = siteIds.Where(byStream.ContainsKey)
-            .Select(id => SiteTimeline.Fold(byStream[id]).AsOf(cut))
+            .Select(id => Timelines.Fold<SiteTimeline>(byStream[id]).AsOf(cut))
             .OfType<SiteState>()
             .OrderBy(s => s.Code, StringComparer.Ordinal)
             .ToList();
         var pairings = pairingIds.Where(byStream.ContainsKey)
-            .Select(id => PairingTimeline.Fold(byStream[id]).AsOf(cut))
+            .Select(id => Timelines.Fold<PairingTimeline>(byStream[id]).AsOf(cut))
             .OfType<PairingState>()
             .OrderBy(p => p.ProposedOn).ThenBy(p => p.Id)
             .ToList();

@@ -8,7 +8,7 @@ namespace Fieldwork.Timeline;
 /// <summary>Keeps each site's timeline inline, so a request reads its own write.</summary>
 public partial class SiteTimelineProjection : SingleStreamProjection<SiteTimeline, Guid>
 {
-    public SiteTimeline Create(IEvent<SiteEnrolled> e) => SiteTimeline.Fold([e]);
+    public SiteTimeline Create(IEvent<SiteEnrolled> e) => Timelines.Fold<SiteTimeline>([e]);
 
     public void Apply(IEvent<SiteAttributesChanged> e, SiteTimeline timeline) => timeline.Record(e);
 
@@ -18,7 +18,7 @@ public partial class SiteTimelineProjection : SingleStreamProjection<SiteTimelin
 /// <summary>Keeps each pairing's timeline inline.</summary>
 public partial class PairingTimelineProjection : SingleStreamProjection<PairingTimeline, Guid>
 {
-    public PairingTimeline Create(IEvent<PairingProposed> e) => PairingTimeline.Fold([e]);
+    public PairingTimeline Create(IEvent<PairingProposed> e) => Timelines.Fold<PairingTimeline>([e]);
 
     public void Apply(IEvent<PairingEstablished> e, PairingTimeline timeline) => timeline.Record(e);
 
@@ -34,7 +34,7 @@ public partial class PairingTimelineProjection : SingleStreamProjection<PairingT
 /// <summary>Keeps each participant's timeline inline.</summary>
 public partial class ParticipantTimelineProjection : SingleStreamProjection<Participants.ParticipantTimeline, Guid>
 {
-    public Participants.ParticipantTimeline Create(IEvent<Participants.ParticipantRegistered> e) => Participants.ParticipantTimeline.Fold([e]);
+    public Participants.ParticipantTimeline Create(IEvent<Participants.ParticipantRegistered> e) => Timelines.Fold<Participants.ParticipantTimeline>([e]);
 
     public void Apply(IEvent<Participants.ConsentChanged> e, Participants.ParticipantTimeline timeline) => timeline.Record(e);
 }
@@ -42,11 +42,11 @@ public partial class ParticipantTimelineProjection : SingleStreamProjection<Part
 /// <summary>Keeps each evidence item's timeline inline (its logged fields and text metadata, not the texts).</summary>
 public partial class EvidenceTimelineProjection : SingleStreamProjection<Evidence.EvidenceTimeline, Guid>
 {
-    public Evidence.EvidenceTimeline Create(IEvent<Evidence.InterviewLogged> e) => Evidence.EvidenceTimeline.Fold([e]);
+    public Evidence.EvidenceTimeline Create(IEvent<Evidence.InterviewLogged> e) => Timelines.Fold<Evidence.EvidenceTimeline>([e]);
 
-    public Evidence.EvidenceTimeline Create(IEvent<Evidence.ObservationLogged> e) => Evidence.EvidenceTimeline.Fold([e]);
+    public Evidence.EvidenceTimeline Create(IEvent<Evidence.ObservationLogged> e) => Timelines.Fold<Evidence.EvidenceTimeline>([e]);
 
-    public Evidence.EvidenceTimeline Create(IEvent<Evidence.DocumentCaptured> e) => Evidence.EvidenceTimeline.Fold([e]);
+    public Evidence.EvidenceTimeline Create(IEvent<Evidence.DocumentCaptured> e) => Timelines.Fold<Evidence.EvidenceTimeline>([e]);
 
     public void Apply(IEvent<Evidence.EvidenceCorrected> e, Evidence.EvidenceTimeline timeline) => timeline.Record(e);
 

@@ -1,0 +1,24 @@
+using JasperFx.Events;
+
+namespace Fieldwork.Timeline;
+
+/// <summary>A read model built by recording a stream's events one by one, inline or from raw events alike.</summary>
+public interface IEventTimeline
+{
+    void Record(IEvent e);
+}
+
+public static class Timelines
+{
+    /// <summary>Folds events from nothing: what the inline projection builds, and the reference recomputes.</summary>
+    public static T Fold<T>(IEnumerable<IEvent> events) where T : IEventTimeline, new()
+    {
+        var timeline = new T();
+        foreach (var e in events)
+        {
+            timeline.Record(e);
+        }
+
+        return timeline;
+    }
+}
