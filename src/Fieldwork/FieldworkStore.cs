@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Fieldwork.Coding;
 using Fieldwork.Evaluations;
 using Fieldwork.Evidence;
 using Fieldwork.Idempotency;
@@ -70,6 +71,9 @@ public static class FieldworkStore
         opts.Projections.Add<EvidenceTimelineProjection>(ProjectionLifecycle.Inline);
         opts.Schema.For<EvidenceTimeline>().Duplicate(x => x.EvaluationId);
         opts.Schema.For<TextKey>().Identity(x => x.Id).Duplicate(x => x.EvaluationId);
+
+        opts.Events.AddEventTypes([typeof(CodeDefined), typeof(CodeRevised), typeof(CodeMerged), typeof(CodeRetired)]);
+        opts.Projections.Add<CodebookProjection>(ProjectionLifecycle.Inline);
 
         opts.Schema.For<CreationRecord>().Identity(x => x.Id);
         opts.Schema.For<UniqueClaim>().Identity(x => x.Id);

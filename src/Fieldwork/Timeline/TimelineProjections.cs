@@ -52,3 +52,17 @@ public partial class EvidenceTimelineProjection : SingleStreamProjection<Evidenc
 
     public void Apply(IEvent<Evidence.TextVersionAdded> e, Evidence.EvidenceTimeline timeline) => timeline.Record(e);
 }
+
+/// <summary>Keeps each evaluation's codebook, with every record, inline.</summary>
+public partial class CodebookProjection : SingleStreamProjection<Coding.Codebook, Guid>
+{
+    public Coding.Codebook Create(IEvent<Coding.CodeDefined> e) => Timelines.Fold<Coding.Codebook>([e]);
+
+    public void Apply(IEvent<Coding.CodeDefined> e, Coding.Codebook codebook) => codebook.Record(e);
+
+    public void Apply(IEvent<Coding.CodeRevised> e, Coding.Codebook codebook) => codebook.Record(e);
+
+    public void Apply(IEvent<Coding.CodeMerged> e, Coding.Codebook codebook) => codebook.Record(e);
+
+    public void Apply(IEvent<Coding.CodeRetired> e, Coding.Codebook codebook) => codebook.Record(e);
+}

@@ -1,0 +1,164 @@
+using Fieldwork.Access;
+using Fieldwork.Api.Access;
+using Fieldwork.Api.Recording;
+using Fieldwork.Api.Timeline;
+using Fieldwork.Coding;
+using Fieldwork.Rules;
+using Fieldwork.Timeline;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Fieldwork.Api.Coding;
+
+public sealed record CodeView(
+    Guid Id,
+    string Name,
+    string Definition,
+    string? Dimension,
+    Guid? ParentId,
+    CodeStatus Status,
+    Guid? MergedInto,
+    int Version,
+    DateTimeOffset DefinedAt,
+    DateTimeOffset RevisedAt,
+    IReadOnlyList<CodeView> Children)
+{
+    public static CodeView From(CodeState c, IReadOnlyList<CodeView> children) =>
+        new(c.Id, c.Name, c.Definition, c.Dimension, c.ParentId, c.Status, c.MergedInto, c.Version, c.DefinedAt, c.RevisedAt, children);
+}
+
+public sealed record CodebookView(IReadOnlyList<CodeView> Codes);
+
+public static class CodebookEndpoints
+{
+    private const string Route = "/api/evaluations/{evaluationId}/codebook";
+
+    /// <summary>
+    /// The codebook as it stood: codes recorded by asOf (the end of that day) and by knownAt, each
+    /// with its name, definition and place at that time; merged and retired codes keep their place with their status.
+    /// </summary>
+    [WolverineGet(Route, OperationId = "getCodebook")]
+    [Tags("Codebook")]
+    [Requires(Permission.ReadCoding)]
+    [ProducesResponseType<CodebookView>(StatusCodes.Status200OK)]
+    public static async Task<IResult> Get(Guid evaluationId, string? asOf, string? knownAt, IQuerySession session, TimeTravel time,
+        CancellationToken cancellation)
+    {
+        var (known, problem) = await KnownAsync(session, time, asOf, knownAt, cancellation);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var codes = await CodesAsync(session, evaluationId, known, cancellation);
+        return TypedResults.Ok(new CodebookView(Tree(codes, null)));
+    }
+
+    /// <summary>One code as it stood, with its children.</summary>
+    [WolverineGet(Route + "/codes/{codeId}", OperationId = "getCode")]
+    [Tags("Codebook")]
+    [Requires(Permission.ReadCoding)]
+    [ProducesResponseType<CodeView>(StatusCodes.Status200OK)]
+    public static async Task<IResult> GetCode(Guid evaluationId, Guid codeId, string? asOf, string? knownAt, IQuerySession session,
+        TimeTravel time, CancellationToken cancellation)
+    {
+        var (known, problem) = await KnownAsync(session, time, asOf, knownAt, cancellation);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var codes = await CodesAsync(session, evaluationId, known, cancellation);
+        return codes.TryGetValue(codeId, out var code)
+            ? TypedResults.Ok(CodeView.From(code, Tree(codes, codeId)))
+            : Problems.Problems.NotFound("No such code in this codebook at that time.");
+    }
+
+    /// <summary>Defines a code; names are unique among siblings.</summary>
+    [WolverinePost(Route + "/codes", OperationId = "defineCode")]
+    [Tags("Codebook")]
+    [Requires(Permission.WriteCoding)]
+    [ProducesResponseType<Recording.Created>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> Define(Guid evaluationId, DefineCode command, HttpContext http, EventRecorder recorder)
+    {
+        var id = command.Id ?? Guid.NewGuid();
+        return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/codebook/codes/{id}", async session =>
+        {
+            var stream = await session.Events.FetchForWriting<Codebook>(Codebook.StreamId(evaluationId), http.RequestAborted);
+            var codes = stream.Aggregate?.AsOf() ?? new Dictionary<Guid, CodeState>();
+            return stream.Record(CodebookRules.Define(evaluationId, codes, id, command));
+        });
+    }
+
+    /// <summary>Renames, redefines or moves a code; expectedVersion is the code's version as last read.</summary>
+    [WolverinePost(Route + "/codes/{codeId}/revisions", OperationId = "reviseCode")]
+    [Tags("Codebook")]
+    [Requires(Permission.WriteCoding)]
+    [ProducesResponseType<CodeView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> Revise(Guid evaluationId, Guid codeId, ReviseCode command, HttpContext http, EventRecorder recorder) =>
+        Change(http, recorder, evaluationId, codeId, codes => CodebookRules.Revise(evaluationId, codes, codeId, command));
+
+    /// <summary>Merges a code into another: from now on its codings count toward the target.</summary>
+    [WolverinePost(Route + "/codes/{codeId}/merge", OperationId = "mergeCode")]
+    [Tags("Codebook")]
+    [Requires(Permission.WriteCoding)]
+    [ProducesResponseType<CodeView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> Merge(Guid evaluationId, Guid codeId, MergeCode command, HttpContext http, EventRecorder recorder) =>
+        Change(http, recorder, evaluationId, codeId, codes => CodebookRules.Merge(evaluationId, codes, codeId, command));
+
+    /// <summary>Retires a code: it keeps its codings but takes no new ones.</summary>
+    [WolverinePost(Route + "/codes/{codeId}/retirement", OperationId = "retireCode")]
+    [Tags("Codebook")]
+    [Requires(Permission.WriteCoding)]
+    [ProducesResponseType<CodeView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> Retire(Guid evaluationId, Guid codeId, RetireCode command, HttpContext http, EventRecorder recorder) =>
+        Change(http, recorder, evaluationId, codeId, codes => CodebookRules.Retire(evaluationId, codes, codeId, command));
+
+    private static Task<IResult> Change(HttpContext http, EventRecorder recorder, Guid evaluationId, Guid codeId,
+        Func<IReadOnlyDictionary<Guid, CodeState>, Decision> rule) =>
+        recorder.ChangeAsync(http,
+            async session =>
+            {
+                var stream = await session.Events.FetchForWriting<Codebook>(Codebook.StreamId(evaluationId), http.RequestAborted);
+                return stream.Aggregate is { } codebook
+                    ? stream.Record(rule(codebook.AsOf()))
+                    : Rejection.NotFound("No such code in this codebook.");
+            },
+            async query =>
+            {
+                var codes = await CodesAsync(query, evaluationId, long.MaxValue, http.RequestAborted);
+                return TypedResults.Ok(CodeView.From(codes[codeId], Tree(codes, codeId)));
+            });
+
+    private static async Task<IReadOnlyDictionary<Guid, CodeState>> CodesAsync(IQuerySession session, Guid evaluationId, long known,
+        CancellationToken cancellation) =>
+        await session.LoadAsync<Codebook>(Codebook.StreamId(evaluationId), cancellation) is { } codebook
+            ? codebook.AsOf(known)
+            : new Dictionary<Guid, CodeState>();
+
+    /// <summary>The codebook has no field dates: asOf and knownAt both cut the log, at the earlier of the two.</summary>
+    private static async Task<(long Known, IResult? Problem)> KnownAsync(IQuerySession session, TimeTravel time, string? asOf, string? knownAt,
+        CancellationToken cancellation)
+    {
+        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
+        if (problem is not null)
+        {
+            return (0, problem);
+        }
+
+        var endOfAsOf = new DateTimeOffset(cut.AsOf.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddTicks(-1);
+        var asOfSequence = string.IsNullOrWhiteSpace(asOf) ? long.MaxValue : await ServedState.SequenceKnownAtAsync(session, endOfAsOf, cancellation);
+        return (Math.Min(asOfSequence, cut.KnownUpTo), null);
+    }
+
+    private static IReadOnlyList<CodeView> Tree(IReadOnlyDictionary<Guid, CodeState> codes, Guid? parentId) =>
+        [.. codes.Values
+            .Where(c => parentId is null ? c.ParentId is null || !codes.ContainsKey(c.ParentId.Value) : c.ParentId == parentId)
+            .OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ThenBy(c => c.Id)
+            .Select(c => CodeView.From(c, Tree(codes, c.Id)))];
+}
