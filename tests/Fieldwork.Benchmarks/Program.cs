@@ -7,6 +7,7 @@ using Marten;
 // reported as a ratio against a baseline measured in the same run.
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks [-- evaluation-read [events] [samples]]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- state [events] [samples] [seed]
+//   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- logging [interviews] [clients] [warmup]
 var which = args.FirstOrDefault() ?? "evaluation-read";
 var connection = Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is { Length: > 0 } given
     ? given
@@ -32,7 +33,12 @@ switch (which)
         var emptyFirst = Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is not { Length: > 0 };
         await StateBenchmark.RunAsync(store, stateEvents, stateSamples, seed, emptyFirst);
         return 0;
+    case "logging":
+        var interviews = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3200;
+        var clients = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 16;
+        var warmup = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 100;
+        return await LoggingBenchmark.RunAsync(connection, interviews, clients, warmup);
     default:
-        Console.Error.WriteLine($"unknown benchmark '{which}'; known: evaluation-read, state");
+        Console.Error.WriteLine($"unknown benchmark '{which}'; known: evaluation-read, state, logging");
         return 2;
 }
