@@ -116,7 +116,7 @@ public static class EvidenceWrites
                 ObservationLogged => EvidenceKind.Observation,
                 _ => EvidenceKind.Document,
             };
-            decision = await SealAsync(session, evaluation.Id, kind, id, participantIds ?? [], decision, http.RequestAborted);
+            decision = await SealAsync(session, evaluation.Id, kind, id, participantIds ?? [], decision, http.RequestAborted, isNew: true);
             if (decision.Accepted)
             {
                 session.Events.StartStream<EvidenceTimeline>(id, [.. decision.Events]);
@@ -153,14 +153,16 @@ public static class EvidenceWrites
 
     /// <summary>Seals the text of an interview's new version under the interview's key.</summary>
     private static async Task<Decision> SealAsync(IDocumentSession session, Guid evaluationId, EvidenceKind kind, Guid evidenceId,
-        IReadOnlyList<Guid> participants, Decision decision, CancellationToken cancellation)
+        IReadOnlyList<Guid> participants, Decision decision, CancellationToken cancellation, bool isNew = false)
     {
         if (!decision.Accepted || kind != EvidenceKind.Interview || decision.Events.OfType<TextVersionAdded>().FirstOrDefault() is not { } text)
         {
             return decision;
         }
 
-        var key = await TextVault.KeyForAsync(session, evaluationId, evidenceId, participants, cancellation);
+        var key = isNew
+            ? TextVault.NewKey(session, evaluationId, evidenceId, participants)
+            : await TextVault.KeyForAsync(session, evaluationId, evidenceId, participants, cancellation);
         var sealedText = text with { Text = null, Sealed = TextVault.Seal(key, text.Version, text.Text!) };
         return Decision.Accept([.. decision.Events.Select(e => ReferenceEquals(e, text) ? sealedText : e)]);
     }
@@ -173,9 +175,13 @@ public static class EvidenceWrites
     internal static async Task<EvidenceContext> ContextAsync(IQuerySession session, Evaluation evaluation, IEnumerable<Guid> siteIds,
         Guid? pairingId, IEnumerable<Guid> participantIds, CancellationToken cancellation)
     {
-        var sites = await session.LoadManyAsync<SiteTimeline>(cancellation, siteIds.Distinct());
-        var pairings = pairingId is { } p ? await session.LoadManyAsync<PairingTimeline>(cancellation, p) : [];
-        var participants = await session.LoadManyAsync<ParticipantTimeline>(cancellation, participantIds.Distinct());
+        // One round trip for everything the rules look at.
+        var batch = session.CreateBatchQuery();
+        var siteLoad = batch.LoadMany<SiteTimeline>().ById<Guid>([.. siteIds.Distinct()]);
+        var pairingLoad = batch.LoadMany<PairingTimeline>().ById<Guid>(pairingId is { } p ? [p] : []);
+        var participantLoad = batch.LoadMany<ParticipantTimeline>().ById<Guid>([.. participantIds.Distinct()]);
+        await batch.Execute(cancellation);
+        var (sites, pairings, participants) = (await siteLoad, await pairingLoad, await participantLoad);
         return new EvidenceContext(evaluation,
             sites.Where(s => s.EvaluationId == evaluation.Id).ToDictionary(s => s.Id),
             pairings.Where(x => x.EvaluationId == evaluation.Id).ToDictionary(x => x.Id),

@@ -26,11 +26,14 @@ public static class TextVault
     public static async Task<TextKey> KeyForAsync(IDocumentSession session, Guid evaluationId, Guid evidenceId,
         IReadOnlyList<Guid> participantIds, CancellationToken cancellation)
     {
-        if (await session.LoadAsync<TextKey>(evidenceId, cancellation) is { } existing)
-        {
-            return existing;
-        }
+        return await session.LoadAsync<TextKey>(evidenceId, cancellation) is { } existing
+            ? existing
+            : NewKey(session, evaluationId, evidenceId, participantIds);
+    }
 
+    /// <summary>A fresh key for an item being created in this transaction.</summary>
+    public static TextKey NewKey(IDocumentSession session, Guid evaluationId, Guid evidenceId, IReadOnlyList<Guid> participantIds)
+    {
         var key = new TextKey { Id = evidenceId, EvaluationId = evaluationId, ParticipantIds = [.. participantIds], Key = RandomNumberGenerator.GetBytes(32) };
         session.Insert(key);
         return key;
