@@ -39,11 +39,10 @@ public static class ReadEvaluationsEndpoint
     [Tags("Evaluations")]
     [Requires(Permission.ReadEvaluation)]
     [ProducesResponseType<EvaluationView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Get(Guid evaluationId, HttpContext http, IQuerySession session, TimeProvider clock)
+    public static async Task<IResult> Get(Guid evaluationId, HttpContext http, IQuerySession session, Timeline.TimeTravel time)
     {
         var access = http.Access();
-        var today = Fieldwork.Timeline.Cut.Now(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
-        var tally = await Evidence.ServedEvidence.TallyAsync(session, evaluationId, today, http.RequestAborted);
+        var tally = await Evidence.ServedEvidence.TallyAsync(session, evaluationId, time.Today, http.RequestAborted);
         return TypedResults.Ok(EvaluationView.From(access.Evaluation, access.Role) with { Counts = tally.Total, CountsByWave = tally.ByWave() });
     }
 }

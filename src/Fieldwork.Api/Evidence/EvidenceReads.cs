@@ -102,14 +102,12 @@ public static class EvidenceReads
     }
 
     /// <summary>The item as it stands today (or as logged, if its field date is still to come), with texts.</summary>
-    internal static async Task<EvidenceView> ViewAsync(IQuerySession session, Guid evidenceId, TimeProvider clock, CancellationToken cancellation)
+    internal static async Task<EvidenceView> ViewAsync(IQuerySession session, Guid evidenceId, TimeTravel time, CancellationToken cancellation)
     {
         var item = await session.LoadAsync<EvidenceTimeline>(evidenceId, cancellation)
                    ?? throw new InvalidOperationException("evidence just written is missing");
-        var today = Cut.Now(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
-        var latest = Cut.Now(DateOnly.MaxValue);
-        var state = item.AsOf(today) ?? item.AsOf(latest)!;
-        return await WithTextsAsync(session, state, latest, cancellation);
+        var state = item.AsOf(time.ReadBack(item.AsOf))!;
+        return await WithTextsAsync(session, state, Cut.Now(DateOnly.MaxValue), cancellation);
     }
 
     private static async Task<EvidenceView> WithTextsAsync(IQuerySession session, EvidenceState state, Cut cut, CancellationToken cancellation)

@@ -1,3 +1,4 @@
+using Fieldwork.Api.Timeline;
 using System.Text;
 using Fieldwork.Access;
 using Fieldwork.Api.Access;
@@ -58,7 +59,7 @@ public static class EvidenceWrites
     [ProducesResponseType<EvidenceView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> AddText(Guid evaluationId, Guid evidenceId, AddTextVersion command, HttpContext http, EventRecorder recorder,
-        TimeProvider clock)
+        TimeTravel time)
     {
         if (Measure(command.Text, "text") is { } tooLarge)
         {
@@ -66,7 +67,7 @@ public static class EvidenceWrites
         }
 
         var text = EvidenceText.Normalise(command.Text!);
-        return Change(http, recorder, clock, evidenceId, null, async (session, context, item) =>
+        return Change(http, recorder, time, evidenceId, null, async (session, context, item) =>
         {
             var decision = EvidenceRules.AddText(context, item, command.ExpectedVersion!.Value, text);
             return await SealAsync(session, context.Evaluation.Id, item.Kind, item.Id, item.Current.ParticipantIds, decision, http.RequestAborted);
@@ -79,8 +80,8 @@ public static class EvidenceWrites
     [Requires(Permission.WriteEvidence)]
     [ProducesResponseType<EvidenceView>(StatusCodes.Status200OK)]
     public static Task<IResult> Correct(Guid evaluationId, Guid evidenceId, CorrectEvidence command, HttpContext http, EventRecorder recorder,
-        TimeProvider clock) =>
-        Change(http, recorder, clock, evidenceId, command, async (session, context, item) =>
+        TimeTravel time) =>
+        Change(http, recorder, time, evidenceId, command, async (session, context, item) =>
         {
             var decision = EvidenceRules.Correct(context, item, command);
             if (decision.Accepted && command.ParticipantIds is { } participants
@@ -127,7 +128,7 @@ public static class EvidenceWrites
     }
 
     // A correction may name sites, a pairing and participants the item did not have: they join the context.
-    private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeProvider clock, Guid evidenceId,
+    private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeTravel time, Guid evidenceId,
         CorrectEvidence? correction, Func<IDocumentSession, EvidenceContext, EvidenceTimeline, Task<Decision>> rule)
     {
         var evaluation = http.Access().Evaluation;
@@ -148,7 +149,7 @@ public static class EvidenceWrites
                     http.RequestAborted);
                 return stream.Record(await rule(session, context, item));
             },
-            async query => TypedResults.Ok(await EvidenceReads.ViewAsync(query, evidenceId, clock, http.RequestAborted)));
+            async query => TypedResults.Ok(await EvidenceReads.ViewAsync(query, evidenceId, time, http.RequestAborted)));
     }
 
     /// <summary>Seals the text of an interview's new version under the interview's key.</summary>

@@ -1,3 +1,4 @@
+using Fieldwork.Api.Timeline;
 using Fieldwork.Api.Evidence;
 using Fieldwork.Access;
 using Fieldwork.Api.Access;
@@ -52,8 +53,8 @@ public static class PairingWrites
     [ProducesResponseType<PairingView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Establish(Guid evaluationId, Guid pairingId, EstablishPairing command, HttpContext http,
-        EventRecorder recorder, TimeProvider clock) =>
-        Change(http, recorder, clock, pairingId, (_, evaluation, pairing) => PairingRules.Establish(evaluation, pairing, command));
+        EventRecorder recorder, TimeTravel time) =>
+        Change(http, recorder, time, pairingId, (_, evaluation, pairing) => PairingRules.Establish(evaluation, pairing, command));
 
     /// <summary>Records an alignment assessment (same system, same region, distance, prior links, cultural fit 1-5).</summary>
     [WolverinePost(Route + "/{pairingId}/alignment", OperationId = "assessAlignment")]
@@ -62,8 +63,8 @@ public static class PairingWrites
     [ProducesResponseType<PairingView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Assess(Guid evaluationId, Guid pairingId, AssessAlignment command, HttpContext http,
-        EventRecorder recorder, TimeProvider clock) =>
-        Change(http, recorder, clock, pairingId, (_, evaluation, pairing) => PairingRules.Assess(evaluation, pairing, command));
+        EventRecorder recorder, TimeTravel time) =>
+        Change(http, recorder, time, pairingId, (_, evaluation, pairing) => PairingRules.Assess(evaluation, pairing, command));
 
     /// <summary>Records a knowledge exchange observed within the pairing.</summary>
     [WolverinePost(Route + "/{pairingId}/exchanges", OperationId = "observeExchange")]
@@ -99,8 +100,8 @@ public static class PairingWrites
     [ProducesResponseType<PairingView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Dissolve(Guid evaluationId, Guid pairingId, DissolvePairing command, HttpContext http,
-        EventRecorder recorder, TimeProvider clock) =>
-        Change(http, recorder, clock, pairingId, (session, evaluation, pairing) =>
+        EventRecorder recorder, TimeTravel time) =>
+        Change(http, recorder, time, pairingId, (session, evaluation, pairing) =>
         {
             var decision = PairingRules.Dissolve(evaluation, pairing, command);
             if (decision.Accepted)
@@ -118,13 +119,13 @@ public static class PairingWrites
     [ProducesResponseType<PairingView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Correct(Guid evaluationId, Guid pairingId, CorrectPairingDates command, HttpContext http,
-        EventRecorder recorder, TimeProvider clock) =>
-        Change(http, recorder, clock, pairingId, (_, evaluation, pairing) => PairingRules.Correct(evaluation, pairing, command));
+        EventRecorder recorder, TimeTravel time) =>
+        Change(http, recorder, time, pairingId, (_, evaluation, pairing) => PairingRules.Correct(evaluation, pairing, command));
 
     private static async Task<SiteTimeline?> SiteIn(IQuerySession session, Guid evaluationId, Guid siteId, CancellationToken cancellation) =>
         await session.LoadAsync<SiteTimeline>(siteId, cancellation) is { } site && site.EvaluationId == evaluationId ? site : null;
 
-    private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeProvider clock, Guid pairingId,
+    private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeTravel time, Guid pairingId,
         Func<IDocumentSession, Evaluation, PairingTimeline, Decision> rule)
     {
         var evaluation = http.Access().Evaluation;
@@ -138,9 +139,8 @@ public static class PairingWrites
             },
             async query =>
             {
-                var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
                 var timeline = await query.LoadAsync<PairingTimeline>(pairingId, http.RequestAborted);
-                var cut = timeline!.AsOf(Cut.Now(today)) is null ? Cut.Now(DateOnly.MaxValue) : Cut.Now(today);
+                var cut = time.ReadBack(timeline!.AsOf);
                 var tally = await ServedEvidence.TallyAsync(query, timeline.EvaluationId, cut, http.RequestAborted);
                 return TypedResults.Ok(PairingView.From(timeline.AsOf(cut)!, tally));
             });

@@ -67,7 +67,7 @@ public static class ParticipantsEndpoint
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<ParticipantView>(StatusCodes.Status200OK)]
     public static Task<IResult> ChangeConsent(Guid evaluationId, Guid participantId, ChangeConsent command, HttpContext http,
-        EventRecorder recorder, TimeProvider clock)
+        EventRecorder recorder, TimeTravel time)
     {
         var evaluation = http.Access().Evaluation;
         return recorder.ChangeAsync(http,
@@ -81,8 +81,7 @@ public static class ParticipantsEndpoint
             async query =>
             {
                 var timeline = await query.LoadAsync<ParticipantTimeline>(participantId, http.RequestAborted);
-                var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-                return TypedResults.Ok(ParticipantView.From(timeline!.AsOf(Cut.Now(today))!));
+                return TypedResults.Ok(ParticipantView.From(timeline!.AsOf(time.Today)!));
             });
     }
 

@@ -1,3 +1,4 @@
+using Fieldwork.Api.Timeline;
 using Fieldwork.Api.Evidence;
 using Fieldwork.Access;
 using Fieldwork.Api.Access;
@@ -49,8 +50,8 @@ public static class SiteWrites
     [ProducesResponseType<SiteView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> ChangeAttributes(Guid evaluationId, Guid siteId, ChangeSiteAttributes command, HttpContext http,
-        EventRecorder recorder, TimeProvider clock) =>
-        Change(http, recorder, clock, siteId, (evaluation, site) => SiteRules.ChangeAttributes(evaluation, site, command));
+        EventRecorder recorder, TimeTravel time) =>
+        Change(http, recorder, time, siteId, (evaluation, site) => SiteRules.ChangeAttributes(evaluation, site, command));
 
     /// <summary>Withdraws a site from a date on.</summary>
     [WolverinePost("/api/evaluations/{evaluationId}/sites/{siteId}/withdrawal", OperationId = "withdrawSite")]
@@ -59,10 +60,10 @@ public static class SiteWrites
     [ProducesResponseType<SiteView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Withdraw(Guid evaluationId, Guid siteId, WithdrawSite command, HttpContext http,
-        EventRecorder recorder, TimeProvider clock) =>
-        Change(http, recorder, clock, siteId, (evaluation, site) => SiteRules.Withdraw(evaluation, site, command));
+        EventRecorder recorder, TimeTravel time) =>
+        Change(http, recorder, time, siteId, (evaluation, site) => SiteRules.Withdraw(evaluation, site, command));
 
-    private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeProvider clock, Guid siteId,
+    private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeTravel time, Guid siteId,
         Func<Fieldwork.Evaluations.Evaluation, SiteTimeline, Decision> rule)
     {
         var evaluation = http.Access().Evaluation;
@@ -76,11 +77,10 @@ public static class SiteWrites
             },
             async query =>
             {
-                var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
                 var timeline = await query.LoadAsync<SiteTimeline>(siteId, http.RequestAborted);
-                var latest = timeline!.AsOf(Cut.Now(DateOnly.MaxValue)) ?? throw new InvalidOperationException("site without enrolment");
-                var (state, cut) = timeline.AsOf(Cut.Now(today)) is { } now ? (now, Cut.Now(today)) : (latest, Cut.Now(DateOnly.MaxValue));
-                return TypedResults.Ok(SiteView.From(state, await ServedEvidence.TallyAsync(query, timeline.EvaluationId, cut, http.RequestAborted)));
+                var cut = time.ReadBack(timeline!.AsOf);
+                var tally = await ServedEvidence.TallyAsync(query, timeline.EvaluationId, cut, http.RequestAborted);
+                return TypedResults.Ok(SiteView.From(timeline.AsOf(cut)!, tally));
             });
     }
 }

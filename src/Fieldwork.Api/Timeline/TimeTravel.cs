@@ -40,6 +40,15 @@ public sealed class TimeTravel(TimeProvider clock)
         return (new Cut(validOn, sequence), null);
     }
 
+    /// <summary>Now, in both timelines.</summary>
+    public Cut Today => Cut.Now(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+
+    /// <summary>
+    /// The cut a write answers with: today, or, for something whose field date is still to come
+    /// (it would read as 404 today), everything recorded with no date limit.
+    /// </summary>
+    public Cut ReadBack(Func<Cut, object?> asOf) => asOf(Today) is not null ? Today : Cut.Now(DateOnly.MaxValue);
+
     /// <summary>The knowledge instant a knownAt value stands for, or null for "now".</summary>
     public DateTimeOffset? KnownAt(string? value) => ParseKnownAt(value, "knownAt", []);
 
@@ -48,7 +57,7 @@ public sealed class TimeTravel(TimeProvider clock)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            return DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            return Today.AsOf;
         }
 
         if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
