@@ -1,8 +1,10 @@
 using System.Text.Json.Serialization;
 using Fieldwork.Access;
 using Fieldwork.Api.Access;
+using Fieldwork.Api.Coding;
 using Fieldwork.Api.Lists;
 using Fieldwork.Api.Timeline;
+using Fieldwork.Coding;
 using Fieldwork.Evidence;
 using Fieldwork.Timeline;
 using Marten;
@@ -37,7 +39,7 @@ public sealed record EvidenceView(
     DateTimeOffset LoggedAt,
     int Version,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TextView>? Texts = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<object>? Codings = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<CodingView>? Codings = null)
 {
     public static EvidenceView From(EvidenceState s)
     {
@@ -98,7 +100,7 @@ public static class EvidenceReads
             return Problems.Problems.NotFound("No such evidence in this evaluation at that time.");
         }
 
-        return TypedResults.Ok(await WithTextsAsync(session, state, cut, cancellation));
+        return TypedResults.Ok(await WithTextsAsync(session, evaluationId, state, cut, cancellation));
     }
 
     /// <summary>The item as it stands today (or as logged, if its field date is still to come), with texts.</summary>
@@ -107,13 +109,17 @@ public static class EvidenceReads
         var item = await session.LoadAsync<EvidenceTimeline>(evidenceId, cancellation)
                    ?? throw new InvalidOperationException("evidence just written is missing");
         var state = item.AsOf(time.ReadBack(item.AsOf))!;
-        return await WithTextsAsync(session, state, Cut.Now(DateOnly.MaxValue), cancellation);
+        return await WithTextsAsync(session, item.EvaluationId, state, Cut.Now(DateOnly.MaxValue), cancellation);
     }
 
-    private static async Task<EvidenceView> WithTextsAsync(IQuerySession session, EvidenceState state, Cut cut, CancellationToken cancellation)
+    private static async Task<EvidenceView> WithTextsAsync(IQuerySession session, Guid evaluationId, EvidenceState state, Cut cut, CancellationToken cancellation)
     {
         var events = await session.Events.FetchStreamAsync(state.Id, token: cancellation);
-        var key = await session.LoadAsync<TextKey>(state.Id, cancellation);
+        var batch = session.CreateBatchQuery();
+        var keyLoad = batch.Load<TextKey>(state.Id);
+        var codebookLoad = batch.Load<Codebook>(Codebook.StreamId(evaluationId));
+        await batch.Execute(cancellation);
+        var key = await keyLoad;
         var texts = events
             .Where(e => cut.Knows(e.Sequence))
             .Select(e => e.Data)
@@ -124,7 +130,14 @@ public static class EvidenceReads
                 return new TextView(t.Version, t.Length, t.Sha256, text, text is null);
             })
             .ToList();
-        return EvidenceView.From(state) with { Texts = texts, Codings = [] };
+        var codes = (await codebookLoad)?.AsOf(cut) ?? new Dictionary<Guid, CodeState>();
+        var snapshot = new CodingSnapshot(codes, [state], [.. state.Codings.Select(c => new CodedSegment(c, Codebook.Resolve(codes, c.CodeId), state))]);
+        var quotes = Quotes.Of(texts.Select(t => (state.Id, t.Version, t.Text)));
+        var codings = snapshot.Segments
+            .OrderBy(s => s.Coding.TextVersion).ThenBy(s => s.Coding.Start).ThenBy(s => s.Coding.End).ThenBy(s => s.Coding.Id)
+            .Select(s => CodingView.From(s, snapshot, quotes))
+            .ToList();
+        return EvidenceView.From(state) with { Texts = texts, Codings = codings };
     }
 }
 

@@ -12,6 +12,7 @@ public static class Problems
             : new Dictionary<string, string[]> { ["body"] = [rejection.Detail] }),
         RejectionKind.NotFound => NotFound(rejection.Detail),
         RejectionKind.TooLarge => TypedResults.Problem(rejection.Detail, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large"),
+        RejectionKind.Forbidden => Forbidden(rejection.Detail),
         _ => Conflict(rejection.Detail),
     };
 

@@ -40,6 +40,13 @@ public sealed class TimeTravel(TimeProvider clock)
         return (new Cut(validOn, sequence), null);
     }
 
+    /// <summary>Checks asOf and knownAt without resolving them, so that they join the other errors of one 400.</summary>
+    public void AddErrors(string? asOf, string? knownAt, Dictionary<string, string[]> errors)
+    {
+        ParseAsOf(asOf, "asOf", errors);
+        ParseKnownAt(knownAt, "knownAt", errors);
+    }
+
     /// <summary>Now, in both timelines.</summary>
     public Cut Today => Cut.Now(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
 

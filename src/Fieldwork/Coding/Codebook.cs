@@ -65,10 +65,34 @@ public sealed class Codebook : IEventTimeline
     }
 
     /// <summary>Every code as it stood after the records at or before <paramref name="knownUpTo"/>.</summary>
-    public IReadOnlyDictionary<Guid, CodeState> AsOf(long knownUpTo = long.MaxValue)
+    public IReadOnlyDictionary<Guid, CodeState> AsOf(long knownUpTo = long.MaxValue) => Replay(Records.TakeWhile(r => r.Sequence <= knownUpTo));
+
+    /// <summary>Every code as it stood at a cut: changes recorded by the end of the asOf day and known by knownAt.</summary>
+    public IReadOnlyDictionary<Guid, CodeState> AsOf(Cut cut) => Replay(Records.Where(r => cut.Saw(r.Sequence, r.RecordedAt)));
+
+    /// <summary>The ids of a code and every code under it, as the tree stands in <paramref name="codes"/>.</summary>
+    public static IReadOnlySet<Guid> WithDescendants(IReadOnlyDictionary<Guid, CodeState> codes, Guid codeId)
+    {
+        var found = new HashSet<Guid> { codeId };
+        for (var grew = true; grew;)
+        {
+            grew = false;
+            foreach (var code in codes.Values)
+            {
+                if (code.ParentId is { } parent && found.Contains(parent) && found.Add(code.Id))
+                {
+                    grew = true;
+                }
+            }
+        }
+
+        return found;
+    }
+
+    private static Dictionary<Guid, CodeState> Replay(IEnumerable<CodebookRecord> records)
     {
         var codes = new Dictionary<Guid, CodeState>();
-        foreach (var record in Records.TakeWhile(r => r.Sequence <= knownUpTo))
+        foreach (var record in records)
         {
             switch (record.Change)
             {

@@ -56,4 +56,17 @@ public static class EvidenceText
 
         return builder.ToString();
     }
+
+    /// <summary>Where each code point of a stored text starts in UTF-16, and one past the end: slices in O(1) after one pass.</summary>
+    public static int[] CodePointOffsets(string text)
+    {
+        var offsets = new List<int>(text.Length + 1);
+        for (var i = 0; i < text.Length; i += char.IsSurrogatePair(text, i) ? 2 : 1)
+        {
+            offsets.Add(i);
+        }
+
+        offsets.Add(text.Length);
+        return [.. offsets];
+    }
 }

@@ -1,3 +1,4 @@
+using Fieldwork.Coding;
 using Fieldwork.Timeline;
 using JasperFx.Events;
 
@@ -52,7 +53,12 @@ public sealed record EvidenceState(
     IReadOnlyList<TextMeta> Texts,
     int Version,
     string? LoggedBy,
-    DateTimeOffset LoggedAt);
+    DateTimeOffset LoggedAt,
+    IReadOnlyList<CodingRecord> Codings)
+{
+    /// <summary>The latest text version at the cut, if any.</summary>
+    public TextMeta? LatestText => Texts.Count == 0 ? null : Texts[^1];
+}
 
 /// <summary>
 /// Everything recorded about one evidence item: each record of its logged fields (the logging,
@@ -73,6 +79,9 @@ public sealed class EvidenceTimeline : IEventTimeline
     public List<TextMeta> Texts { get; set; } = [];
 
     public List<long> Sequences { get; set; } = [];
+
+    /// <summary>Every coding ever applied, removed ones included (with when they were removed).</summary>
+    public List<CodingRecord> Codings { get; set; } = [];
 
     public string? LoggedBy { get; set; }
 
@@ -118,6 +127,12 @@ public sealed class EvidenceTimeline : IEventTimeline
             case TextVersionAdded x:
                 Texts.Add(new TextMeta(x.Version, e.Sequence, x.Length, x.Sha256));
                 break;
+            case CodingApplied x:
+                Codings.Add(new CodingRecord(x.CodingId, x.CodeId, x.TextVersion, x.Start, x.End, x.CoderId, x.Note, e.Sequence, e.Timestamp));
+                break;
+            case CodingRemoved x when Codings.FindIndex(c => c.Id == x.CodingId) is var i and >= 0:
+                Codings[i] = Codings[i] with { RemovedSequence = e.Sequence, RemovedAt = e.Timestamp, RemovedBy = e.UserName };
+                break;
         }
     }
 
@@ -131,6 +146,6 @@ public sealed class EvidenceTimeline : IEventTimeline
         }
 
         return new EvidenceState(Id, record.Details, [.. Texts.Where(t => cut.Knows(t.Sequence))],
-            Sequences.VersionKnownAt(cut.KnownUpTo), LoggedBy, LoggedAt);
+            Sequences.VersionKnownAt(cut.KnownUpTo), LoggedBy, LoggedAt, [.. Codings.Where(c => c.LiveAt(cut))]);
     }
 }

@@ -13,6 +13,9 @@ public enum RejectionKind
 
     /// <summary>Part of the request is over a documented size limit: 413.</summary>
     TooLarge,
+
+    /// <summary>The caller's role may do this kind of thing, but not to this item (someone else's coding): 403.</summary>
+    Forbidden,
 }
 
 /// <summary>Why a command was refused, in words a client can act on.</summary>
@@ -36,6 +39,8 @@ public sealed record Rejection(RejectionKind Kind, string Detail, string? Field 
     public static Rejection NotFound(string detail) => new(RejectionKind.NotFound, detail);
 
     public static Rejection TooLarge(string detail) => new(RejectionKind.TooLarge, detail);
+
+    public static Rejection Forbidden(string detail) => new(RejectionKind.Forbidden, detail);
 }
 
 /// <summary>

@@ -51,6 +51,10 @@ public partial class EvidenceTimelineProjection : SingleStreamProjection<Evidenc
     public void Apply(IEvent<Evidence.EvidenceCorrected> e, Evidence.EvidenceTimeline timeline) => timeline.Record(e);
 
     public void Apply(IEvent<Evidence.TextVersionAdded> e, Evidence.EvidenceTimeline timeline) => timeline.Record(e);
+
+    public void Apply(IEvent<Coding.CodingApplied> e, Evidence.EvidenceTimeline timeline) => timeline.Record(e);
+
+    public void Apply(IEvent<Coding.CodingRemoved> e, Evidence.EvidenceTimeline timeline) => timeline.Record(e);
 }
 
 /// <summary>Keeps each evaluation's codebook, with every record, inline.</summary>

@@ -1,0 +1,165 @@
+using Fieldwork.Access;
+using Fieldwork.Api.Access;
+using Fieldwork.Api.Lists;
+using Fieldwork.Api.Recording;
+using Fieldwork.Api.Timeline;
+using Fieldwork.Coding;
+using Fieldwork.Evidence;
+using Fieldwork.Rules;
+using Fieldwork.Timeline;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Fieldwork.Api.Coding;
+
+/// <summary>
+/// One coded segment: the span, its quote (null with <c>quoteErased</c> once the text's key is
+/// destroyed), the code it counts toward at the cut (<c>codeId</c>) and the code it was applied
+/// with (<c>appliedCodeId</c>, different after a merge), the coder and the evidence it sits in.
+/// </summary>
+public sealed record CodingView(
+    Guid Id,
+    Guid EvidenceId,
+    Guid CodeId,
+    string CodeName,
+    Guid AppliedCodeId,
+    int TextVersion,
+    int Start,
+    int End,
+    string? Quote,
+    bool QuoteErased,
+    string? Note,
+    string CoderId,
+    DateTimeOffset CodedAt,
+    EvidenceKind EvidenceKind,
+    DateOnly EvidenceOn,
+    Guid? WaveId,
+    IReadOnlyList<Guid> SiteIds,
+    Guid? PairingId)
+{
+    public static CodingView From(CodedSegment s, CodingSnapshot snapshot, Quotes quotes)
+    {
+        var c = s.Coding;
+        var quote = quotes.Of(s.EvidenceId, c.TextVersion, c.Start, c.End);
+        var d = s.Evidence.Details;
+        return new CodingView(c.Id, s.EvidenceId, s.CodeId, snapshot.CodeName(s.CodeId), c.CodeId, c.TextVersion, c.Start, c.End, quote,
+            quote is null, c.Note, c.CoderId, c.AppliedAt, d.Kind, d.On, d.WaveId, d.SiteIds, d.PairingId);
+    }
+}
+
+public static class CodingEndpoints
+{
+    private const string Root = "/api/evaluations/{evaluationId}";
+
+    /// <summary>
+    /// Codes the code points [start, end) of one text version with an active code; the coder is
+    /// the caller. Retired and merged codes take no new codings.
+    /// </summary>
+    [WolverinePost(Root + "/evidence/{evidenceId}/codings", OperationId = "applyCoding")]
+    [Tags("Coding")]
+    [Requires(Permission.WriteCoding)]
+    [ProducesResponseType<Created>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> Apply(Guid evaluationId, Guid evidenceId, ApplyCoding command, HttpContext http, EventRecorder recorder)
+    {
+        var id = command.Id ?? Guid.NewGuid();
+        var coder = http.Access().UserId;
+        return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/evidence/{evidenceId}/codings/{id}", async session =>
+        {
+            var writing = await session.Events.FetchForWriting<EvidenceTimeline>(evidenceId, http.RequestAborted);
+            if (writing.Aggregate is not { } item || item.EvaluationId != evaluationId)
+            {
+                return Rejection.NotFound("No such evidence in this evaluation.");
+            }
+
+            var codes = (await session.LoadAsync<Codebook>(Codebook.StreamId(evaluationId), http.RequestAborted))?.AsOf()
+                        ?? new Dictionary<Guid, CodeState>();
+            return writing.Record(CodingRules.Apply(item, codes, id, coder, command));
+        });
+    }
+
+    /// <summary>Removes a coding (recorded as an event: replays before it still show the coding). Coders remove their own; leads any.</summary>
+    [WolverineDelete(Root + "/evidence/{evidenceId}/codings/{codingId}", OperationId = "removeCoding")]
+    [Tags("Coding")]
+    [Requires(Permission.WriteCoding)]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    public static Task<IResult> Remove(Guid evaluationId, Guid evidenceId, Guid codingId, HttpContext http, EventRecorder recorder)
+    {
+        var access = http.Access();
+        return recorder.ChangeAsync(http,
+            async session =>
+            {
+                var stream = await session.Events.FetchForWriting<EvidenceTimeline>(evidenceId, http.RequestAborted);
+                return stream.Aggregate is { } item && item.EvaluationId == evaluationId
+                    ? stream.Record(CodingRules.Remove(item, codingId, access.UserId, access.Role))
+                    : Rejection.NotFound("No such evidence in this evaluation.");
+            },
+            _ => Task.FromResult<IResult>(TypedResults.NoContent()));
+    }
+
+    /// <summary>One coding as it stood at the cut, with its quote.</summary>
+    [WolverineGet(Root + "/evidence/{evidenceId}/codings/{codingId}", OperationId = "getCoding")]
+    [Tags("Coding")]
+    [Requires(Permission.ReadCoding)]
+    [ProducesResponseType<CodingView>(StatusCodes.Status200OK)]
+    public static async Task<IResult> GetOne(Guid evaluationId, Guid evidenceId, Guid codingId, string? asOf, string? knownAt,
+        IQuerySession session, TimeTravel time, CancellationToken cancellation)
+    {
+        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var snapshot = await CodingSource.AtAsync(session, evaluationId, cut, cancellation);
+        var segment = snapshot.Segments.FirstOrDefault(s => s.EvidenceId == evidenceId && s.Coding.Id == codingId);
+        if (segment is null)
+        {
+            return Problems.Problems.NotFound("No such coding on this evidence item at that time.");
+        }
+
+        var quotes = await Quotes.LoadAsync(session, [(evidenceId, segment.Coding.TextVersion)], cancellation);
+        return TypedResults.Ok(CodingView.From(segment, snapshot, quotes));
+    }
+
+    /// <summary>
+    /// Every segment coded with a code (and, with includeDescendants, the codes under it), filtered
+    /// by site, wave, coder or evidence, with its quote, as of any cut. A merged code's codings
+    /// count toward the code it was merged into from the merge on; replays before it show them
+    /// under the old code. Ordered by the evidence's field date, then position in the text.
+    /// </summary>
+    [WolverineGet(Root + "/codings", OperationId = "listCodings")]
+    [Tags("Coding")]
+    [Requires(Permission.ReadCoding)]
+    [ProducesResponseType<Page<CodingView>>(StatusCodes.Status200OK)]
+    public static async Task<IResult> List(Guid evaluationId, Guid? codeId, bool? includeDescendants, Guid? siteId, Guid? waveId,
+        string? coderId, Guid? evidenceId, string? asOf, string? knownAt, int? offset, int? limit, IQuerySession session, TimeTravel time,
+        CancellationToken cancellation)
+    {
+        var (cut, problem) = await time.ResolveListAsync(session, asOf, knownAt, offset, limit, cancellation);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var snapshot = await CodingSource.AtAsync(session, evaluationId, cut, cancellation);
+        IReadOnlySet<Guid>? codes = codeId is { } code
+            ? includeDescendants == true ? Codebook.WithDescendants(snapshot.Codes, code) : new HashSet<Guid> { code }
+            : null;
+        var matching = snapshot.Segments
+            .Where(s => codes is null || codes.Contains(s.CodeId))
+            .Where(s => siteId is null || s.Evidence.Details.SiteIds.Contains(siteId.Value))
+            .Where(s => waveId is null || s.Evidence.Details.WaveId == waveId)
+            .Where(s => coderId is null || s.Coding.CoderId == coderId)
+            .Where(s => evidenceId is null || s.EvidenceId == evidenceId)
+            .OrderBy(s => s.Evidence.Details.On).ThenBy(s => s.EvidenceId).ThenBy(s => s.Coding.TextVersion).ThenBy(s => s.Coding.Start)
+            .ThenBy(s => s.Coding.End).ThenBy(s => s.Coding.Id)
+            .ToList();
+        var page = Paging.Of(matching, offset, limit);
+        var quotes = await Quotes.LoadAsync(session, page.Items.Select(s => (s.EvidenceId, s.Coding.TextVersion)), cancellation);
+        return TypedResults.Ok(new Page<CodingView>([.. page.Items.Select(s => CodingView.From(s, snapshot, quotes))], page.Total,
+            page.Offset, page.Limit));
+    }
+}

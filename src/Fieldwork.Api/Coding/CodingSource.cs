@@ -1,0 +1,83 @@
+using Fieldwork.Coding;
+using Fieldwork.Evidence;
+using Fieldwork.Timeline;
+using Marten;
+
+namespace Fieldwork.Api.Coding;
+
+/// <summary>The codebook and every live coding of an evaluation at a cut, read in one round trip from the inline timelines.</summary>
+public sealed record CodingSnapshot(IReadOnlyDictionary<Guid, CodeState> Codes, IReadOnlyList<EvidenceState> Evidence,
+    IReadOnlyList<CodedSegment> Segments)
+{
+    public string CodeName(Guid id) => Codes.TryGetValue(id, out var code) ? code.Name : id.ToString();
+}
+
+public static class CodingSource
+{
+    public static async Task<CodingSnapshot> AtAsync(IQuerySession session, Guid evaluationId, Cut cut, CancellationToken cancellation)
+    {
+        var batch = session.CreateBatchQuery();
+        var codebook = batch.Load<Codebook>(Codebook.StreamId(evaluationId));
+        var timelines = batch.Query<EvidenceTimeline>().Where(e => e.EvaluationId == evaluationId).ToList();
+        await batch.Execute(cancellation);
+
+        var codes = (await codebook)?.AsOf(cut) ?? new Dictionary<Guid, CodeState>();
+        var evidence = (await timelines).Select(t => t.AsOf(cut)).OfType<EvidenceState>().ToList();
+        var segments = evidence
+            .SelectMany(e => e.Codings.Select(c => new CodedSegment(c, Codebook.Resolve(codes, c.CodeId), e)))
+            .ToList();
+        return new CodingSnapshot(codes, evidence, segments);
+    }
+}
+
+/// <summary>The quoted text of coded spans: each text version read once, opened with its key when sealed.</summary>
+public sealed class Quotes
+{
+    private readonly Dictionary<(Guid Evidence, int Version), (string? Text, int[] Offsets)> texts;
+
+    private Quotes(Dictionary<(Guid, int), (string?, int[])> texts) => this.texts = texts;
+
+    /// <summary>Quotes from texts already read.</summary>
+    public static Quotes Of(IEnumerable<(Guid Evidence, int Version, string? Text)> known) =>
+        new(known.ToDictionary(t => (t.Evidence, t.Version), t => (t.Text, t.Text is null ? [] : EvidenceText.CodePointOffsets(t.Text))));
+
+    public static async Task<Quotes> LoadAsync(IQuerySession session, IEnumerable<(Guid Evidence, int Version)> wanted,
+        CancellationToken cancellation)
+    {
+        var keys = wanted.ToHashSet();
+        var ids = keys.Select(k => k.Evidence).Distinct().ToArray();
+        var found = new Dictionary<(Guid, int), (string?, int[])>();
+        if (ids.Length == 0)
+        {
+            return new Quotes(found);
+        }
+
+        var versions = await session.Events.QueryRawEventDataOnly<TextVersionAdded>()
+            .Where(t => ids.Contains(t.EvidenceId))
+            .ToListAsync(cancellation);
+        var textKeys = (await session.LoadManyAsync<TextKey>(cancellation, ids)).ToDictionary(k => k.Id);
+        foreach (var version in versions.Where(v => keys.Contains((v.EvidenceId, v.Version))))
+        {
+            var text = version.Sealed is { } sealedText
+                ? TextVault.Open(textKeys.GetValueOrDefault(version.EvidenceId), version.Version, sealedText)
+                : version.Text;
+            found[(version.EvidenceId, version.Version)] = (text, text is null ? [] : EvidenceText.CodePointOffsets(text));
+        }
+
+        return new Quotes(found);
+    }
+
+    /// <summary>The code points [start, end) of a text version, or null when the text is erased.</summary>
+    public string? Of(Guid evidenceId, int version, int start, int end)
+    {
+        if (!texts.TryGetValue((evidenceId, version), out var entry) || entry.Text is null)
+        {
+            return null;
+        }
+
+        var offsets = entry.Offsets;
+        var from = offsets[Math.Clamp(start, 0, offsets.Length - 1)];
+        var to = offsets[Math.Clamp(end, 0, offsets.Length - 1)];
+        return entry.Text[from..to];
+    }
+}
