@@ -5,13 +5,16 @@ public sealed record EvidenceCounts(int Interviews, int Observations, int Docume
 {
     public static readonly EvidenceCounts None = new(0, 0, 0, 0, 0);
 
-    public EvidenceCounts Add(EvidenceState item) => (item.Details.Kind switch
+    public EvidenceCounts Add(EvidenceState item)
     {
-        EvidenceKind.Interview => this with { Interviews = Interviews + 1 },
-        EvidenceKind.Observation => this with { Observations = Observations + 1, ObservedMinutes = ObservedMinutes + (item.Details.DurationMinutes ?? 0) },
-        _ => this with { Documents = Documents + 1 },
-    }) with
-    { Codings = Codings + item.Codings.Count };
+        var counted = this with { Codings = Codings + item.Codings.Count };
+        return item.Details.Kind switch
+        {
+            EvidenceKind.Interview => counted with { Interviews = Interviews + 1 },
+            EvidenceKind.Observation => counted with { Observations = Observations + 1, ObservedMinutes = ObservedMinutes + (item.Details.DurationMinutes ?? 0) },
+            _ => counted with { Documents = Documents + 1 },
+        };
+    }
 }
 
 /// <summary>Counts per wave, for reads that show them by wave.</summary>
