@@ -72,8 +72,13 @@ public static class FieldworkStore
         opts.Schema.For<EvidenceTimeline>().Duplicate(x => x.EvaluationId);
         opts.Schema.For<TextKey>().Identity(x => x.Id).Duplicate(x => x.EvaluationId);
 
+        opts.Events.AddEventTypes([typeof(CodingApplied), typeof(CodingRemoved)]);
         opts.Events.AddEventTypes([typeof(CodeDefined), typeof(CodeRevised), typeof(CodeMerged), typeof(CodeRetired)]);
         opts.Projections.Add<CodebookProjection>(ProjectionLifecycle.Inline);
+
+        opts.Events.AddEventTypes([typeof(MemoWritten), typeof(MemoRevised)]);
+        opts.Projections.Add<MemoTimelineProjection>(ProjectionLifecycle.Inline);
+        opts.Schema.For<MemoTimeline>().Duplicate(x => x.EvaluationId);
 
         opts.Schema.For<CreationRecord>().Identity(x => x.Id);
         opts.Schema.For<UniqueClaim>().Identity(x => x.Id);

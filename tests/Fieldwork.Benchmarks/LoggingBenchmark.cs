@@ -24,11 +24,11 @@ namespace Fieldwork.Benchmarks;
 public static class LoggingBenchmark
 {
     /// <summary>A fixed test secret (48 characters); only for the benchmark's own API process.</summary>
-    private const string SigningKey = "fieldwork-benchmark-signing-key-not-a-secret-48c";
+    internal const string SigningKey = "fieldwork-benchmark-signing-key-not-a-secret-48c";
     private const string User = "bench-lead";
     private const int Seed = 20261126;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private static readonly string[] Speakers = ["Interviewer", "Respondent"];
     private static readonly string[] Openers =
@@ -187,7 +187,7 @@ public static class LoggingBenchmark
             $"{cpu.Total / burst.Wall.TotalSeconds:0.00} | {cpu.Others / burst.Wall.TotalSeconds:0.00} | {PerRequest(db.Commits):0.0} | {PerRequest(db.Inserted):0.0} |");
     }
 
-    private static HttpClient Client(Uri address, string token)
+    internal static HttpClient Client(Uri address, string token)
     {
         // One connection per client: each client is its own caller with its own loop.
         var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1, UseCookies = false };
@@ -281,7 +281,7 @@ public static class LoggingBenchmark
         return new Setup(evaluation, wave, exemplar, follower, participant);
     }
 
-    private static async Task<Guid> CreateAsync(HttpClient http, string path, object body)
+    internal static async Task<Guid> CreateAsync(HttpClient http, string path, object body)
     {
         using var response = await http.PostAsJsonAsync(new Uri(path, UriKind.Relative), body, Json);
         var text = await response.Content.ReadAsStringAsync();

@@ -8,6 +8,7 @@ using Marten;
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks [-- evaluation-read [events] [samples]]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- state [events] [samples] [seed]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- logging [interviews] [clients] [warmup]
+//   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- coding [texts] [codings] [samples]
 var which = args.FirstOrDefault() ?? "evaluation-read";
 var connection = Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is { Length: > 0 } given
     ? given
@@ -38,7 +39,12 @@ switch (which)
         var clients = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 16;
         var warmup = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 100;
         return await LoggingBenchmark.RunAsync(connection, interviews, clients, warmup);
+    case "coding":
+        var texts = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000;
+        var codings = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 20_000;
+        var codingSamples = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 30;
+        return await CodingBenchmark.RunAsync(store, connection, texts, codings, codingSamples);
     default:
-        Console.Error.WriteLine($"unknown benchmark '{which}'; known: evaluation-read, state, logging");
+        Console.Error.WriteLine($"unknown benchmark '{which}'; known: evaluation-read, state, logging, coding");
         return 2;
 }

@@ -52,9 +52,12 @@ public sealed class Quotes
             return new Quotes(found);
         }
 
-        var versions = await session.Events.QueryRawEventDataOnly<TextVersionAdded>()
-            .Where(t => ids.Contains(t.EvidenceId))
-            .ToListAsync(cancellation);
+        // By stream id (indexed), not by a field of the event body.
+        var versions = (await session.Events.QueryAllRawEvents()
+                .Where(e => e.StreamId.IsOneOf(ids))
+                .ToListAsync(cancellation))
+            .Select(e => e.Data)
+            .OfType<TextVersionAdded>();
         var textKeys = (await session.LoadManyAsync<TextKey>(cancellation, ids)).ToDictionary(k => k.Id);
         foreach (var version in versions.Where(v => keys.Contains((v.EvidenceId, v.Version))))
         {

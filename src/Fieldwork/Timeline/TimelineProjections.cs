@@ -70,3 +70,11 @@ public partial class CodebookProjection : SingleStreamProjection<Coding.Codebook
 
     public void Apply(IEvent<Coding.CodeRetired> e, Coding.Codebook codebook) => codebook.Record(e);
 }
+
+/// <summary>Keeps each memo, with every text it has had, inline.</summary>
+public partial class MemoTimelineProjection : SingleStreamProjection<Coding.MemoTimeline, Guid>
+{
+    public Coding.MemoTimeline Create(IEvent<Coding.MemoWritten> e) => Timelines.Fold<Coding.MemoTimeline>([e]);
+
+    public void Apply(IEvent<Coding.MemoRevised> e, Coding.MemoTimeline memo) => memo.Record(e);
+}

@@ -1,0 +1,132 @@
+using Fieldwork.Access;
+using Fieldwork.Api.Access;
+using Fieldwork.Api.Lists;
+using Fieldwork.Api.Recording;
+using Fieldwork.Api.Timeline;
+using Fieldwork.Coding;
+using Fieldwork.Evidence;
+using Fieldwork.Pairings;
+using Fieldwork.Rules;
+using Fieldwork.Sites;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Fieldwork.Api.Coding;
+
+public sealed record MemoView(Guid Id, MemoAbout AboutKind, Guid AboutId, string Text, string AuthorId, int Version, DateTimeOffset WrittenAt,
+    DateTimeOffset RevisedAt, string? RevisedBy)
+{
+    public static MemoView From(MemoState m) => new(m.Id, m.AboutKind, m.AboutId, m.Text, m.AuthorId, m.Version, m.WrittenAt, m.RevisedAt, m.RevisedBy);
+}
+
+public static class MemoEndpoints
+{
+    private const string Route = "/api/evaluations/{evaluationId}/memos";
+
+    /// <summary>Memos as they stood at the cut, filtered by what they are about or by author; oldest first.</summary>
+    [WolverineGet(Route, OperationId = "listMemos")]
+    [Tags("Memos")]
+    [Requires(Permission.ReadCoding)]
+    [ProducesResponseType<Page<MemoView>>(StatusCodes.Status200OK)]
+    public static async Task<IResult> List(Guid evaluationId, MemoAbout? aboutKind, Guid? aboutId, string? authorId, string? asOf,
+        string? knownAt, int? offset, int? limit, IQuerySession session, TimeTravel time, CancellationToken cancellation)
+    {
+        var (cut, problem) = await time.ResolveListAsync(session, asOf, knownAt, offset, limit, cancellation);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var memos = (await session.Query<MemoTimeline>().Where(m => m.EvaluationId == evaluationId).ToListAsync(cancellation))
+            .Select(m => m.AsOf(cut))
+            .OfType<MemoState>()
+            .Where(m => aboutKind is null || m.AboutKind == aboutKind)
+            .Where(m => aboutId is null || m.AboutId == aboutId)
+            .Where(m => authorId is null || m.AuthorId == authorId)
+            .OrderBy(m => m.WrittenAt).ThenBy(m => m.Id)
+            .Select(MemoView.From)
+            .ToList();
+        return TypedResults.Ok(Paging.Of(memos, offset, limit));
+    }
+
+    /// <summary>One memo as it stood at the cut.</summary>
+    [WolverineGet(Route + "/{memoId}", OperationId = "getMemo")]
+    [Tags("Memos")]
+    [Requires(Permission.ReadCoding)]
+    [ProducesResponseType<MemoView>(StatusCodes.Status200OK)]
+    public static async Task<IResult> GetOne(Guid evaluationId, Guid memoId, string? asOf, string? knownAt, IQuerySession session,
+        TimeTravel time, CancellationToken cancellation)
+    {
+        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        return await session.LoadAsync<MemoTimeline>(memoId, cancellation) is { } memo && memo.EvaluationId == evaluationId
+               && memo.AsOf(cut) is { } state
+            ? TypedResults.Ok(MemoView.From(state))
+            : Problems.Problems.NotFound("No such memo in this evaluation at that time.");
+    }
+
+    /// <summary>Writes a memo about a code, an evidence item, a site, a pairing or a finding of this evaluation.</summary>
+    [WolverinePost(Route, OperationId = "writeMemo")]
+    [Tags("Memos")]
+    [Requires(Permission.WriteMemos)]
+    [ProducesResponseType<Created>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> Write(Guid evaluationId, WriteMemo command, HttpContext http, EventRecorder recorder)
+    {
+        var id = command.Id ?? Guid.NewGuid();
+        var author = http.Access().UserId;
+        return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/memos/{id}", async session =>
+        {
+            var exists = await AboutExistsAsync(session, evaluationId, command.AboutKind!.Value, command.AboutId!.Value, http.RequestAborted);
+            var decision = MemoRules.Write(evaluationId, id, author, command, exists);
+            if (decision.Accepted)
+            {
+                session.Events.StartStream<MemoTimeline>(id, [.. decision.Events]);
+            }
+
+            return decision;
+        });
+    }
+
+    /// <summary>Rewrites a memo; expectedVersion is the version last read. Authors revise their own memos, leads any.</summary>
+    [WolverinePost(Route + "/{memoId}/revisions", OperationId = "reviseMemo")]
+    [Tags("Memos")]
+    [Requires(Permission.WriteMemos)]
+    [ProducesResponseType<MemoView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> Revise(Guid evaluationId, Guid memoId, ReviseMemo command, HttpContext http, EventRecorder recorder)
+    {
+        var access = http.Access();
+        return recorder.ChangeAsync(http,
+            async session =>
+            {
+                var stream = await session.Events.FetchForWriting<MemoTimeline>(memoId, http.RequestAborted);
+                return stream.Aggregate is { } memo && memo.EvaluationId == evaluationId
+                    ? stream.Record(MemoRules.Revise(memo, command, access.UserId, access.Role))
+                    : Rejection.NotFound("No such memo in this evaluation.");
+            },
+            async query =>
+            {
+                var memo = await query.LoadAsync<MemoTimeline>(memoId, http.RequestAborted);
+                return TypedResults.Ok(MemoView.From(memo!.AsOf(Fieldwork.Timeline.Cut.Now(DateOnly.MaxValue))!));
+            });
+    }
+
+    private static async Task<bool> AboutExistsAsync(IQuerySession session, Guid evaluationId, MemoAbout kind, Guid id,
+        CancellationToken cancellation) => kind switch
+        {
+            MemoAbout.Code => await session.LoadAsync<Codebook>(Codebook.StreamId(evaluationId), cancellation) is { } codebook
+                              && codebook.AsOf().ContainsKey(id),
+            MemoAbout.Evidence => (await session.LoadAsync<EvidenceTimeline>(id, cancellation))?.EvaluationId == evaluationId,
+            MemoAbout.Site => (await session.LoadAsync<SiteTimeline>(id, cancellation))?.EvaluationId == evaluationId,
+            MemoAbout.Pairing => (await session.LoadAsync<PairingTimeline>(id, cancellation))?.EvaluationId == evaluationId,
+            // Findings arrive with the findings feature; until then there is none to write about.
+            _ => false,
+        };
+}
