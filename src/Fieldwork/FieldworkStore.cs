@@ -26,10 +26,38 @@ public static class FieldworkStore
 {
     public const string Schema = "fieldwork";
 
+    /// <summary>
+    /// Npgsql settings the store works best with, unless the connection string sets them: the
+    /// same few statements run on every request, so Npgsql prepares them once per physical
+    /// connection instead of PostgreSQL parsing and planning each one every time.
+    /// </summary>
+    public static string Tuned(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)
+            && !connectionString.Contains("AutoPrepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            // Sessions leave no state behind (no SET, no temp tables, no session-level locks), so
+            // a pooled connection needs no DISCARD ALL when it is handed out again.
+            builder.NoResetOnClose = true;
+        }
+
+        return builder.ConnectionString;
+    }
+
     public static void Configure(StoreOptions opts, string connectionString)
     {
-        opts.Connection(connectionString);
+        opts.Connection(Tuned(connectionString));
         opts.DatabaseSchemaName = Schema;
+        // One connection per session, held until it is disposed, instead of a pool checkout per
+        // command: a request's reads and its write then cost one checkout each session.
+        opts.UseStickyConnectionLifetimes = true;
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase,
             configure: o => o.Converters.Insert(0, new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));

@@ -35,9 +35,9 @@ switch (which)
         await StateBenchmark.RunAsync(store, stateEvents, stateSamples, seed, emptyFirst);
         return 0;
     case "logging":
-        var interviews = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3200;
+        var interviews = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 12_000;
         var clients = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 16;
-        var warmup = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 100;
+        var warmup = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 500;
         return await LoggingBenchmark.RunAsync(connection, interviews, clients, warmup);
     case "coding":
         var texts = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000;

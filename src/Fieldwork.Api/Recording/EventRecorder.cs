@@ -37,8 +37,9 @@ public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOpt
         for (var attempt = 1; ; attempt++)
         {
             await using var session = Open(http);
-            var earlier = await session.LoadAsync<CreationRecord>(id, http.RequestAborted);
-            if (earlier is not null)
+            // The first attempt does not look for an earlier record: the record's primary key
+            // (or the stream id) refuses a repeat at commit, and the next attempt finds it.
+            if (attempt > 1 && await session.LoadAsync<CreationRecord>(id, http.RequestAborted) is { } earlier)
             {
                 return Replay(earlier, hash, id);
             }
@@ -46,8 +47,8 @@ public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOpt
             var decision = await decide(session);
             if (decision.Rejection is { } rejection)
             {
-                // A copy of this request may have committed between our first look and the
-                // decision (the wave it created now "overlaps" ours): answer as that copy did.
+                // A copy of this request may have committed before this one decided (the wave it
+                // created now "overlaps" ours): answer as that copy did.
                 return await session.LoadAsync<CreationRecord>(id, http.RequestAborted) is { } winner
                     ? Replay(winner, hash, id)
                     : Problems.Problems.From(rejection);
@@ -68,7 +69,8 @@ public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOpt
             }
             catch (Exception e) when (attempt < Attempts && IsRace(e))
             {
-                // Another request won: the next attempt finds its record or decides on fresh state.
+                // A repeat of this request, or another writer, got there first: the next attempt
+                // finds the record, or decides again on fresh state.
             }
             catch (Marten.Exceptions.ExistingStreamIdCollisionException)
             {
