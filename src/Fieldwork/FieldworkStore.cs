@@ -101,8 +101,17 @@ public static class FieldworkStore
         opts.Schema.For<TextKey>().Identity(x => x.Id).Duplicate(x => x.EvaluationId);
 
         opts.Events.AddEventTypes([typeof(CodingApplied), typeof(CodingRemoved)]);
+        opts.Projections.Add<CodingLocatorProjection>(ProjectionLifecycle.Inline);
+        opts.Schema.For<CodingLocator>().Identity(x => x.Id).Duplicate(x => x.EvaluationId);
         opts.Events.AddEventTypes([typeof(CodeDefined), typeof(CodeRevised), typeof(CodeMerged), typeof(CodeRetired)]);
         opts.Projections.Add<CodebookProjection>(ProjectionLifecycle.Inline);
+
+        opts.Events.AddEventTypes([
+            typeof(Findings.FindingDrafted), typeof(Findings.FindingRevised), typeof(Findings.FindingEvidenceLinked),
+            typeof(Findings.FindingEvidenceUnlinked), typeof(Findings.FindingStatusChanged),
+        ]);
+        opts.Projections.Add<FindingTimelineProjection>(ProjectionLifecycle.Inline);
+        opts.Schema.For<Findings.FindingTimeline>().Duplicate(x => x.EvaluationId);
 
         opts.Events.AddEventTypes([typeof(MemoWritten), typeof(MemoRevised)]);
         opts.Projections.Add<MemoTimelineProjection>(ProjectionLifecycle.Inline);

@@ -126,7 +126,7 @@ public static class MemoEndpoints
             MemoAbout.Evidence => (await session.LoadAsync<EvidenceTimeline>(id, cancellation))?.EvaluationId == evaluationId,
             MemoAbout.Site => (await session.LoadAsync<SiteTimeline>(id, cancellation))?.EvaluationId == evaluationId,
             MemoAbout.Pairing => (await session.LoadAsync<PairingTimeline>(id, cancellation))?.EvaluationId == evaluationId,
-            // Findings arrive with the findings feature; until then there is none to write about.
+            MemoAbout.Finding => (await session.LoadAsync<Fieldwork.Findings.FindingTimeline>(id, cancellation))?.EvaluationId == evaluationId,
             _ => false,
         };
 }

@@ -78,3 +78,17 @@ public partial class MemoTimelineProjection : SingleStreamProjection<Coding.Memo
 
     public void Apply(IEvent<Coding.MemoRevised> e, Coding.MemoTimeline memo) => memo.Record(e);
 }
+
+/// <summary>Keeps each finding, with every record, inline.</summary>
+public partial class FindingTimelineProjection : SingleStreamProjection<Findings.FindingTimeline, Guid>
+{
+    public Findings.FindingTimeline Create(IEvent<Findings.FindingDrafted> e) => Timelines.Fold<Findings.FindingTimeline>([e]);
+
+    public void Apply(IEvent<Findings.FindingRevised> e, Findings.FindingTimeline finding) => finding.Record(e);
+
+    public void Apply(IEvent<Findings.FindingEvidenceLinked> e, Findings.FindingTimeline finding) => finding.Record(e);
+
+    public void Apply(IEvent<Findings.FindingEvidenceUnlinked> e, Findings.FindingTimeline finding) => finding.Record(e);
+
+    public void Apply(IEvent<Findings.FindingStatusChanged> e, Findings.FindingTimeline finding) => finding.Record(e);
+}

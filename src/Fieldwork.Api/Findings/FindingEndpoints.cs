@@ -1,0 +1,227 @@
+using Fieldwork.Access;
+using Fieldwork.Api.Access;
+using Fieldwork.Api.Lists;
+using Fieldwork.Api.Recording;
+using Fieldwork.Api.Timeline;
+using Fieldwork.Coding;
+using Fieldwork.Evidence;
+using Fieldwork.Findings;
+using Fieldwork.Pairings;
+using Fieldwork.Participants;
+using Fieldwork.Rules;
+using Fieldwork.Sites;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Fieldwork.Api.Findings;
+
+public sealed record FindingView(
+    Guid Id,
+    string Statement,
+    IReadOnlyList<Guid> SiteIds,
+    IReadOnlyList<Guid> PairingIds,
+    IReadOnlyList<Guid> WaveIds,
+    FindingStatus Status,
+    IReadOnlyList<FindingLink> Evidence,
+    int Version,
+    string? DraftedBy,
+    DateTimeOffset DraftedAt,
+    DateTimeOffset RevisedAt,
+    IReadOnlyList<FindingVersion> History)
+{
+    public static FindingView From(FindingState f) => new(f.Id, f.Statement, f.SiteIds, f.PairingIds, f.WaveIds, f.Status, f.Evidence,
+        f.Version, f.History[0].By, f.History[0].RecordedAt, f.History[^1].RecordedAt, f.History);
+}
+
+public static class FindingEndpoints
+{
+    private const string Route = "/api/evaluations/{evaluationId}/findings";
+
+    /// <summary>Findings as they stood at the cut, filtered by status or by a site, pairing or wave in their scope; oldest first.</summary>
+    [WolverineGet(Route, OperationId = "listFindings")]
+    [Tags("Findings")]
+    [Requires(Permission.ReadFindings)]
+    [ProducesResponseType<Page<FindingView>>(StatusCodes.Status200OK)]
+    public static async Task<IResult> List(Guid evaluationId, FindingStatus? status, Guid? siteId, Guid? pairingId, Guid? waveId,
+        string? asOf, string? knownAt, int? offset, int? limit, IQuerySession session, TimeTravel time, CancellationToken cancellation)
+    {
+        var (cut, problem) = await time.ResolveListAsync(session, asOf, knownAt, offset, limit, cancellation);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var findings = (await session.Query<FindingTimeline>().Where(f => f.EvaluationId == evaluationId).ToListAsync(cancellation))
+            .Select(f => f.AsOf(cut))
+            .OfType<FindingState>()
+            .Where(f => status is null || f.Status == status)
+            .Where(f => siteId is null || f.SiteIds.Contains(siteId.Value))
+            .Where(f => pairingId is null || f.PairingIds.Contains(pairingId.Value))
+            .Where(f => waveId is null || f.WaveIds.Contains(waveId.Value))
+            .OrderBy(f => f.History[0].RecordedAt).ThenBy(f => f.Id)
+            .Select(FindingView.From)
+            .ToList();
+        return TypedResults.Ok(Paging.Of(findings, offset, limit));
+    }
+
+    /// <summary>One finding as it stood at the cut, with its linked evidence and every version.</summary>
+    [WolverineGet(Route + "/{findingId}", OperationId = "getFinding")]
+    [Tags("Findings")]
+    [Requires(Permission.ReadFindings)]
+    [ProducesResponseType<FindingView>(StatusCodes.Status200OK)]
+    public static async Task<IResult> GetOne(Guid evaluationId, Guid findingId, string? asOf, string? knownAt, IQuerySession session,
+        TimeTravel time, CancellationToken cancellation)
+    {
+        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        return await session.LoadAsync<FindingTimeline>(findingId, cancellation) is { } finding && finding.EvaluationId == evaluationId
+               && finding.AsOf(cut) is { } state
+            ? TypedResults.Ok(FindingView.From(state))
+            : Problems.Problems.NotFound("No such finding in this evaluation at that time.");
+    }
+
+    /// <summary>Drafts a finding: a statement with its scope (sites, pairings, waves of this evaluation).</summary>
+    [WolverinePost(Route, OperationId = "draftFinding")]
+    [Tags("Findings")]
+    [Requires(Permission.WriteFindings)]
+    [ProducesResponseType<Created>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> Draft(Guid evaluationId, DraftFinding command, HttpContext http, EventRecorder recorder)
+    {
+        var id = command.Id ?? Guid.NewGuid();
+        var evaluation = http.Access().Evaluation;
+        return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/findings/{id}", async session =>
+        {
+            var batch = session.CreateBatchQuery();
+            var sites = batch.LoadMany<SiteTimeline>().ById([.. command.SiteIds ?? []]);
+            var pairings = batch.LoadMany<PairingTimeline>().ById([.. command.PairingIds ?? []]);
+            await batch.Execute(http.RequestAborted);
+            var decision = FindingRules.Draft(evaluationId, id, command,
+                (await sites).Where(s => s.EvaluationId == evaluationId).Select(s => s.Id).ToHashSet(),
+                (await pairings).Where(p => p.EvaluationId == evaluationId).Select(p => p.Id).ToHashSet(),
+                evaluation.Waves.Select(w => w.Id).ToHashSet());
+            if (decision.Accepted)
+            {
+                session.Events.StartStream<FindingTimeline>(id, [.. decision.Events]);
+            }
+
+            return decision;
+        });
+    }
+
+    /// <summary>Rewrites the statement; expectedVersion is the finding's version as last read.</summary>
+    [WolverinePost(Route + "/{findingId}/revisions", OperationId = "reviseFinding")]
+    [Tags("Findings")]
+    [Requires(Permission.WriteFindings)]
+    [ProducesResponseType<FindingView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> Revise(Guid evaluationId, Guid findingId, ReviseFinding command, HttpContext http, EventRecorder recorder) =>
+        Change(http, recorder, evaluationId, findingId, (_, finding) => Task.FromResult(FindingRules.Revise(evaluationId, finding, command)));
+
+    /// <summary>Links live codings and memos of this evaluation as supporting or contrary evidence.</summary>
+    [WolverinePost(Route + "/{findingId}/evidence", OperationId = "linkFindingEvidence")]
+    [Tags("Findings")]
+    [Requires(Permission.WriteFindings)]
+    [ProducesResponseType<FindingView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> Link(Guid evaluationId, Guid findingId, LinkFindingEvidence command, HttpContext http, EventRecorder recorder) =>
+        Change(http, recorder, evaluationId, findingId, async (session, finding) =>
+        {
+            var codings = await LiveCodingsAsync(session, evaluationId, command.CodingIds ?? [], http.RequestAborted);
+            var memos = (await session.LoadManyAsync<MemoTimeline>(http.RequestAborted, command.MemoIds ?? []))
+                .Where(m => m.EvaluationId == evaluationId).Select(m => m.Id).ToHashSet();
+            return FindingRules.Link(evaluationId, finding, command, codings.Keys.ToHashSet(), memos);
+        });
+
+    /// <summary>Unlinks a coding or memo; expectedVersion (query) is the finding's version as last read.</summary>
+    [WolverineDelete(Route + "/{findingId}/evidence/{itemId}", OperationId = "unlinkFindingEvidence")]
+    [Tags("Findings")]
+    [Requires(Permission.WriteFindings)]
+    [ProducesResponseType<FindingView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> Unlink(Guid evaluationId, Guid findingId, Guid itemId, int? expectedVersion, HttpContext http,
+        EventRecorder recorder) =>
+        Change(http, recorder, evaluationId, findingId,
+            (_, finding) => Task.FromResult(FindingRules.Unlink(evaluationId, finding, itemId, expectedVersion)));
+
+    /// <summary>
+    /// Moves the finding through review (draft, underReview, accepted, reported, retracted) with
+    /// a note. A reported finding can only be retracted; a finding cannot be reported while a
+    /// supporting coding quotes a participant whose consent on the field date did not allow it.
+    /// </summary>
+    [WolverinePost(Route + "/{findingId}/status", OperationId = "changeFindingStatus")]
+    [Tags("Findings")]
+    [Requires(Permission.WriteFindings)]
+    [ProducesResponseType<FindingView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> ChangeStatus(Guid evaluationId, Guid findingId, ChangeFindingStatus command, HttpContext http,
+        EventRecorder recorder) =>
+        Change(http, recorder, evaluationId, findingId, async (session, finding) =>
+        {
+            var unquotable = command.Status == FindingStatus.Reported
+                ? await UnquotableAsync(session, evaluationId, finding, http.RequestAborted)
+                : [];
+            return FindingRules.ChangeStatus(evaluationId, finding, command, unquotable);
+        });
+
+    private static Task<IResult> Change(HttpContext http, EventRecorder recorder, Guid evaluationId, Guid findingId,
+        Func<IDocumentSession, FindingState, Task<Decision>> rule) =>
+        recorder.ChangeAsync(http,
+            async session =>
+            {
+                var stream = await session.Events.FetchForWriting<FindingTimeline>(findingId, http.RequestAborted);
+                return stream.Aggregate is { } finding && finding.EvaluationId == evaluationId && finding.Current is { } state
+                    ? stream.Record(await rule(session, state))
+                    : Rejection.NotFound("No such finding in this evaluation.");
+            },
+            async query =>
+            {
+                var finding = await query.LoadAsync<FindingTimeline>(findingId, http.RequestAborted);
+                return TypedResults.Ok(FindingView.From(finding!.Current!));
+            });
+
+    /// <summary>The named codings that are live (applied, not removed) in this evaluation, with the evidence they sit in.</summary>
+    internal static async Task<IReadOnlyDictionary<Guid, (EvidenceTimeline Evidence, CodingRecord Coding)>> LiveCodingsAsync(
+        IQuerySession session, Guid evaluationId, IReadOnlyCollection<Guid> codingIds, CancellationToken cancellation)
+    {
+        var locators = (await session.LoadManyAsync<CodingLocator>(cancellation, codingIds))
+            .Where(l => l.EvaluationId == evaluationId).ToList();
+        var evidence = (await session.LoadManyAsync<EvidenceTimeline>(cancellation, locators.Select(l => l.EvidenceId).Distinct()))
+            .ToDictionary(e => e.Id);
+        var live = new Dictionary<Guid, (EvidenceTimeline, CodingRecord)>();
+        foreach (var locator in locators)
+        {
+            if (evidence.TryGetValue(locator.EvidenceId, out var item)
+                && item.Codings.FirstOrDefault(c => c.Id == locator.Id && c.RemovedSequence is null) is { } coding)
+            {
+                live[locator.Id] = (item, coding);
+            }
+        }
+
+        return live;
+    }
+
+    /// <summary>Pseudonyms of participants quoted through the finding's supporting codings whose consent on the field date did not allow quoting.</summary>
+    private static async Task<IReadOnlyList<string>> UnquotableAsync(IQuerySession session, Guid evaluationId, FindingState finding,
+        CancellationToken cancellation)
+    {
+        var supporting = finding.Evidence.Where(l => l.Kind == FindingItemKind.Coding && l.Stance == Stance.Supporting).Select(l => l.ItemId).ToList();
+        var codings = await LiveCodingsAsync(session, evaluationId, supporting, cancellation);
+        var quoted = codings.Values.Select(c => c.Evidence).DistinctBy(e => e.Id)
+            .SelectMany(e => e.Current.ParticipantIds.Select(p => (Participant: p, On: e.Current.On)))
+            .ToList();
+        var participants = (await session.LoadManyAsync<ParticipantTimeline>(cancellation, quoted.Select(q => q.Participant).Distinct()))
+            .ToDictionary(p => p.Id);
+        return [.. quoted
+            .Where(q => !participants.TryGetValue(q.Participant, out var p) || p.ConsentOn(q.On)?.Quote != true)
+            .Select(q => participants.TryGetValue(q.Participant, out var p) ? p.Pseudonym : q.Participant.ToString())
+            .Distinct()
+            .Order(StringComparer.Ordinal)];
+    }
+}

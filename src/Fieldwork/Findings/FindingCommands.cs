@@ -1,0 +1,57 @@
+using FluentValidation;
+
+namespace Fieldwork.Findings;
+
+public sealed record DraftFinding(Guid? Id, string? Statement, List<Guid>? SiteIds, List<Guid>? PairingIds, List<Guid>? WaveIds);
+
+public sealed record ReviseFinding(int? ExpectedVersion, string? Statement);
+
+public sealed record LinkFindingEvidence(int? ExpectedVersion, Stance? Stance, List<Guid>? CodingIds, List<Guid>? MemoIds);
+
+public sealed record ChangeFindingStatus(int? ExpectedVersion, FindingStatus? Status, string? Note);
+
+public sealed class DraftFindingValidator : AbstractValidator<DraftFinding>
+{
+    public DraftFindingValidator()
+    {
+        RuleFor(x => x.Id).NotEqual(Guid.Empty);
+        RuleFor(x => x.Statement).NotEmpty().MaximumLength(FindingRules.MaxStatement);
+        RuleForEach(x => x.SiteIds).NotEqual(Guid.Empty);
+        RuleForEach(x => x.PairingIds).NotEqual(Guid.Empty);
+        RuleForEach(x => x.WaveIds).NotEqual(Guid.Empty);
+    }
+}
+
+public sealed class ReviseFindingValidator : AbstractValidator<ReviseFinding>
+{
+    public ReviseFindingValidator()
+    {
+        RuleFor(x => x.ExpectedVersion).NotNull().GreaterThanOrEqualTo(1);
+        RuleFor(x => x.Statement).NotEmpty().MaximumLength(FindingRules.MaxStatement);
+    }
+}
+
+public sealed class LinkFindingEvidenceValidator : AbstractValidator<LinkFindingEvidence>
+{
+    public LinkFindingEvidenceValidator()
+    {
+        RuleFor(x => x.ExpectedVersion).NotNull().GreaterThanOrEqualTo(1);
+        RuleFor(x => x.Stance).NotNull().IsInEnum();
+        RuleFor(x => x).Must(x => (x.CodingIds?.Count ?? 0) + (x.MemoIds?.Count ?? 0) > 0)
+            .OverridePropertyName("codingIds").WithMessage("Give at least one coding or memo to link.");
+        RuleFor(x => x).Must(x => (x.CodingIds?.Count ?? 0) + (x.MemoIds?.Count ?? 0) <= 1000)
+            .OverridePropertyName("codingIds").WithMessage("Link at most 1,000 items at once.");
+        RuleForEach(x => x.CodingIds).NotEqual(Guid.Empty);
+        RuleForEach(x => x.MemoIds).NotEqual(Guid.Empty);
+    }
+}
+
+public sealed class ChangeFindingStatusValidator : AbstractValidator<ChangeFindingStatus>
+{
+    public ChangeFindingStatusValidator()
+    {
+        RuleFor(x => x.ExpectedVersion).NotNull().GreaterThanOrEqualTo(1);
+        RuleFor(x => x.Status).NotNull().IsInEnum();
+        RuleFor(x => x.Note).MaximumLength(4000);
+    }
+}
