@@ -6,6 +6,11 @@ if (args is ["token", ..])
     return TokenVerb.Run(args, Console.Out, Console.Error);
 }
 
+if (args is ["verify", ..])
+{
+    return await VerifyVerb.RunAsync(args, Console.Out, Console.Error);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 try
 {

@@ -117,6 +117,13 @@ public static class FieldworkStore
         opts.Projections.Add<MemoTimelineProjection>(ProjectionLifecycle.Inline);
         opts.Schema.For<MemoTimeline>().Duplicate(x => x.EvaluationId);
 
+        // The integrity chain: one link per stored event, extended by the async daemon in log order.
+        var chain = new Weasel.Postgresql.Tables.Table(new Weasel.Postgresql.PostgresqlObjectName(Schema, Integrity.EventChain.Table, Weasel.Postgresql.SchemaUtils.IdentifierUsage.General));
+        chain.AddColumn<long>("seq_id").AsPrimaryKey();
+        chain.AddColumn("hash", "bytea").NotNull();
+        opts.Storage.ExtendedSchemaObjects.Add(chain);
+        opts.Projections.Add(new Integrity.EventChainProjection(), ProjectionLifecycle.Async, "EventChain");
+
         opts.Schema.For<CreationRecord>().Identity(x => x.Id);
         opts.Schema.For<UniqueClaim>().Identity(x => x.Id);
     }

@@ -41,8 +41,12 @@ public static class FieldworkHost
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemShaping.Customize);
         services.AddExceptionHandler<StoreExceptionHandler>();
 
+        // For the few reads Marten does not model (the audit log, the integrity chain).
+        services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(FieldworkStore.Tuned(connectionString)));
         services.AddMarten(opts => FieldworkStore.Configure(opts, connectionString))
             .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup()
+            .AddAsyncDaemon(JasperFx.Events.Daemon.DaemonMode.Solo)
             .IntegrateWithWolverine();
 
         builder.Host.UseWolverine(opts =>

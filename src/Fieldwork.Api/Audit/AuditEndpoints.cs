@@ -1,0 +1,131 @@
+using System.Globalization;
+using Fieldwork.Access;
+using Fieldwork.Api.Access;
+using Fieldwork.Api.Auth;
+using Fieldwork.Api.Lists;
+using Fieldwork.Evaluations;
+using Fieldwork.Integrity;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using Wolverine.Http;
+
+namespace Fieldwork.Api.Audit;
+
+/// <summary>One event of the log: who recorded what, when, and the field date it is about (if it has one).</summary>
+public sealed record AuditEntry(long Sequence, string Type, Guid StreamId, string? UserId, DateTimeOffset RecordedAt, DateOnly? OccurredOn,
+    string? CausationId);
+
+public static class AuditEndpoints
+{
+    /// <summary>The field dates events carry, in the order an event's own date is looked for.</summary>
+    private const string OccurredOn =
+        "coalesce(data->>'occurredOn', data->>'capturedOn', data->>'effectiveOn', data->>'enrolledOn', data->>'proposedOn', " +
+        "data->>'establishedOn', data->>'assessedOn', data->>'dissolvedOn')";
+
+    /// <summary>
+    /// Every event recorded about this evaluation, in log order, filtered by recorded time (from,
+    /// to: dates or instants, inclusive), user or stream. Paged.
+    /// </summary>
+    [WolverineGet("/api/evaluations/{evaluationId}/audit", OperationId = "listAudit")]
+    [Tags("Audit")]
+    [Requires(Permission.ReadAudit)]
+    [ProducesResponseType<Page<AuditEntry>>(StatusCodes.Status200OK)]
+    public static async Task<IResult> List(Guid evaluationId, string? from, string? to, string? userId, Guid? streamId, int? offset, int? limit,
+        NpgsqlDataSource database, CancellationToken cancellation)
+    {
+        var errors = new Dictionary<string, string[]>();
+        Paging.AddErrors(offset, limit, errors);
+        var since = Instant(from, "from", endOfDay: false, errors);
+        var until = Instant(to, "to", endOfDay: true, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Problems.Invalid(errors);
+        }
+
+        var (skip, take) = Paging.Resolve(offset, limit);
+        var where = $"from {FieldworkStore.Schema}.mt_events where data->>'evaluationId' = $1 " +
+                    "and ($2::timestamptz is null or timestamp >= $2) and ($3::timestamptz is null or timestamp <= $3) " +
+                    "and ($4::text is null or user_name = $4) and ($5::uuid is null or stream_id = $5)";
+        await using var connection = await database.OpenConnectionAsync(cancellation);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                Command($"select count(*) {where}"),
+                Command($"select seq_id, type, stream_id, user_name, timestamp, {OccurredOn}, causation_id {where} order by seq_id offset {skip} limit {take}"),
+            },
+        };
+
+        NpgsqlBatchCommand Command(string sql)
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.Add(new NpgsqlParameter { Value = evaluationId.ToString() });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)since ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)until ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)userId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)streamId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+            return command;
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellation);
+        await reader.ReadAsync(cancellation);
+        var total = (int)reader.GetInt64(0);
+        await reader.NextResultAsync(cancellation);
+        var entries = new List<AuditEntry>();
+        while (await reader.ReadAsync(cancellation))
+        {
+            entries.Add(new AuditEntry(reader.GetInt64(0), reader.GetString(1), reader.GetGuid(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.GetFieldValue<DateTimeOffset>(4),
+                reader.IsDBNull(5) ? null : DateOnly.ParseExact(reader.GetString(5), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                reader.IsDBNull(6) ? null : reader.GetString(6)));
+        }
+
+        return TypedResults.Ok(new Page<AuditEntry>(entries, total, skip, take));
+    }
+
+    /// <summary>
+    /// Recomputes the integrity chain over every event of the store and compares it with the
+    /// stored links: <c>{ ok, checked, head, firstBrokenSequence, pending }</c>. Open to any lead
+    /// or auditor of any evaluation (it reveals only counts, sequences and hashes).
+    /// </summary>
+    [WolverineGet("/api/audit/verify", OperationId = "verifyAudit")]
+    [Tags("Audit")]
+    [ProducesResponseType<ChainReport>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    public static async Task<IResult> Verify(HttpContext http, IQuerySession session, NpgsqlDataSource database, CancellationToken cancellation)
+    {
+        var userId = http.User.UserId();
+        var allowed = await session.Query<Evaluation>()
+            .AnyAsync(e => e.Members.Any(m => m.UserId == userId && (m.Role == Role.Lead || m.Role == Role.Auditor)), cancellation);
+        if (!allowed)
+        {
+            return Problems.Problems.Forbidden("Only a lead or an auditor of an evaluation may verify the log.");
+        }
+
+        return TypedResults.Ok(await EventChain.VerifyAsync(database, FieldworkStore.Schema, cancellation: cancellation));
+    }
+
+    private static DateTimeOffset? Instant(string? value, string field, bool endOfDay, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            var start = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            return endOfDay ? start.AddDays(1).AddTicks(-1) : start;
+        }
+
+        if (value.Contains('T') && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant)
+            && (value.EndsWith('Z') || value.LastIndexOfAny(['+', '-']) > value.IndexOf('T')))
+        {
+            return instant;
+        }
+
+        errors[field] = [$"'{field}' must be a date (2019-04-15) or an instant with an offset (2019-04-15T09:30:00Z)."];
+        return null;
+    }
+}
