@@ -85,6 +85,44 @@ public static class FindingEndpoints
             : Problems.Problems.NotFound("No such finding in this evaluation at that time.");
     }
 
+    /// <summary>
+    /// Everything a finding rests on, as a tree (format=tree, the default) or as W3C PROV-JSON
+    /// (format=prov-json): its versions and who made them, each linked coding (coder, time, the
+    /// code as defined when the coding was made, the quote), the text version (hash), the evidence
+    /// item (kind, field date, who logged it, corrections), its sites, pairing, wave and
+    /// participants (pseudonyms, consent on the field date). Flags name links that no longer hold.
+    /// </summary>
+    [WolverineGet(Route + "/{findingId}/provenance", OperationId = "getFindingProvenance")]
+    [Tags("Findings")]
+    [Requires(Permission.ReadProvenance)]
+    [ProducesResponseType<ProvenanceView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<System.Text.Json.Nodes.JsonObject>(StatusCodes.Status200OK, ProvJson.MediaType)]
+    public static async Task<IResult> Provenance(Guid evaluationId, Guid findingId, string? format, HttpContext http, IQuerySession session,
+        CancellationToken cancellation)
+    {
+        var prov = format?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "tree" => false,
+            "prov-json" => true,
+            _ => (bool?)null,
+        };
+        if (prov is null)
+        {
+            return Problems.Problems.Invalid(new Dictionary<string, string[]> { ["format"] = ["'format' must be tree or prov-json."] });
+        }
+
+        if (await session.LoadAsync<FindingTimeline>(findingId, cancellation) is not { } finding || finding.EvaluationId != evaluationId
+            || finding.Current is not { } state)
+        {
+            return Problems.Problems.NotFound("No such finding in this evaluation.");
+        }
+
+        var view = await ProvenanceReader.ReadAsync(session, http.Access().Evaluation, state, cancellation);
+        return prov.Value
+            ? TypedResults.Text(ProvJson.From(view).ToJsonString(), ProvJson.MediaType)
+            : TypedResults.Ok(view);
+    }
+
     /// <summary>Drafts a finding: a statement with its scope (sites, pairings, waves of this evaluation).</summary>
     [WolverinePost(Route, OperationId = "draftFinding")]
     [Tags("Findings")]
