@@ -9,6 +9,7 @@ using Marten;
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- state [events] [samples] [seed]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- logging [interviews] [clients] [warmup]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- coding [texts] [codings] [samples]
+//   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- audit [events] [samples]
 var which = args.FirstOrDefault() ?? "evaluation-read";
 var connection = Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is { Length: > 0 } given
     ? given
@@ -44,7 +45,12 @@ switch (which)
         var codings = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 20_000;
         var codingSamples = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 30;
         return await CodingBenchmark.RunAsync(store, connection, texts, codings, codingSamples);
+    case "audit":
+        var logEvents = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
+        var auditSamples = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 30;
+        return await AuditBenchmark.RunAsync(store, connection, logEvents, auditSamples,
+            emptyFirst: Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is not { Length: > 0 });
     default:
-        Console.Error.WriteLine($"unknown benchmark '{which}'; known: evaluation-read, state, logging, coding");
+        Console.Error.WriteLine($"unknown benchmark '{which}'; known: evaluation-read, state, logging, coding, audit");
         return 2;
 }
