@@ -88,7 +88,7 @@ public static class FieldworkStore
         opts.Projections.Snapshot<Link>(SnapshotLifecycle.Inline);
         opts.Schema.For<Link>().Duplicate(x => x.EvaluationId);
 
-        opts.Events.AddEventTypes([typeof(ParticipantRegistered), typeof(ConsentChanged)]);
+        opts.Events.AddEventTypes([typeof(ParticipantRegistered), typeof(ConsentChanged), typeof(ParticipantWithdrew), typeof(PersonalDetailsRead)]);
         opts.Projections.Add<ParticipantTimelineProjection>(ProjectionLifecycle.Inline);
         opts.Schema.For<ParticipantTimeline>().Duplicate(x => x.EvaluationId);
         opts.Schema.For<ParticipantKey>().Identity(x => x.Id);

@@ -157,8 +157,14 @@ public static class AuditBenchmark
         var root = $"api/evaluations/{evaluation}";
         var site = await LoggingBenchmark.CreateAsync(http, $"{root}/sites", new
         {
-            code = "EX1", kind = "acute", programmeRole = "exemplar", cohort = "cohort-1", region = "North", eprSystem = "Cerner",
-            caseDepth = "inDepth", enrolledOn = "2016-09-01",
+            code = "EX1",
+            kind = "acute",
+            programmeRole = "exemplar",
+            cohort = "cohort-1",
+            region = "North",
+            eprSystem = "Cerner",
+            caseDepth = "inDepth",
+            enrolledOn = "2016-09-01",
         });
         var code = await LoggingBenchmark.CreateAsync(http, $"{root}/codebook/codes", new { name = "Workarounds", definition = "Informal practices" });
         var text = EvidenceText.Normalise(string.Concat(Enumerable.Repeat("Staff found ways round the order screen when it was slow. ", 40)));

@@ -186,6 +186,11 @@ public static class ProvenanceReader
                 flags.Add(new ProvenanceFlag("codeMerged", $"Code '{coding.Code.Name}' has been merged into '{into}'."));
             }
 
+            if (coding.QuoteErased)
+            {
+                flags.Add(new ProvenanceFlag("quoteErased", "The quoted text has been erased (a participant withdrew with erasure)."));
+            }
+
             if (coding.Text.Superseded)
             {
                 flags.Add(new ProvenanceFlag("textSuperseded",

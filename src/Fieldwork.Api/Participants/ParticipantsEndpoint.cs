@@ -13,14 +13,22 @@ using Wolverine.Http;
 
 namespace Fieldwork.Api.Participants;
 
-/// <summary>A participant by pseudonym; <c>personal</c> is present only for leads.</summary>
+/// <summary>
+/// A participant by pseudonym; <c>personal</c> is present only for leads, and <c>personalErased</c>
+/// says their details were destroyed with a withdrawal (<c>transcriptsErased</c>: their transcripts too).
+/// </summary>
 public sealed record ParticipantView(Guid Id, string Pseudonym, string Role, Guid? SiteId, ConsentScope Consent, int Version,
+    DateOnly? WithdrawnOn, bool PersonalErased, bool TranscriptsErased,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     PersonalDetails? Personal = null)
 {
-    public static ParticipantView From(ParticipantState p, PersonalDetails? personal = null) =>
-        new(p.Id, p.Pseudonym, p.Role, p.SiteId, p.Consent, p.Version, personal);
+    /// <summary>Withdrawal and erasure are shown as they are now: time travel does not undo an erasure.</summary>
+    public static ParticipantView From(ParticipantState p, ParticipantTimeline t, PersonalDetails? personal = null) =>
+        new(p.Id, p.Pseudonym, p.Role, p.SiteId, p.Consent, p.Version, t.WithdrawnOn, t.WithdrawnOn is not null, t.TranscriptsErased, personal);
 }
+
+/// <summary>One read of a participant's personal details: who, when.</summary>
+public sealed record DisclosureView(long Sequence, string? ReaderId, DateTimeOffset ReadAt);
 
 public static class ParticipantsEndpoint
 {
@@ -81,7 +89,7 @@ public static class ParticipantsEndpoint
             async query =>
             {
                 var timeline = await query.LoadAsync<ParticipantTimeline>(participantId, http.RequestAborted);
-                return TypedResults.Ok(ParticipantView.From(timeline!.AsOf(time.Today)!));
+                return TypedResults.Ok(ParticipantView.From(timeline!.AsOf(time.Today)!, timeline));
             });
     }
 
@@ -100,9 +108,9 @@ public static class ParticipantsEndpoint
         }
 
         var timelines = await session.Query<ParticipantTimeline>().Where(p => p.EvaluationId == evaluationId).ToListAsync(cancellation);
-        var participants = timelines.Select(t => t.AsOf(cut)).OfType<ParticipantState>()
-            .OrderBy(p => p.Pseudonym, StringComparer.Ordinal).ThenBy(p => p.Id)
-            .Select(p => ParticipantView.From(p)).ToList();
+        var participants = timelines.Select(t => (State: t.AsOf(cut), Timeline: t)).Where(x => x.State is not null)
+            .OrderBy(x => x.State!.Pseudonym, StringComparer.Ordinal).ThenBy(x => x.State!.Id)
+            .Select(x => ParticipantView.From(x.State!, x.Timeline)).ToList();
         return TypedResults.Ok(Paging.Of(participants, offset, limit));
     }
 
@@ -112,7 +120,7 @@ public static class ParticipantsEndpoint
     [Requires(Permission.ReadSites)]
     [ProducesResponseType<ParticipantView>(StatusCodes.Status200OK)]
     public static async Task<IResult> Get(Guid evaluationId, Guid participantId, string? asOf, string? knownAt, HttpContext http,
-        IQuerySession session, TimeTravel time, CancellationToken cancellation)
+        IQuerySession session, IDocumentStore store, TimeTravel time, CancellationToken cancellation)
     {
         var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
         if (problem is not null)
@@ -127,9 +135,105 @@ public static class ParticipantsEndpoint
             return Problems.Problems.NotFound("No such participant in this evaluation at that time.");
         }
 
-        var personal = AccessPolicy.Allows(http.Access().Role, Permission.ReadPersonalDetails)
-            ? await PersonalDetailsVault.OpenAsync(session, participantId, timeline.Personal, cancellation)
-            : null;
-        return TypedResults.Ok(ParticipantView.From(state, personal));
+        var access = http.Access();
+        PersonalDetails? personal = null;
+        if (AccessPolicy.Allows(access.Role, Permission.ReadPersonalDetails) && timeline.Personal is not null)
+        {
+            personal = await PersonalDetailsVault.OpenAsync(session, participantId, timeline.Personal, cancellation);
+            if (personal is not null)
+            {
+                // Who read whose personal details, and when, is itself on the record.
+                await using var record = store.LightweightSession();
+                record.LastModifiedBy = access.UserId;
+                record.CausationId = $"{http.Request.Method} {http.Request.Path}";
+                record.Events.StartStream<DisclosureRecord>(Guid.NewGuid(), new PersonalDetailsRead(evaluationId, participantId, access.UserId));
+                await record.SaveChangesAsync(cancellation);
+            }
+        }
+
+        return TypedResults.Ok(ParticipantView.From(state, timeline, personal));
+    }
+
+    /// <summary>
+    /// Withdraws a participant from a date on (today by default) and destroys their key: their
+    /// personal details become unreadable everywhere. With eraseTranscripts, every transcript
+    /// sealed under a key that lists them is erased too (a group transcript whole). Idempotent.
+    /// </summary>
+    [WolverinePost(Route + "/{participantId}/withdrawal", OperationId = "withdrawParticipant")]
+    [Tags("Participants")]
+    [Requires(Permission.WithdrawConsent)]
+    [ProducesResponseType<ParticipantView>(StatusCodes.Status200OK)]
+    public static Task<IResult> Withdraw(Guid evaluationId, Guid participantId, WithdrawParticipant command, HttpContext http,
+        EventRecorder recorder, TimeTravel time)
+    {
+        var evaluation = http.Access().Evaluation;
+        return recorder.ChangeAsync(http,
+            async session =>
+            {
+                var stream = await session.Events.FetchForWriting<ParticipantTimeline>(participantId, http.RequestAborted);
+                if (stream.Aggregate is not { } participant || participant.EvaluationId != evaluationId)
+                {
+                    return Rejection.NotFound("No such participant in this evaluation.");
+                }
+
+                var decision = stream.Record(ParticipantRules.Withdraw(evaluation, participant, command, time.Today.AsOf));
+                if (decision.Accepted)
+                {
+                    session.Delete<ParticipantKey>(participantId);
+                    if (command.EraseTranscripts == true || participant.TranscriptsErased)
+                    {
+                        var keys = await session.Query<Fieldwork.Evidence.TextKey>()
+                            .Where(k => k.EvaluationId == evaluationId && k.ParticipantIds.Contains(participantId))
+                            .ToListAsync(http.RequestAborted);
+                        foreach (var key in keys)
+                        {
+                            session.Delete(key);
+                        }
+                    }
+                }
+
+                return decision;
+            },
+            async query =>
+            {
+                var timeline = await query.LoadAsync<ParticipantTimeline>(participantId, http.RequestAborted);
+                var state = timeline!.AsOf(time.Today) ?? timeline.AsOf(Cut.Now(DateOnly.MaxValue))!;
+                return TypedResults.Ok(ParticipantView.From(state, timeline));
+            });
+    }
+
+    /// <summary>Every read of this participant's personal details: who read them and when, oldest first.</summary>
+    [WolverineGet(Route + "/{participantId}/disclosures", OperationId = "listDisclosures")]
+    [Tags("Participants")]
+    [Requires(Permission.ReadAudit)]
+    [ProducesResponseType<Page<DisclosureView>>(StatusCodes.Status200OK)]
+    public static async Task<IResult> Disclosures(Guid evaluationId, Guid participantId, int? offset, int? limit, IQuerySession session,
+        Npgsql.NpgsqlDataSource database, CancellationToken cancellation)
+    {
+        if (Paging.Check(offset, limit) is { } badPage)
+        {
+            return badPage;
+        }
+
+        if (await session.LoadAsync<ParticipantTimeline>(participantId, cancellation) is not { } timeline || timeline.EvaluationId != evaluationId)
+        {
+            return Problems.Problems.NotFound("No such participant in this evaluation.");
+        }
+
+        await using var command = database.CreateCommand(
+            $"select seq_id, user_name, timestamp from {Fieldwork.FieldworkStore.Schema}.mt_events " +
+            "where type = 'personal_details_read' and data->>'participantId' = $1 and data->>'evaluationId' = $2 order by seq_id");
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = participantId.ToString() });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = evaluationId.ToString() });
+        var reads = new List<DisclosureView>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellation))
+        {
+            while (await reader.ReadAsync(cancellation))
+            {
+                reads.Add(new DisclosureView(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)));
+            }
+        }
+
+        return TypedResults.Ok(Paging.Of(reads, offset, limit));
     }
 }

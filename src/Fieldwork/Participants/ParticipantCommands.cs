@@ -60,3 +60,6 @@ public sealed class ChangeConsentValidator : AbstractValidator<ChangeConsent>
         RuleFor(x => x.InformationSheetVersion).NotEmpty().MaximumLength(50);
     }
 }
+
+/// <summary>A withdrawal from a date on (today by default); with eraseTranscripts, their transcripts are erased too.</summary>
+public sealed record WithdrawParticipant(DateOnly? EffectiveOn, bool? EraseTranscripts);

@@ -32,3 +32,18 @@ public sealed record ParticipantRegistered(
 
 /// <summary>A participant's consent changed from a date on.</summary>
 public sealed record ConsentChanged(Guid EvaluationId, Guid ParticipantId, DateOnly EffectiveOn, ConsentScope Consent);
+
+/// <summary>
+/// The participant withdrew from a date on. Holds no personal data: their key is destroyed in the
+/// same transaction, and with <see cref="EraseTranscripts"/> every transcript key that lists them.
+/// </summary>
+public sealed record ParticipantWithdrew(Guid EvaluationId, Guid ParticipantId, DateOnly EffectiveOn, bool EraseTranscripts);
+
+/// <summary>A lead read a participant's personal details. Each read is its own one-event stream, so reads never contend.</summary>
+public sealed record PersonalDetailsRead(Guid EvaluationId, Guid ParticipantId, string ReaderId);
+
+/// <summary>The stream type of a disclosure record (one <see cref="PersonalDetailsRead"/>).</summary>
+public sealed class DisclosureRecord
+{
+    public Guid Id { get; set; }
+}

@@ -30,4 +30,27 @@ public static class ParticipantRules
 
         return Decision.Accept(new ConsentChanged(evaluation.Id, participant.Id, on, command.Consent.ToScope()));
     }
+
+    /// <summary>
+    /// Withdraws a participant. Idempotent: withdrawing again records nothing, unless it now asks
+    /// to erase transcripts the first withdrawal kept, which it records (from the first date).
+    /// </summary>
+    public static Decision Withdraw(Evaluation evaluation, ParticipantTimeline participant, WithdrawParticipant command, DateOnly today)
+    {
+        var erase = command.EraseTranscripts == true;
+        if (participant.WithdrawnOn is { } already)
+        {
+            return erase && !participant.TranscriptsErased
+                ? Decision.Accept(new ParticipantWithdrew(evaluation.Id, participant.Id, already, true))
+                : Decision.Accept();
+        }
+
+        var on = command.EffectiveOn ?? today;
+        if (Dates.Outside(evaluation, on, "effectiveOn") is { } outside && command.EffectiveOn is not null)
+        {
+            return outside;
+        }
+
+        return Decision.Accept(new ParticipantWithdrew(evaluation.Id, participant.Id, on, erase));
+    }
 }

@@ -32,6 +32,12 @@ public sealed class ParticipantTimeline : IEventTimeline
 
     public List<long> Sequences { get; set; } = [];
 
+    /// <summary>The day the participant withdrew from, once they have.</summary>
+    public DateOnly? WithdrawnOn { get; set; }
+
+    /// <summary>True once their transcripts were erased with the withdrawal.</summary>
+    public bool TranscriptsErased { get; set; }
+
     public void Record(IEvent e)
     {
         Sequences.Add(e.Sequence);
@@ -48,6 +54,17 @@ public sealed class ParticipantTimeline : IEventTimeline
                 break;
             case ConsentChanged x:
                 Consents.Add(new ConsentFact(e.Sequence, x.EffectiveOn, x.Consent));
+                break;
+            case ParticipantWithdrew x:
+                if (WithdrawnOn is null)
+                {
+                    var before = ConsentOn(x.EffectiveOn) ?? Consents[^1].Consent;
+                    Consents.Add(new ConsentFact(e.Sequence, x.EffectiveOn,
+                        before with { TakePart = false, Record = false, Quote = false, Archive = false }));
+                }
+
+                WithdrawnOn ??= x.EffectiveOn;
+                TranscriptsErased |= x.EraseTranscripts;
                 break;
         }
     }
