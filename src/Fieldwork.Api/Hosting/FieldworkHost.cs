@@ -46,7 +46,9 @@ public static class FieldworkHost
         services.AddMarten(opts => FieldworkStore.Configure(opts, connectionString))
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
-            .AddAsyncDaemon(JasperFx.Events.Daemon.DaemonMode.Solo)
+            .AddAsyncDaemon(builder.Configuration.GetValue("Fieldwork:AsyncDaemon", true)
+                ? JasperFx.Events.Daemon.DaemonMode.Solo
+                : JasperFx.Events.Daemon.DaemonMode.Disabled)
             .IntegrateWithWolverine();
 
         builder.Host.UseWolverine(opts =>
@@ -90,13 +92,38 @@ public static class FieldworkHost
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
         services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDocumentInfo>());
+
+        // Requests without a valid token are limited per client address (RateLimiting:UnauthenticatedPerMinute).
+        var unauthenticatedPerMinute = builder.Configuration.GetValue("RateLimiting:UnauthenticatedPerMinute", 120);
+        services.AddRateLimiter(o =>
+        {
+            o.GlobalLimiter = System.Threading.RateLimiting.PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                context.User.Identity?.IsAuthenticated == true
+                    ? System.Threading.RateLimiting.RateLimitPartition.GetNoLimiter("authenticated")
+                    : System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+                        context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                        _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions
+                        {
+                            PermitLimit = unauthenticatedPerMinute,
+                            Window = TimeSpan.FromMinutes(1),
+                            QueueLimit = 0,
+                        }));
+            o.OnRejected = async (context, cancellation) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                await TypedResults.Problem("Too many requests without a valid token; try again in a minute.",
+                    statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests").ExecuteAsync(context.HttpContext);
+            };
+        });
     }
 
     public static void UsePipeline(WebApplication app)
     {
+        app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseMiddleware<EvaluationAccessMiddleware>();
         app.UseMiddleware<BodyLimitMiddleware>();

@@ -4,6 +4,8 @@ using Fieldwork.Api.Hosting;
 using JasperFx.Events;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Fieldwork.Tests.Infrastructure;
 
@@ -17,6 +19,9 @@ public sealed class AppFixture : IAsyncLifetime
 {
     public IAlbaHost Host { get; private set; } = null!;
 
+    /// <summary>Every log message the host writes, at Debug and above, for tests that check what never reaches a log.</summary>
+    public CapturedLogs Logs { get; } = new();
+
     public string ConnectionString { get; private set; } = "";
 
     public async Task InitializeAsync()
@@ -26,7 +31,13 @@ public sealed class AppFixture : IAsyncLifetime
             : await LocalPostgres.EnsureDatabaseAsync("fieldwork_tests");
         Environment.SetEnvironmentVariable("ConnectionStrings__Fieldwork", ConnectionString);
         Environment.SetEnvironmentVariable("Wolverine__Solo", "true");
-        Host = await AlbaHost.For<Program>();
+        // The suite sends many requests without a token (401 checks): the limit is tested on a host of its own.
+        Environment.SetEnvironmentVariable("RateLimiting__UnauthenticatedPerMinute", "1000000");
+        Host = await AlbaHost.For<Program>(builder => builder.ConfigureLogging(logging =>
+        {
+            logging.AddProvider(Logs);
+            logging.SetMinimumLevel(LogLevel.Debug);
+        }));
     }
 
     public async Task DisposeAsync() => await Host.DisposeAsync();

@@ -1,0 +1,102 @@
+using System.Net;
+using Alba;
+using Fieldwork.Tests.Infrastructure;
+
+namespace Fieldwork.Tests.Hosting;
+
+public sealed class when_hardening_the_api(AppFixture app) : ApiTest(app)
+{
+    [Fact]
+    public async Task every_answer_carries_the_security_headers()
+    {
+        foreach (var reply in new[] { await Get("/health", null), await Get("/api/evaluations", null), await Get("/api/evaluations", NewUser()) })
+        {
+            var headers = reply.Response.Headers;
+            Assert.Equal("nosniff", headers.GetValues("X-Content-Type-Options").Single());
+            Assert.Equal("DENY", headers.GetValues("X-Frame-Options").Single());
+            Assert.Equal("no-referrer", headers.GetValues("Referrer-Policy").Single());
+            Assert.Contains("default-src 'none'", headers.GetValues("Content-Security-Policy").Single());
+            Assert.Equal("no-store", reply.Response.Headers.CacheControl!.ToString());
+        }
+    }
+
+    [Fact]
+    public async Task personal_data_and_transcripts_never_reach_the_logs()
+    {
+        var lead = NewUser("lead");
+        var evaluation = await CreateEvaluation(lead);
+        var url = $"/api/evaluations/{evaluation}";
+        var site = await EnrolSite(evaluation, lead, "GDE1");
+        var marker = Guid.NewGuid().ToString("N")[..10];
+        var name = $"Bartholomew Logless {marker}";
+        var email = $"b.logless.{marker}@trust.example";
+        var sentence = $"Nobody trusted the discharge summaries {marker}.";
+        var participant = (await Post($"{url}/participants", lead, new
+        {
+            pseudonym = "P-LOG",
+            role = "Ward manager",
+            siteId = site,
+            personal = new { name, email },
+            consent = new { takePart = true, record = true, quote = true, archive = true, lawfulBasis = "publicTask", informationSheetVersion = "v1" },
+        })).ShouldBe(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
+        var interview = (await Post($"{url}/interviews", lead, new
+        {
+            occurredOn = "2018-03-05",
+            siteIds = new[] { site },
+            participantIds = new[] { participant },
+            format = "oneToOne",
+            mode = "phone",
+            durationMinutes = 30,
+            transcript = sentence,
+        })).ShouldBe(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
+        (await Get($"{url}/participants/{participant}", lead)).ShouldBe(HttpStatusCode.OK);
+        (await Get($"{url}/evidence/{interview}", lead)).ShouldBe(HttpStatusCode.OK);
+        // A bad request that echoes nothing of the body back into the logs either.
+        (await Post($"{url}/participants", lead, $"{{\"pseudonym\": 5, \"personal\": {{\"name\": \"{name}\"}}}}")).ShouldBeProblem(HttpStatusCode.BadRequest);
+        (await Post($"{url}/participants/{participant}/withdrawal", lead, new { eraseTranscripts = true })).ShouldBe(HttpStatusCode.OK);
+
+        Assert.NotEmpty(App.Logs.Messages);
+        Assert.DoesNotContain(App.Logs.Messages, m => m.Contains(marker, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task requests_without_a_valid_token_are_rate_limited_when_configured()
+    {
+        Environment.SetEnvironmentVariable("RateLimiting__UnauthenticatedPerMinute", "3");
+        Environment.SetEnvironmentVariable("Fieldwork__AsyncDaemon", "false");
+        IAlbaHost limited;
+        try
+        {
+            limited = await AlbaHost.For<Program>();
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("RateLimiting__UnauthenticatedPerMinute", "1000000");
+            Environment.SetEnvironmentVariable("Fieldwork__AsyncDaemon", null);
+        }
+
+        await using (limited)
+        {
+            using var client = limited.Server.CreateClient();
+            var statuses = new List<HttpStatusCode>();
+            for (var i = 0; i < 5; i++)
+            {
+                using var response = await client.GetAsync("/api/evaluations");
+                statuses.Add(response.StatusCode);
+                if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                {
+                    Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+                    Assert.NotNull(response.Headers.RetryAfter);
+                }
+            }
+
+            Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized,
+                HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+
+            // A caller with a valid token is not limited.
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/evaluations");
+            request.Headers.Authorization = new("Bearer", App.TokenFor(NewUser()));
+            Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(request)).StatusCode);
+        }
+    }
+}
