@@ -21,6 +21,18 @@ public sealed class when_hardening_the_api(AppFixture app) : ApiTest(app)
     }
 
     [Fact]
+    public async Task an_unexpected_failure_answers_a_plain_500_without_stack_trace_or_sql()
+    {
+        var reply = await Get(FailingPathFilter.Path, NewUser());
+        reply.ShouldBeProblem(HttpStatusCode.InternalServerError);
+        Assert.NotNull(reply.Json["traceId"]);
+        foreach (var leak in new[] { "SELECT", "secret.person", "InvalidOperationException", " at ", "FailingPathFilter", ".cs:line" })
+        {
+            Assert.DoesNotContain(leak, reply.Body, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
     public async Task personal_data_and_transcripts_never_reach_the_logs()
     {
         var lead = NewUser("lead");

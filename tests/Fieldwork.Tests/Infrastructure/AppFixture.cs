@@ -33,11 +33,15 @@ public sealed class AppFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("Wolverine__Solo", "true");
         // The suite sends many requests without a token (401 checks): the limit is tested on a host of its own.
         Environment.SetEnvironmentVariable("RateLimiting__UnauthenticatedPerMinute", "1000000");
-        Host = await AlbaHost.For<Program>(builder => builder.ConfigureLogging(logging =>
+        Host = await AlbaHost.For<Program>(builder =>
         {
-            logging.AddProvider(Logs);
-            logging.SetMinimumLevel(LogLevel.Debug);
-        }));
+            builder.ConfigureLogging(logging =>
+            {
+                logging.AddProvider(Logs);
+                logging.SetMinimumLevel(LogLevel.Debug);
+            });
+            builder.ConfigureServices(services => services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, FailingPathFilter>());
+        });
     }
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
@@ -100,4 +104,21 @@ public sealed class AppFixture : IAsyncLifetime
 public sealed class ApiCollection : ICollectionFixture<AppFixture>
 {
     public const string Name = "api";
+}
+
+/// <summary>
+/// Test only: after the app's own pipeline, a request to <see cref="Path"/> throws an exception
+/// whose message holds SQL and personal data, to check what an unexpected failure answers.
+/// </summary>
+public sealed class FailingPathFilter : Microsoft.AspNetCore.Hosting.IStartupFilter
+{
+    public const string Path = "/__tests/failure";
+
+    public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+    {
+        next(app);
+        app.Use(nextMiddleware => context => context.Request.Path == Path
+            ? throw new InvalidOperationException("SELECT name FROM participants WHERE email = 'secret.person@trust.example'")
+            : nextMiddleware(context));
+    };
 }
