@@ -6,6 +6,11 @@ if (args is ["token", ..])
     return TokenVerb.Run(args, Console.Out, Console.Error);
 }
 
+if (args is ["seed", ..])
+{
+    return await SeedVerb.RunAsync(args, Console.Out, Console.Error);
+}
+
 if (args is ["verify", ..])
 {
     return await VerifyVerb.RunAsync(args, Console.Out, Console.Error);
@@ -24,6 +29,7 @@ catch (InvalidOperationException e)
 
 var app = builder.Build();
 FieldworkHost.UsePipeline(app);
+await FieldworkHost.SeedDemoOnFirstRunAsync(app);
 await app.RunAsync();
 return 0;
 

@@ -117,6 +117,31 @@ public static class FieldworkHost
         });
     }
 
+    /// <summary>
+    /// In Development, a database with no evaluation at all gets the synthetic demo evaluation, so
+    /// that a first run shows a living study (Fieldwork:SeedDemo=false turns this off).
+    /// </summary>
+    public static async Task SeedDemoOnFirstRunAsync(WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment() || !app.Configuration.GetValue("Fieldwork:SeedDemo", true))
+        {
+            return;
+        }
+
+        var store = app.Services.GetRequiredService<IDocumentStore>();
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        await using (var query = store.QuerySession())
+        {
+            if (await query.Query<Fieldwork.Evaluations.Evaluation>().AnyAsync())
+            {
+                return;
+            }
+        }
+
+        Console.WriteLine("Empty database: seeding the synthetic demo evaluation (members demo-lead, demo-analyst, ...).");
+        Console.WriteLine(Verbs.SeedVerb.Describe(await Fieldwork.Demo.DemoEvaluation.SeedAsync(store)));
+    }
+
     public static void UsePipeline(WebApplication app)
     {
         app.UseMiddleware<SecurityHeadersMiddleware>();

@@ -1,0 +1,468 @@
+using System.Security.Cryptography;
+using System.Text;
+using Fieldwork.Access;
+using Fieldwork.Coding;
+using Fieldwork.Evaluations;
+using Fieldwork.Evidence;
+using Fieldwork.Findings;
+using Fieldwork.Links;
+using Fieldwork.Pairings;
+using Fieldwork.Participants;
+using Fieldwork.Sites;
+using Fieldwork.Uniqueness;
+using Marten;
+
+namespace Fieldwork.Demo;
+
+/// <summary>
+/// A synthetic evaluation shaped like the evaluation of England's Global Digital Exemplar
+/// programme: 36 sites, exemplar/follower pairings, three waves of fieldwork, interviews,
+/// observations and documents with readable synthetic text, a sociotechnical codebook revised
+/// over time, three analysts' codings with realistic disagreement, memos and findings.
+/// Deterministic from a seed; every name is a code or pseudonym; nothing in it is real.
+/// It goes in as the same events the API writes, each with the time it would have been
+/// recorded, appended in record order, so replays with knownAt show the study as it grew.
+/// </summary>
+public static class DemoEvaluation
+{
+    public const string Lead = "demo-lead";
+    public static readonly string[] Members = ["demo-lead", "demo-fieldworker", "demo-analyst", "demo-analyst-2", "demo-analyst-3", "demo-auditor"];
+    private static readonly string[] Analysts = ["demo-analyst", "demo-analyst-2", "demo-analyst-3"];
+
+    /// <summary>The demo's evaluation id for a seed: fixed, so seeding twice finds it.</summary>
+    public static Guid EvaluationId(int seed) => new(SHA256.HashData(Encoding.UTF8.GetBytes($"fieldwork-demo:{seed}")).AsSpan(0, 16));
+
+    public sealed record Summary(Guid EvaluationId, bool AlreadyThere, int Events, int Interviews, int Observations, int Documents, int Codings,
+        TimeSpan Elapsed);
+
+    /// <summary>Seeds the demo unless an evaluation with its id is already there.</summary>
+    public static async Task<Summary> SeedAsync(IDocumentStore store, int seed = 2018, string? name = null, CancellationToken cancellation = default)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var id = EvaluationId(seed);
+        await using (var query = store.QuerySession())
+        {
+            if (await query.LoadAsync<Evaluation>(id, cancellation) is not null)
+            {
+                return new Summary(id, true, 0, 0, 0, 0, 0, watch.Elapsed);
+            }
+        }
+
+        var plan = new Plan(id, seed, name ?? "GDE evaluation (synthetic demo)");
+        plan.Build();
+        await plan.WriteAsync(store, cancellation);
+        return new Summary(id, false, plan.Records.Count, plan.Interviews, plan.Observations, plan.Documents, plan.Codings, watch.Elapsed);
+    }
+
+    /// <summary>One event to record: its stream, the stream's type, when it was recorded and by whom.</summary>
+    private sealed record Record(DateTimeOffset At, Guid Stream, Type StreamType, object Event, string By);
+
+    private sealed class Plan(Guid evaluation, int seed, string name)
+    {
+        private readonly Random random = new(seed);
+        private readonly HashSet<Guid> started = [];
+        private readonly List<(Guid Id, string Code, ProgrammeRole Role, SiteKind Kind, string Cohort, CaseDepth Depth)> sites = [];
+        private readonly List<(Guid Id, DateOnly Starts, DateOnly Ends)> waves = [];
+        private readonly List<(Guid Id, Guid Site, bool Quote, bool Record)> participants = [];
+        private readonly List<(Guid Id, Guid Code, string Name)> codes = [];
+        private readonly List<(Guid Evidence, int Length, DateOnly On, string Text)> texts = [];
+        private readonly List<(Guid Coding, Guid Evidence, Guid Code, DateTimeOffset At)> codingsMade = [];
+        private readonly List<(Guid Pairing, Guid Exemplar, Guid Follower, DateOnly Established)> pairings = [];
+
+        public List<Record> Records { get; } = [];
+
+        public int Interviews { get; private set; }
+
+        public int Observations { get; private set; }
+
+        public int Documents { get; private set; }
+
+        public int Codings { get; private set; }
+
+        public List<(Guid Id, byte[] Key, List<Guid> Participants)> TextKeys { get; } = [];
+
+        public List<UniqueClaim> Claims { get; } = [];
+
+        private Guid NewId()
+        {
+            var bytes = new byte[16];
+            random.NextBytes(bytes);
+            return new Guid(bytes);
+        }
+
+        private static DateTimeOffset At(DateOnly day, int minutes) =>
+            new(day.ToDateTime(new TimeOnly(8, 0)).AddMinutes(minutes), TimeSpan.Zero);
+
+        private void Add(DateTimeOffset at, Guid stream, Type type, object e, string by = Lead) => Records.Add(new Record(at, stream, type, e, by));
+
+        private T Pick<T>(IReadOnlyList<T> items) => items[random.Next(items.Count)];
+
+        public void Build()
+        {
+            var start = new DateOnly(2016, 9, 1);
+            Add(At(start, 0), evaluation, typeof(Evaluation), new EvaluationCreated(evaluation, name, start, new DateOnly(2021, 9, 30),
+                "Synthetic demo data shaped like the GDE programme evaluation. No real person, site or statement.", Lead));
+            for (var i = 0; i < Members.Length; i++)
+            {
+                var role = Members[i] switch
+                {
+                    "demo-lead" => Role.Lead,
+                    "demo-fieldworker" => Role.Fieldworker,
+                    "demo-auditor" => Role.Auditor,
+                    _ => Role.Analyst,
+                };
+                Add(At(start, 1 + i), evaluation, typeof(Evaluation), new MemberRoleGranted(evaluation, Members[i], role));
+            }
+
+            foreach (var year in new[] { 2018, 2019, 2020 })
+            {
+                var wave = NewId();
+                waves.Add((wave, new DateOnly(year, 1, 1), new DateOnly(year, 12, 31)));
+                Add(At(new DateOnly(2017, 11, 1), year), evaluation, typeof(Evaluation),
+                    new WaveDefined(evaluation, wave, $"Wave {year - 2017} ({year})", new DateOnly(year, 1, 1), new DateOnly(year, 12, 31)));
+            }
+
+            Sites(start);
+            Pairings();
+            People();
+            DefineCodebook();
+            Evidence();
+            Analysis();
+        }
+
+        private void Sites(DateOnly start)
+        {
+            (SiteKind Kind, string Prefix, string Cohort, int Exemplars, int Followers)[] groups =
+            [
+                (SiteKind.Acute, "AC", "Acute GDE wave 1", 6, 9),
+                (SiteKind.Acute, "AD", "Acute GDE wave 2", 4, 7),
+                (SiteKind.MentalHealth, "MH", "Mental health GDE", 2, 4),
+                (SiteKind.Ambulance, "AM", "Ambulance GDE", 1, 1),
+                (SiteKind.Specialist, "SP", "Specialist", 0, 2),
+            ];
+            var systems = new[] { "Cerner", "Epic", "System C", "TPP", "Allscripts" };
+            var regions = new[] { "North", "Midlands", "London", "South", "East" };
+            var n = 0;
+            foreach (var (kind, prefix, cohort, exemplars, followers) in groups)
+            {
+                for (var i = 0; i < exemplars + followers; i++)
+                {
+                    var id = NewId();
+                    var role = i < exemplars ? ProgrammeRole.Exemplar : ProgrammeRole.Follower;
+                    var depth = n++ % 3 == 0 ? CaseDepth.InDepth : CaseDepth.Broader;
+                    var code = $"{prefix}{i + 1:00}";
+                    var enrolled = start.AddDays(random.Next(0, 240));
+                    sites.Add((id, code, role, kind, cohort, depth));
+                    Claims.Add(new UniqueClaim { Id = UniqueClaim.SiteCode(evaluation, code), HolderId = id });
+                    Add(At(enrolled, 10), id, typeof(SiteTimeline), new SiteEnrolled(evaluation, id, code, kind, role, cohort, Pick(regions),
+                        Pick(systems), depth, enrolled));
+                    if (random.Next(4) == 0)
+                    {
+                        var on = new DateOnly(2018 + random.Next(3), 1 + random.Next(12), 1);
+                        Add(At(on.AddDays(random.Next(5, 40)), 20), id, typeof(SiteTimeline),
+                            new SiteAttributesChanged(evaluation, id, on, null, null, null, null, Pick(systems), null));
+                    }
+                }
+            }
+
+            foreach (var (code, kind) in new[] { ("NB01", SiteKind.NationalBody), ("NB02", SiteKind.NationalBody), ("VE01", SiteKind.Vendor), ("VE02", SiteKind.Vendor) })
+            {
+                var id = NewId();
+                sites.Add((id, code, ProgrammeRole.Other, kind, "National level", CaseDepth.None));
+                Claims.Add(new UniqueClaim { Id = UniqueClaim.SiteCode(evaluation, code), HolderId = id });
+                Add(At(start.AddDays(30), 30), id, typeof(SiteTimeline), new SiteEnrolled(evaluation, id, code, kind, ProgrammeRole.Other,
+                    "National level", null, null, CaseDepth.None, start.AddDays(30)));
+            }
+        }
+
+        private void Pairings()
+        {
+            var exemplars = sites.Where(s => s.Role == ProgrammeRole.Exemplar).ToList();
+            var followers = sites.Where(s => s.Role == ProgrammeRole.Follower).ToList();
+            for (var i = 0; i < followers.Count; i++)
+            {
+                var follower = followers[i];
+                var exemplar = exemplars.Where(e => e.Kind == follower.Kind).DefaultIfEmpty(exemplars[i % exemplars.Count]).ElementAt(i % Math.Max(1,
+                    exemplars.Count(e => e.Kind == follower.Kind)));
+                var id = NewId();
+                var proposed = new DateOnly(2017, 1, 15).AddDays(random.Next(0, 200));
+                var established = proposed.AddDays(random.Next(30, 240));
+                Add(At(proposed.AddDays(3), 40), id, typeof(PairingTimeline), new PairingProposed(evaluation, id, exemplar.Id, follower.Id, proposed));
+                Add(At(established.AddDays(5), 40), id, typeof(PairingTimeline), new PairingEstablished(evaluation, id, established));
+                Add(At(established.AddDays(20), 50), id, typeof(PairingTimeline), new AlignmentAssessed(evaluation, id, established.AddDays(14),
+                    random.Next(3) > 0, random.Next(2) == 0, random.Next(20, 300), random.Next(4) == 0, 1 + random.Next(5), "Assessed at set-up."));
+                if (i == 0)
+                {
+                    // One follower left its exemplar by January 2018.
+                    var dissolved = new DateOnly(2017, 12, 15);
+                    Add(At(new DateOnly(2018, 1, 10), 60), id, typeof(PairingTimeline),
+                        new PairingDissolved(evaluation, id, dissolved, "The follower moved to a different exemplar's approach."));
+                    continue;
+                }
+
+                Claims.Add(new UniqueClaim { Id = UniqueClaim.OpenPairing(evaluation, exemplar.Id, follower.Id), HolderId = id });
+                pairings.Add((id, exemplar.Id, follower.Id, established));
+                var exchanges = 3 + random.Next(5);
+                var turns = random.Next(4) > 0 ? 1 + random.Next(exchanges - 1) : exchanges;
+                for (var x = 0; x < exchanges; x++)
+                {
+                    var on = new DateOnly(2018, 1, 10).AddDays(x * 150 + random.Next(120));
+                    var direction = x < turns ? ExchangeDirection.ExemplarToFollower : (ExchangeDirection)random.Next(1, 3);
+                    Add(At(on.AddDays(random.Next(2, 20)), 70), id, typeof(PairingTimeline), new KnowledgeExchangeObserved(evaluation, id, NewId(), on,
+                        direction, (ExchangeChannel)random.Next(2), Pick(SyntheticText.Subjects), []));
+                }
+            }
+
+            var others = sites.Where(s => s.Role == ProgrammeRole.Other).ToList();
+            foreach (var follower in followers.Take(8))
+            {
+                var link = NewId();
+                var on = new DateOnly(2018, 3, 1).AddDays(random.Next(600));
+                Add(At(on.AddDays(10), 80), link, typeof(Link), new LinkFormed(evaluation, link, follower.Id, Pick(others).Id, on,
+                    "Informal contact outside the programme (synthetic)."));
+            }
+        }
+
+        private void People()
+        {
+            var roles = new[] { "Chief clinical information officer", "Chief nursing information officer", "IT director", "Programme manager",
+                "Ward manager", "Consultant", "Pharmacist", "Trainer", "Board member", "Clinical safety officer" };
+            var n = 0;
+            foreach (var site in sites.Where(s => s.Role != ProgrammeRole.Other))
+            {
+                for (var i = 0; i < 4; i++)
+                {
+                    var id = NewId();
+                    var quote = random.Next(10) > 0;
+                    var record = random.Next(20) > 0;
+                    participants.Add((id, site.Id, quote, record));
+                    Add(At(new DateOnly(2017, 12, 1).AddDays(random.Next(40)), 90), id, typeof(ParticipantTimeline), new ParticipantRegistered(
+                        evaluation, id, $"P-{++n:000}", Pick(roles), site.Id,
+                        new ConsentScope(true, record, quote, random.Next(3) > 0, LawfulBasis.PublicTask, "PIS v1.2"), null));
+                }
+            }
+        }
+
+        private void DefineCodebook()
+        {
+            var codebook = Codebook.StreamId(evaluation);
+            (string Dimension, string[] Children)[] frame =
+            [
+                ("Technology", ["Usability", "Interoperability", "Infrastructure", "Data quality", "Vendor relationship", "Configuration", "Decision support", "Mobile devices", "Integration engines", "Downtime"]),
+                ("People", ["Clinical engagement", "Digital skills", "Training", "Workload", "Champions", "Resistance", "Trust in data", "Patient involvement", "Leadership style", "Staff turnover"]),
+                ("Organisation", ["Governance", "Benefits realisation", "Programme management", "Funding", "Clinical safety", "Culture", "Workarounds", "Board priorities", "Procurement", "Optimisation"]),
+                ("Macro-environment", ["National policy", "Regulation", "Regional networks", "Supplier market", "Funding rules", "Blueprints", "Peer learning", "Accreditation", "Public scrutiny", "Pandemic"]),
+            ];
+            var day = new DateOnly(2018, 2, 1);
+            foreach (var (dimension, children) in frame)
+            {
+                var parent = NewId();
+                codes.Add((parent, parent, dimension));
+                Add(At(day, codes.Count), codebook, typeof(Codebook), new CodeDefined(evaluation, parent, dimension,
+                    $"Everything about {dimension.ToLowerInvariant()} in the sociotechnical frame.", dimension.ToLowerInvariant(), null));
+                foreach (var child in children)
+                {
+                    var id = NewId();
+                    codes.Add((id, id, child));
+                    Add(At(day, codes.Count), codebook, typeof(Codebook), new CodeDefined(evaluation, id, child,
+                        $"Talk or text about {child.ToLowerInvariant()}.", dimension.ToLowerInvariant(), parent));
+                }
+            }
+
+            // The codebook evolves: definitions sharpened after wave 1, one code merged, one retired.
+            foreach (var (id, _, codeName) in codes.Where((_, i) => i % 7 == 3))
+            {
+                Add(At(new DateOnly(2019, 2, 1).AddDays(random.Next(60)), 5), codebook, typeof(Codebook),
+                    new CodeRevised(evaluation, id, null, $"Talk or text about {codeName.ToLowerInvariant()}, including what people do instead (revised after wave 1).", null));
+            }
+
+            var duplicate = NewId();
+            var champions = codes.First(c => c.Name == "Champions").Id;
+            Add(At(new DateOnly(2018, 6, 1), 1), codebook, typeof(Codebook), new CodeDefined(evaluation, duplicate, "Super-users",
+                "Staff who help colleagues with the system.", "people", codes.First(c => c.Name == "People").Id));
+            codes.Add((duplicate, duplicate, "Super-users"));
+            Add(At(new DateOnly(2019, 9, 1), 1), codebook, typeof(Codebook), new CodeMerged(evaluation, duplicate, champions));
+            var retired = codes.First(c => c.Name == "Mobile devices").Id;
+            Add(At(new DateOnly(2020, 3, 1), 1), codebook, typeof(Codebook), new CodeRetired(evaluation, retired, "Folded into infrastructure."));
+        }
+
+        private void Evidence()
+        {
+            var inDepth = sites.Where(s => s.Role != ProgrammeRole.Other).ToList();
+            foreach (var (wave, from, to) in waves)
+            {
+                var span = to.DayNumber - from.DayNumber;
+                for (var i = 0; i < 150; i++)
+                {
+                    var site = Pick(inDepth);
+                    var on = from.AddDays(random.Next(span - 20));
+                    var pool = participants.Where(p => p.Site == site.Id).ToList();
+                    var group = random.Next(6) == 0;
+                    var people = group ? pool.Take(2 + random.Next(2)).ToList() : [Pick(pool)];
+                    var id = NewId();
+                    var pairing = pairings.FirstOrDefault(p => (p.Follower == site.Id || p.Exemplar == site.Id) && p.Established <= on);
+                    var siteIds = pairing.Pairing != Guid.Empty && random.Next(3) == 0 ? new[] { pairing.Exemplar, pairing.Follower } : [site.Id];
+                    var recorded = At(on.AddDays(random.Next(1, 15)), 100);
+                    Add(recorded, id, typeof(EvidenceTimeline), new InterviewLogged(evaluation, id, on, wave, siteIds,
+                        siteIds.Length == 2 ? pairing.Pairing : null, [.. people.Select(p => p.Id)], group ? InterviewFormat.Group : InterviewFormat.OneToOne,
+                        (InterviewMode)random.Next(3), 30 + random.Next(60)), "demo-fieldworker");
+                    Interviews++;
+                    if (people.All(p => p.Record))
+                    {
+                        var text = EvidenceText.Normalise(SyntheticText.Transcript(random, 1200 + random.Next(1800)));
+                        var key = new byte[32];
+                        random.NextBytes(key);
+                        TextKeys.Add((id, key, [.. people.Select(p => p.Id)]));
+                        var textKey = new TextKey { Id = id, EvaluationId = evaluation, ParticipantIds = [.. people.Select(p => p.Id)], Key = key };
+                        Add(recorded.AddMinutes(30), id, typeof(EvidenceTimeline), new TextVersionAdded(evaluation, id, 1, text.Length, text.Sha256, null,
+                            TextVault.Seal(textKey, 1, text.Text)), "demo-fieldworker");
+                        texts.Add((id, text.Length, on, text.Text));
+                    }
+                }
+
+                for (var i = 0; i < 53; i++)
+                {
+                    var site = Pick(inDepth);
+                    var on = from.AddDays(random.Next(span - 20));
+                    var id = NewId();
+                    var recorded = At(on.AddDays(random.Next(1, 10)), 200);
+                    Add(recorded, id, typeof(EvidenceTimeline), new ObservationLogged(evaluation, id, on, wave, [site.Id], null,
+                        (ObservationSetting)random.Next(4), 60 + random.Next(180)), "demo-fieldworker");
+                    var text = EvidenceText.Normalise(SyntheticText.FieldNotes(random, 800 + random.Next(1200)));
+                    Add(recorded.AddMinutes(20), id, typeof(EvidenceTimeline), new TextVersionAdded(evaluation, id, 1, text.Length, text.Sha256, text.Text, null),
+                        "demo-fieldworker");
+                    texts.Add((id, text.Length, on, text.Text));
+                    Observations++;
+                }
+
+                for (var i = 0; i < 107; i++)
+                {
+                    var site = Pick(inDepth);
+                    var on = from.AddDays(random.Next(span - 20));
+                    var id = NewId();
+                    var recorded = At(on.AddDays(random.Next(1, 30)), 300);
+                    var type = Pick(SyntheticText.DocumentTypes);
+                    Add(recorded, id, typeof(EvidenceTimeline), new DocumentCaptured(evaluation, id, on, on.AddDays(-random.Next(1, 60)), wave,
+                        $"{type} ({site.Code}, {on:MMMM yyyy})", $"{site.Code} {Pick(SyntheticText.Issuers)}", type, [site.Id], $"demo/{site.Code}/{i}"),
+                        "demo-fieldworker");
+                    var text = EvidenceText.Normalise(SyntheticText.Document(random, 600 + random.Next(1500)));
+                    Add(recorded.AddMinutes(15), id, typeof(EvidenceTimeline), new TextVersionAdded(evaluation, id, 1, text.Length, text.Sha256, text.Text, null),
+                        "demo-fieldworker");
+                    texts.Add((id, text.Length, on, text.Text));
+                    Documents++;
+                }
+            }
+        }
+
+        private void Analysis()
+        {
+            var leaves = codes.Where(c => c.Name is not ("Technology" or "People" or "Organisation" or "Macro-environment" or "Super-users" or "Mobile devices")).ToList();
+            foreach (var (evidence, length, on, _) in texts)
+            {
+                var codedFrom = new DateOnly(Math.Max(2019, on.Year + 1), 1, 15).AddDays(random.Next(300));
+                var segments = Math.Max(3, length / 200);
+                for (var s = 0; s < segments; s++)
+                {
+                    var start = random.Next(Math.Max(1, length - 120));
+                    var end = Math.Min(length, start + 30 + random.Next(90));
+                    var code = Pick(leaves).Id;
+                    foreach (var analyst in Analysts)
+                    {
+                        // Realistic disagreement: the others miss a segment now and then, pick a neighbouring code, or draw the edges differently.
+                        if (analyst != Analysts[0] && random.Next(8) == 0)
+                        {
+                            continue;
+                        }
+
+                        var chosen = analyst != Analysts[0] && random.Next(10) == 0 ? Pick(leaves).Id : code;
+                        var from = Math.Clamp(start + random.Next(-10, 11), 0, length - 1);
+                        var to = Math.Clamp(end + random.Next(-10, 11), from + 1, length);
+                        var coding = NewId();
+                        var at = At(codedFrom.AddDays(random.Next(30)), 400 + s);
+                        Add(at, evidence, typeof(EvidenceTimeline), new CodingApplied(evaluation, evidence, coding, chosen, 1, from, to, analyst, null), analyst);
+                        codingsMade.Add((coding, evidence, chosen, at));
+                        Codings++;
+                    }
+                }
+            }
+
+            var statements = new[]
+            {
+                "Followers that adopted their exemplar's build templates reached go-live sooner than those that built their own.",
+                "Clinical engagement rose where champions were given protected time.",
+                "Knowledge exchange began one-way in most pairings and became two-way as followers gained experience.",
+                "Interoperability with primary care remained the most cited barrier in every wave.",
+                "Benefits realisation was tracked more consistently at exemplars than at followers.",
+                "Workarounds were most common where downtime procedures were unclear.",
+                "National blueprints were valued more by followers than by exemplars.",
+                "Board priorities shifted from go-live to optimisation between the first and third waves.",
+            };
+            for (var f = 0; f < statements.Length; f++)
+            {
+                var finding = NewId();
+                var drafted = At(new DateOnly(2020, 4, 1).AddDays(f * 20), 10);
+                Add(drafted, finding, typeof(FindingTimeline), new FindingDrafted(evaluation, finding, statements[f],
+                    [.. sites.Where((_, i) => i % (f + 3) == 0).Take(3).Select(s => s.Id)], [], [waves[f % 3].Id]), "demo-analyst");
+                var support = codingsMade.Where(c => c.At < drafted).OrderBy(_ => random.Next()).Take(12).ToList();
+                Add(drafted.AddDays(2), finding, typeof(FindingTimeline), new FindingEvidenceLinked(evaluation, finding, Stance.Supporting,
+                    [.. support.Take(9).Select(c => c.Coding)], []), "demo-analyst");
+                Add(drafted.AddDays(3), finding, typeof(FindingTimeline), new FindingEvidenceLinked(evaluation, finding, Stance.Contrary,
+                    [.. support.Skip(9).Select(c => c.Coding)], []), "demo-analyst");
+                var memo = NewId();
+                Add(drafted.AddDays(4), memo, typeof(MemoTimeline), new MemoWritten(evaluation, memo, MemoAbout.Finding, finding,
+                    "Check this against the third wave before it goes into the interim report.", "demo-analyst-2"), "demo-analyst-2");
+                Add(drafted.AddDays(10), finding, typeof(FindingTimeline), new FindingStatusChanged(evaluation, finding, FindingStatus.Draft,
+                    FindingStatus.UnderReview, "Ready for the team's review."), "demo-analyst");
+                if (f < 5)
+                {
+                    Add(drafted.AddDays(30), finding, typeof(FindingTimeline), new FindingStatusChanged(evaluation, finding, FindingStatus.UnderReview,
+                        FindingStatus.Accepted, "Agreed at the analysis meeting."), Lead);
+                }
+            }
+
+            foreach (var site in sites.Where(s => s.Depth == CaseDepth.InDepth).Take(10))
+            {
+                var memo = NewId();
+                Add(At(new DateOnly(2019, 3, 1).AddDays(random.Next(400)), 20), memo, typeof(MemoTimeline), new MemoWritten(evaluation, memo,
+                    MemoAbout.Site, site.Id, $"{site.Code}: leadership changed twice during the programme; read wave 2 interviews with that in mind.",
+                    "demo-analyst-3"), "demo-analyst-3");
+            }
+        }
+
+        /// <summary>Appends everything in record order, one transaction per recorded day, each event stamped with its record time.</summary>
+        public async Task WriteAsync(IDocumentStore store, CancellationToken cancellation)
+        {
+            await using (var setup = store.LightweightSession())
+            {
+                setup.Store(Claims.ToArray());
+                foreach (var (id, key, people) in TextKeys)
+                {
+                    setup.Store(new TextKey { Id = id, EvaluationId = evaluation, ParticipantIds = people, Key = key });
+                }
+
+                await setup.SaveChangesAsync(cancellation);
+            }
+
+            foreach (var day in Records.OrderBy(r => r.At).GroupBy(r => r.At.UtcDateTime.Date))
+            {
+                await using var session = store.LightweightSession();
+                session.CausationId = "seed demo";
+                foreach (var stream in day.GroupBy(r => r.Stream))
+                {
+                    var records = stream.OrderBy(r => r.At).ToList();
+                    var events = records.Select(r => r.Event).ToArray();
+                    var action = started.Add(stream.Key)
+                        ? session.Events.StartStream(records[0].StreamType, stream.Key, events)
+                        : session.Events.Append(stream.Key, events);
+                    for (var i = 0; i < records.Count; i++)
+                    {
+                        action.Events[i].Timestamp = records[i].At;
+                        action.Events[i].UserName = records[i].By;
+                    }
+                }
+
+                await session.SaveChangesAsync(cancellation);
+            }
+        }
+    }
+}

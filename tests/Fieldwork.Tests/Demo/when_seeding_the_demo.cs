@@ -1,0 +1,54 @@
+using System.Net;
+using Fieldwork.Api.Verbs;
+using Fieldwork.Demo;
+using Fieldwork.Tests.Infrastructure;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fieldwork.Tests.Demo;
+
+public sealed class when_seeding_the_demo(AppFixture app) : ApiTest(app)
+{
+    [Fact]
+    public async Task the_demo_is_a_living_evaluation_seeded_once()
+    {
+        const int Seed = 7;
+        var store = App.Host.Services.GetRequiredService<IDocumentStore>();
+        var first = await DemoEvaluation.SeedAsync(store, Seed, "Demo for tests");
+        var again = await DemoEvaluation.SeedAsync(store, Seed, "Demo for tests");
+        Assert.True(again.AlreadyThere);
+        Assert.Equal(first.EvaluationId, again.EvaluationId);
+        Assert.Equal(DemoEvaluation.EvaluationId(Seed), first.EvaluationId);
+        Assert.Contains("already there", SeedVerb.Describe(again));
+
+        var url = $"/api/evaluations/{first.EvaluationId}";
+        var overview = (await Get(url, "demo-lead")).ShouldBe(HttpStatusCode.OK).Json;
+        var counts = overview["counts"]!;
+        Assert.Equal(450, counts["interviews"]!.GetValue<int>());
+        Assert.InRange(counts["observations"]!.GetValue<int>(), 150, 170);
+        Assert.InRange(counts["documents"]!.GetValue<int>(), 300, 340);
+        Assert.InRange(counts["codings"]!.GetValue<int>(), 18_000, 24_000);
+        (await Get(url, "demo-auditor")).ShouldBe(HttpStatusCode.OK);
+
+        // The study as it stood: pairings in mid-2018, and as only what had been recorded by then.
+        var early = (await Get($"{url}/state?asOf=2018-06-30", "demo-lead")).ShouldBe(HttpStatusCode.OK).Json;
+        var late = (await Get($"{url}/state?asOf=2020-06-30", "demo-lead")).ShouldBe(HttpStatusCode.OK).Json;
+        Assert.Equal(40, early["sites"]!.AsArray().Count);
+        Assert.Contains(early["pairings"]!.AsArray(), p => p!["status"]!.GetValue<string>() == "dissolved");
+        Assert.Contains(late["pairings"]!.AsArray(), p => p!["flow"]!.GetValue<string>() == "twoWay");
+        var knownEarly = (await Get($"{url}/codings?knownAt=2018-12-31&limit=1", "demo-lead")).Json["total"]!.GetValue<int>();
+        var knownNow = (await Get($"{url}/codings?limit=1", "demo-lead")).Json["total"]!.GetValue<int>();
+        Assert.True(knownEarly < knownNow);
+
+        var codebook = (await Get($"{url}/codebook", "demo-lead")).Json["codes"]!.AsArray();
+        Assert.Equal(["Macro-environment", "Organisation", "People", "Technology"], codebook.Select(c => c!["name"]!.GetValue<string>()));
+        var findings = (await Get($"{url}/findings", "demo-analyst")).Json;
+        Assert.Equal(8, findings["total"]!.GetValue<int>());
+        var finding = findings["items"]![0]!["id"]!.GetValue<Guid>();
+        var provenance = (await Get($"{url}/findings/{finding}/provenance", "demo-auditor")).ShouldBe(HttpStatusCode.OK).Json;
+        Assert.Equal(12, provenance["evidence"]!.AsArray().Count);
+        Assert.All(provenance["evidence"]!.AsArray(), l => Assert.NotNull(l!["coding"]!["quote"]));
+        var agreement = (await Get($"{url}/agreement?coderIds=demo-analyst,demo-analyst-2,demo-analyst-3", "demo-analyst")).ShouldBe(HttpStatusCode.OK).Json;
+        Assert.InRange(agreement["krippendorffAlpha"]!.GetValue<double>(), 0.3, 0.95);
+    }
+}
