@@ -44,7 +44,9 @@ public static class ServedState
     public static async Task<long> SequenceKnownAtAsync(IQuerySession session, DateTimeOffset knownAt, CancellationToken cancellation = default)
     {
         var found = await session.QueryAsync<long>(
-            $"select coalesce(max(seq_id), 0) from {FieldworkStore.Schema}.mt_events where timestamp <= ?", cancellation, knownAt);
+            // Marten's tombstones (left by failed appends) carry -infinity, not a record time: they are no knowledge.
+            $"select coalesce(max(seq_id), 0) from {FieldworkStore.Schema}.mt_events where timestamp <= ? and timestamp > '-infinity'",
+            cancellation, knownAt);
         return found.Count == 0 ? 0 : found[0];
     }
 }
