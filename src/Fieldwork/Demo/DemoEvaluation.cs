@@ -357,8 +357,29 @@ public static class DemoEvaluation
         private void Analysis()
         {
             var leaves = codes.Where(c => c.Name is not ("Technology" or "People" or "Organisation" or "Macro-environment" or "Super-users" or "Mobile devices")).ToList();
-            foreach (var (evidence, length, on, _) in texts)
+            foreach (var (evidence, length, on, text) in texts)
             {
+                // Coders mark whole words: spans start after a space or line break and end before one.
+                int WordStart(int i)
+                {
+                    while (i > 0 && !char.IsWhiteSpace(text[i - 1]))
+                    {
+                        i--;
+                    }
+
+                    return i;
+                }
+
+                int WordEnd(int i)
+                {
+                    while (i < length && !char.IsWhiteSpace(text[i]))
+                    {
+                        i++;
+                    }
+
+                    return i;
+                }
+
                 var codedFrom = new DateOnly(Math.Max(2019, on.Year + 1), 1, 15).AddDays(random.Next(300));
                 var segments = Math.Max(3, length / 200);
                 for (var s = 0; s < segments; s++)
@@ -375,8 +396,8 @@ public static class DemoEvaluation
                         }
 
                         var chosen = analyst != Analysts[0] && random.Next(10) == 0 ? Pick(leaves).Id : code;
-                        var from = Math.Clamp(start + random.Next(-10, 11), 0, length - 1);
-                        var to = Math.Clamp(end + random.Next(-10, 11), from + 1, length);
+                        var from = WordStart(Math.Clamp(start + random.Next(-10, 11), 0, length - 1));
+                        var to = Math.Max(WordEnd(Math.Clamp(end + random.Next(-10, 11), from + 1, length)), from + 1);
                         var coding = NewId();
                         var at = At(codedFrom.AddDays(random.Next(30)), 400 + s);
                         Add(at, evidence, typeof(EvidenceTimeline), new CodingApplied(evaluation, evidence, coding, chosen, 1, from, to, analyst, null), analyst);
