@@ -52,3 +52,23 @@ public sealed class when_seeding_the_demo(AppFixture app) : ApiTest(app)
         Assert.InRange(agreement["krippendorffAlpha"]!.GetValue<double>(), 0.3, 0.95);
     }
 }
+
+public sealed class SeedArgumentsTests
+{
+    [Fact]
+    public void the_seed_verb_reads_its_seed_and_scale_and_refuses_nonsense()
+    {
+        Assert.Equal((2018, 0, null), Read(["seed"]));
+        Assert.Equal((7, 10, null), Read(["seed", "--seed", "7", "--scale", "10"]));
+        Assert.NotNull(Read(["seed", "--scale"]).Error);
+        Assert.NotNull(Read(["seed", "--scale", "zero"]).Error);
+        Assert.NotNull(Read(["seed", "--seed", "0"]).Error);
+        Assert.Equal(["--environment", "Production"], SeedVerb.Parse(["seed", "--environment", "Production"]).Rest);
+    }
+
+    private static (int Seed, int Scale, string? Error) Read(string[] args)
+    {
+        var parsed = SeedVerb.Parse(args);
+        return (parsed.Seed, parsed.Scale, parsed.Error);
+    }
+}
