@@ -127,7 +127,7 @@ public static class AuditBenchmark
         return (long)streams * EventsPerStream;
     }
 
-    private static async Task<long> WaitForChainAsync(NpgsqlDataSource dataSource, TimeSpan timeout)
+    internal static async Task<long> WaitForChainAsync(NpgsqlDataSource dataSource, TimeSpan timeout)
     {
         var deadline = Stopwatch.StartNew();
         var target = await ScalarAsync(dataSource, $"select coalesce(max(seq_id), 0) from {FieldworkStore.Schema}.mt_events");
