@@ -76,7 +76,7 @@ public static class SeedVerb
             long events = 0;
             for (var i = 1; i <= scale; i++)
             {
-                var summary = await DemoEvaluation.SeedAsync(store, seed * 1000 + i, $"Scale evaluation {i} of {scale} (synthetic)");
+                var summary = await DemoEvaluation.SeedBulkAsync(store, seed * 1000 + i, $"Scale evaluation {i} of {scale} (synthetic)");
                 events += summary.Events;
                 errors.WriteLine(Describe(summary));
             }

@@ -54,6 +54,29 @@ public static class DemoEvaluation
         return new Summary(id, false, plan.Records.Count, plan.Interviews, plan.Observations, plan.Documents, plan.Codings, watch.Elapsed);
     }
 
+    /// <summary>
+    /// The same evaluation through Marten's streaming bulk import (COPY, in record order, keeping
+    /// the record times), then its read models folded from the stored events by the same code the
+    /// inline projections run, and stored in bulk. For scale data: much faster than appending.
+    /// </summary>
+    public static async Task<Summary> SeedBulkAsync(IDocumentStore store, int seed, string? name = null, CancellationToken cancellation = default)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var id = EvaluationId(seed);
+        await using (var query = store.QuerySession())
+        {
+            if (await query.LoadAsync<Evaluation>(id, cancellation) is not null)
+            {
+                return new Summary(id, true, 0, 0, 0, 0, 0, watch.Elapsed);
+            }
+        }
+
+        var plan = new Plan(id, seed, name ?? "GDE evaluation (synthetic demo)");
+        plan.Build();
+        await plan.BulkWriteAsync(store, cancellation);
+        return new Summary(id, false, plan.Records.Count, plan.Interviews, plan.Observations, plan.Documents, plan.Codings, watch.Elapsed);
+    }
+
     /// <summary>One event to record: its stream, the stream's type, when it was recorded and by whom.</summary>
     private sealed record Record(DateTimeOffset At, Guid Stream, Type StreamType, object Event, string By);
 
@@ -448,6 +471,82 @@ public static class DemoEvaluation
                     MemoAbout.Site, site.Id, $"{site.Code}: leadership changed twice during the programme; read wave 2 interviews with that in mind.",
                     "demo-analyst-3"), "demo-analyst-3");
             }
+        }
+
+        public async Task BulkWriteAsync(IDocumentStore store, CancellationToken cancellation)
+        {
+            var ordered = Records.Select((r, i) => (r, i)).OrderBy(x => x.r.At).ThenBy(x => x.i).Select(x => x.r).ToList();
+            var versions = new Dictionary<Guid, long>();
+            var events = new List<JasperFx.Events.IEvent>(ordered.Count);
+            foreach (var r in ordered)
+            {
+                var version = versions[r.Stream] = versions.GetValueOrDefault(r.Stream) + 1;
+                var e = (JasperFx.Events.IEvent)Activator.CreateInstance(typeof(JasperFx.Events.Event<>).MakeGenericType(r.Event.GetType()), r.Event)!;
+                e.Id = Guid.NewGuid();
+                e.StreamId = r.Stream;
+                e.Version = version;
+                e.Timestamp = r.At;
+                e.UserName = r.By;
+                e.CausationId = "seed demo (bulk)";
+                events.Add(e);
+            }
+
+            var types = Records.GroupBy(r => r.Stream).ToDictionary(g => g.Key, g => g.First().StreamType);
+            var headers = versions.Select(v => new Marten.Events.BulkEventStreamHeader { Id = v.Key, Version = v.Value, AggregateType = types[v.Key] })
+                .ToList();
+            await store.BulkInsertEventStreamAsync("*DEFAULT*", headers, events.ToAsyncEnumerable(), 5_000, cancellation);
+
+            // The read models, folded from the stored events (with their sequences) by the projections' own code.
+            await using var session = store.LightweightSession();
+            var streams = versions.Keys.ToArray();
+            var stored = new List<JasperFx.Events.IEvent>();
+            foreach (var chunk in streams.Chunk(2_000))
+            {
+                stored.AddRange(await session.Events.QueryAllRawEvents().Where(e => e.StreamId.IsOneOf(chunk)).OrderBy(e => e.Sequence)
+                    .ToListAsync(cancellation));
+            }
+
+            var documents = new List<object>();
+            foreach (var stream in stored.GroupBy(e => e.StreamId))
+            {
+                var list = stream.OrderBy(e => e.Sequence).ToList();
+                var type = types[stream.Key];
+                object? document = type == typeof(SiteTimeline) ? Timeline.Timelines.Fold<SiteTimeline>(list)
+                    : type == typeof(PairingTimeline) ? Timeline.Timelines.Fold<PairingTimeline>(list)
+                    : type == typeof(ParticipantTimeline) ? Timeline.Timelines.Fold<ParticipantTimeline>(list)
+                    : type == typeof(EvidenceTimeline) ? Timeline.Timelines.Fold<EvidenceTimeline>(list)
+                    : type == typeof(Codebook) ? Timeline.Timelines.Fold<Codebook>(list)
+                    : type == typeof(MemoTimeline) ? Timeline.Timelines.Fold<MemoTimeline>(list)
+                    : type == typeof(FindingTimeline) ? Timeline.Timelines.Fold<FindingTimeline>(list)
+                    : null;
+                if (document is not null)
+                {
+                    documents.Add(document);
+                }
+
+                documents.AddRange(list.Select(e => e.Data).OfType<CodingApplied>()
+                    .Select(c => new CodingLocator { Id = c.CodingId, EvaluationId = c.EvaluationId, EvidenceId = c.EvidenceId }));
+            }
+
+            foreach (var (stream, type) in types.Where(t => t.Value == typeof(Evaluation) || t.Value == typeof(Link)))
+            {
+                documents.Add(type == typeof(Evaluation)
+                    ? (await session.Events.AggregateStreamAsync<Evaluation>(stream, token: cancellation))!
+                    : (await session.Events.AggregateStreamAsync<Link>(stream, token: cancellation))!);
+            }
+
+            foreach (var group in documents.GroupBy(d => d.GetType()))
+            {
+                session.StoreObjects(group);
+            }
+
+            session.Store(Claims.ToArray());
+            foreach (var (id, key, people) in TextKeys)
+            {
+                session.Store(new TextKey { Id = id, EvaluationId = evaluation, ParticipantIds = people, Key = key });
+            }
+
+            await session.SaveChangesAsync(cancellation);
         }
 
         /// <summary>Appends everything in record order, one transaction per recorded day, each event stamped with its record time.</summary>
