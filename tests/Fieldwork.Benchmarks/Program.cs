@@ -10,6 +10,7 @@ using Marten;
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- logging [interviews] [clients] [warmup]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- coding [texts] [codings] [samples]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- audit [events] [samples]
+//   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- report   (all of them; writes docs/benchmarks.md's report section)
 var which = args.FirstOrDefault() ?? "evaluation-read";
 var connection = Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is { Length: > 0 } given
     ? given
@@ -50,7 +51,10 @@ switch (which)
         var auditSamples = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 30;
         return await AuditBenchmark.RunAsync(store, connection, logEvents, auditSamples,
             emptyFirst: Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is not { Length: > 0 });
+    case "report":
+        return await Report.RunAsync(store, connection,
+            emptyFirst: Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is not { Length: > 0 });
     default:
-        Console.Error.WriteLine($"unknown benchmark '{which}'; known: evaluation-read, state, logging, coding, audit");
+        Console.Error.WriteLine($"unknown benchmark '{which}'; known: evaluation-read, state, logging, coding, audit, report");
         return 2;
 }
