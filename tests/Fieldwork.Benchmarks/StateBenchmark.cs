@@ -27,8 +27,7 @@ public static class StateBenchmark
     {
         if (emptyFirst)
         {
-            await store.Advanced.Clean.DeleteAllDocumentsAsync();
-            await store.Advanced.Clean.DeleteAllEventDataAsync();
+            await AuditBenchmark.EmptyAsync(store);
         }
         else
         {
