@@ -45,13 +45,13 @@ public static class CodebookEndpoints
     public static async Task<IResult> Get(Guid evaluationId, string? asOf, string? knownAt, IQuerySession session, TimeTravel time,
         CancellationToken cancellation)
     {
-        var (known, problem) = await KnownAsync(session, time, asOf, knownAt, cancellation);
+        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
         if (problem is not null)
         {
             return problem;
         }
 
-        var codes = await CodesAsync(session, evaluationId, known, cancellation);
+        var codes = await CodesAsync(session, evaluationId, cut, cancellation);
         return TypedResults.Ok(new CodebookView(Tree(codes, null)));
     }
 
@@ -63,13 +63,13 @@ public static class CodebookEndpoints
     public static async Task<IResult> GetCode(Guid evaluationId, Guid codeId, string? asOf, string? knownAt, IQuerySession session,
         TimeTravel time, CancellationToken cancellation)
     {
-        var (known, problem) = await KnownAsync(session, time, asOf, knownAt, cancellation);
+        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
         if (problem is not null)
         {
             return problem;
         }
 
-        var codes = await CodesAsync(session, evaluationId, known, cancellation);
+        var codes = await CodesAsync(session, evaluationId, cut, cancellation);
         return codes.TryGetValue(codeId, out var code)
             ? TypedResults.Ok(CodeView.From(code, Tree(codes, codeId)))
             : Problems.Problems.NotFound("No such code in this codebook at that time.");
@@ -131,30 +131,19 @@ public static class CodebookEndpoints
             },
             async query =>
             {
-                var codes = await CodesAsync(query, evaluationId, long.MaxValue, http.RequestAborted);
+                var codes = await CodesAsync(query, evaluationId, Cut.Now(DateOnly.MaxValue), http.RequestAborted);
                 return TypedResults.Ok(CodeView.From(codes[codeId], Tree(codes, codeId)));
             });
 
-    private static async Task<IReadOnlyDictionary<Guid, CodeState>> CodesAsync(IQuerySession session, Guid evaluationId, long known,
+    /// <summary>
+    /// The codebook has no field dates: a change is in force once recorded, so asOf (the end of
+    /// that day) and knownAt both cut it (<see cref="Cut.Saw"/>, as for codings and memos).
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<Guid, CodeState>> CodesAsync(IQuerySession session, Guid evaluationId, Cut cut,
         CancellationToken cancellation) =>
         await session.LoadAsync<Codebook>(Codebook.StreamId(evaluationId), cancellation) is { } codebook
-            ? codebook.AsOf(known)
+            ? codebook.AsOf(cut)
             : new Dictionary<Guid, CodeState>();
-
-    /// <summary>The codebook has no field dates: asOf and knownAt both cut the log, at the earlier of the two.</summary>
-    private static async Task<(long Known, IResult? Problem)> KnownAsync(IQuerySession session, TimeTravel time, string? asOf, string? knownAt,
-        CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
-        if (problem is not null)
-        {
-            return (0, problem);
-        }
-
-        var endOfAsOf = new DateTimeOffset(cut.AsOf.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddTicks(-1);
-        var asOfSequence = string.IsNullOrWhiteSpace(asOf) ? long.MaxValue : await ServedState.SequenceKnownAtAsync(session, endOfAsOf, cancellation);
-        return (Math.Min(asOfSequence, cut.KnownUpTo), null);
-    }
 
     private static IReadOnlyList<CodeView> Tree(IReadOnlyDictionary<Guid, CodeState> codes, Guid? parentId) =>
         [.. codes.Values

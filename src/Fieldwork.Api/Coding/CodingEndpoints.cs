@@ -113,12 +113,19 @@ public static class CodingEndpoints
             return problem;
         }
 
-        var snapshot = await CodingSource.AtAsync(session, evaluationId, cut, cancellation);
-        var segment = snapshot.Segments.FirstOrDefault(s => s.EvidenceId == evidenceId && s.Coding.Id == codingId);
-        if (segment is null)
+        // One item and the codebook, not the whole evaluation.
+        var batch = session.CreateBatchQuery();
+        var itemLoad = batch.Load<EvidenceTimeline>(evidenceId);
+        var codebookLoad = batch.Load<Codebook>(Codebook.StreamId(evaluationId));
+        await batch.Execute(cancellation);
+        var state = await itemLoad is { } item && item.EvaluationId == evaluationId ? item.AsOf(cut) : null;
+        if (state?.Codings.FirstOrDefault(c => c.Id == codingId) is not { } coding)
         {
             return Problems.Problems.NotFound("No such coding on this evidence item at that time.");
         }
+
+        var snapshot = CodingSnapshot.ForItem((await codebookLoad)?.AsOf(cut) ?? new Dictionary<Guid, CodeState>(), state);
+        var segment = snapshot.Segments.Single(s => s.Coding.Id == codingId);
 
         var quotes = await Quotes.LoadAsync(session, [(evidenceId, segment.Coding.TextVersion)], cancellation);
         return TypedResults.Ok(CodingView.From(segment, snapshot, quotes));

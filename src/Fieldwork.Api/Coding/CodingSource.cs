@@ -10,6 +10,10 @@ public sealed record CodingSnapshot(IReadOnlyDictionary<Guid, CodeState> Codes, 
     IReadOnlyList<CodedSegment> Segments)
 {
     public string CodeName(Guid id) => Codes.TryGetValue(id, out var code) ? code.Name : id.ToString();
+
+    /// <summary>One evidence item's live codings, each under the code it counts toward in <paramref name="codes"/>.</summary>
+    public static CodingSnapshot ForItem(IReadOnlyDictionary<Guid, CodeState> codes, EvidenceState item) =>
+        new(codes, [item], [.. item.Codings.Select(c => new CodedSegment(c, Codebook.Resolve(codes, c.CodeId), item))]);
 }
 
 public static class CodingSource
@@ -23,10 +27,7 @@ public static class CodingSource
 
         var codes = (await codebook)?.AsOf(cut) ?? new Dictionary<Guid, CodeState>();
         var evidence = (await timelines).Select(t => t.AsOf(cut)).OfType<EvidenceState>().ToList();
-        var segments = evidence
-            .SelectMany(e => e.Codings.Select(c => new CodedSegment(c, Codebook.Resolve(codes, c.CodeId), e)))
-            .ToList();
-        return new CodingSnapshot(codes, evidence, segments);
+        return new CodingSnapshot(codes, evidence, [.. evidence.SelectMany(e => CodingSnapshot.ForItem(codes, e).Segments)]);
     }
 }
 

@@ -131,7 +131,7 @@ public static class EvidenceReads
             })
             .ToList();
         var codes = (await codebookLoad)?.AsOf(cut) ?? new Dictionary<Guid, CodeState>();
-        var snapshot = new CodingSnapshot(codes, [state], [.. state.Codings.Select(c => new CodedSegment(c, Codebook.Resolve(codes, c.CodeId), state))]);
+        var snapshot = CodingSnapshot.ForItem(codes, state);
         var quotes = Quotes.Of(texts.Select(t => (state.Id, t.Version, t.Text)));
         var codings = snapshot.Segments
             .OrderBy(s => s.Coding.TextVersion).ThenBy(s => s.Coding.Start).ThenBy(s => s.Coding.End).ThenBy(s => s.Coding.Id)

@@ -20,20 +20,31 @@ namespace Fieldwork.Api.Hosting;
 /// <summary>Wires the domain to HTTP, Marten and Wolverine. Program.cs calls these two.</summary>
 public static class FieldworkHost
 {
-    public static async Task ConfigureAsync(WebApplicationBuilder builder)
+    /// <summary>
+    /// The database the API (and its verbs) use: ConnectionStrings:Fieldwork, or in Development the
+    /// private cluster's database `fieldwork`, started if need be.
+    /// </summary>
+    public static async Task<string> ConnectionStringAsync(WebApplicationBuilder builder, Action<string> log)
     {
         var connectionString = builder.Configuration.GetConnectionString("Fieldwork");
-        if (string.IsNullOrWhiteSpace(connectionString))
+        if (!string.IsNullOrWhiteSpace(connectionString))
         {
-            if (!builder.Environment.IsDevelopment())
-            {
-                throw new InvalidOperationException(
-                    "ConnectionStrings:Fieldwork is not configured. Set ConnectionStrings__Fieldwork to a PostgreSQL 15+ database.");
-            }
-
-            connectionString = await LocalPostgres.EnsureDatabaseAsync("fieldwork", Console.WriteLine);
-            builder.Configuration["ConnectionStrings:Fieldwork"] = connectionString;
+            return connectionString;
         }
+
+        if (!builder.Environment.IsDevelopment())
+        {
+            throw new InvalidOperationException(
+                "ConnectionStrings:Fieldwork is not configured. Set ConnectionStrings__Fieldwork to a PostgreSQL 15+ database.");
+        }
+
+        return await LocalPostgres.EnsureDatabaseAsync("fieldwork", log);
+    }
+
+    public static async Task ConfigureAsync(WebApplicationBuilder builder)
+    {
+        var connectionString = await ConnectionStringAsync(builder, Console.WriteLine);
+        builder.Configuration["ConnectionStrings:Fieldwork"] = connectionString;
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);

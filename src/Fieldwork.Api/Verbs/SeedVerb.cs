@@ -49,19 +49,9 @@ public static class SeedVerb
         }
 
         var builder = WebApplication.CreateSlimBuilder([.. rest]);
-        var connectionString = builder.Configuration.GetConnectionString("Fieldwork");
         try
         {
-            if (string.IsNullOrWhiteSpace(connectionString))
-            {
-                if (!builder.Environment.IsDevelopment())
-                {
-                    errors.WriteLine("ConnectionStrings:Fieldwork is not configured.");
-                    return 2;
-                }
-
-                connectionString = await LocalPostgres.EnsureDatabaseAsync("fieldwork", errors.WriteLine);
-            }
+            var connectionString = await FieldworkHost.ConnectionStringAsync(builder, errors.WriteLine);
 
             await using var store = DocumentStore.For(opts => FieldworkStore.Configure(opts, connectionString));
             await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();

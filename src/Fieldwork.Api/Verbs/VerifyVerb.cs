@@ -15,19 +15,9 @@ public static class VerifyVerb
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
     {
         var builder = WebApplication.CreateSlimBuilder(args[1..]);
-        var connectionString = builder.Configuration.GetConnectionString("Fieldwork");
         try
         {
-            if (string.IsNullOrWhiteSpace(connectionString))
-            {
-                if (!builder.Environment.IsDevelopment())
-                {
-                    errors.WriteLine("ConnectionStrings:Fieldwork is not configured.");
-                    return 2;
-                }
-
-                connectionString = await LocalPostgres.EnsureDatabaseAsync("fieldwork", errors.WriteLine);
-            }
+            var connectionString = await FieldworkHost.ConnectionStringAsync(builder, errors.WriteLine);
 
             await using var database = Npgsql.NpgsqlDataSource.Create(connectionString);
             var report = await EventChain.VerifyAsync(database, FieldworkStore.Schema);
