@@ -58,6 +58,7 @@ public static class FieldworkStore
         // One connection per session, held until it is disposed, instead of a pool checkout per
         // command: a request's reads and its write then cost one checkout each session.
         opts.UseStickyConnectionLifetimes = true;
+        opts.Projections.RebuildWithBulkCopy = true;
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase,
             configure: o => o.Converters.Insert(0, new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));

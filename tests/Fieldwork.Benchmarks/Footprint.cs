@@ -34,6 +34,9 @@ public sealed record CpuTimes(double Api, double Postgres, double Harness, doubl
     public static CpuTimes operator -(CpuTimes a, CpuTimes b) =>
         new(a.Api - b.Api, a.Postgres - b.Postgres, a.Harness - b.Harness, a.Machine - b.Machine);
 
+    public static CpuTimes operator +(CpuTimes a, CpuTimes b) =>
+        new(a.Api + b.Api, a.Postgres + b.Postgres, a.Harness + b.Harness, a.Machine + b.Machine);
+
     // The first line of /proc/stat: "cpu user nice system idle iowait irq softirq steal ...": busy = all but idle and iowait.
     private static double MachineCpu()
     {
@@ -119,4 +122,6 @@ public sealed record DatabaseCounters(long Commits, long Inserted)
     }
 
     public static DatabaseCounters operator -(DatabaseCounters a, DatabaseCounters b) => new(a.Commits - b.Commits, a.Inserted - b.Inserted);
+
+    public static DatabaseCounters operator +(DatabaseCounters a, DatabaseCounters b) => new(a.Commits + b.Commits, a.Inserted + b.Inserted);
 }

@@ -7,9 +7,10 @@ using Marten;
 // reported as a ratio against a baseline measured in the same run.
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks [-- evaluation-read [events] [samples]]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- state [events] [samples] [seed]
-//   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- logging [interviews] [clients] [warmup]
+//   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- logging [interviews per round] [clients] [warmup] [rounds]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- coding [texts] [codings] [samples]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- audit [events] [samples]
+//   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- import [evaluations] [rebuilds]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- report   (all of them; writes docs/benchmarks.md's report section)
 var which = args.FirstOrDefault() ?? "evaluation-read";
 var connection = Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is { Length: > 0 } given
@@ -37,10 +38,11 @@ switch (which)
         await StateBenchmark.RunAsync(store, stateEvents, stateSamples, seed, emptyFirst);
         return 0;
     case "logging":
-        var interviews = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 12_000;
+        var interviews = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 6_000;
         var clients = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 16;
         var warmup = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 500;
-        return await LoggingBenchmark.RunAsync(connection, interviews, clients, warmup);
+        var rounds = args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 3;
+        return await LoggingBenchmark.RunAsync(connection, interviews, clients, warmup, rounds);
     case "coding":
         var texts = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000;
         var codings = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 20_000;
@@ -51,10 +53,15 @@ switch (which)
         var auditSamples = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 30;
         return await AuditBenchmark.RunAsync(store, connection, logEvents, auditSamples,
             emptyFirst: Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is not { Length: > 0 });
+    case "import":
+        var evaluations = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5;
+        var rebuilds = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3;
+        return await ImportBenchmark.RunAsync(store, connection, evaluations, rebuilds,
+            emptyFirst: Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is not { Length: > 0 });
     case "report":
         return await Report.RunAsync(store, connection,
             emptyFirst: Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is not { Length: > 0 });
     default:
-        Console.Error.WriteLine($"unknown benchmark '{which}'; known: evaluation-read, state, logging, coding, audit, report");
+        Console.Error.WriteLine($"unknown benchmark '{which}'; known: evaluation-read, state, logging, coding, audit, import, report");
         return 2;
 }
