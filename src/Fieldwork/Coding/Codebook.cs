@@ -60,7 +60,7 @@ public sealed class Codebook : IEventTimeline
             CodeDefined x => x.EvaluationId,
             _ => EvaluationId,
         };
-        Records.Add(new CodebookRecord(e.Sequence, e.Timestamp, e.Data as CodeDefined, e.Data as CodeRevised, e.Data as CodeMerged,
+        Records.Add(new CodebookRecord(e.Sequence, e.RecordedAt(), e.Data as CodeDefined, e.Data as CodeRevised, e.Data as CodeMerged,
             e.Data as CodeRetired));
     }
 

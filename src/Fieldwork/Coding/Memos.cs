@@ -49,10 +49,10 @@ public sealed class MemoTimeline : IEventTimeline
         {
             case MemoWritten x:
                 (Id, EvaluationId, AboutKind, AboutId, AuthorId) = (x.MemoId, x.EvaluationId, x.AboutKind, x.AboutId, x.AuthorId);
-                Records.Add(new MemoRecord(e.Sequence, e.Timestamp, x.Text, e.UserName));
+                Records.Add(new MemoRecord(e.Sequence, e.RecordedAt(), x.Text, e.UserName));
                 break;
             case MemoRevised x:
-                Records.Add(new MemoRecord(e.Sequence, e.Timestamp, x.Text, e.UserName));
+                Records.Add(new MemoRecord(e.Sequence, e.RecordedAt(), x.Text, e.UserName));
                 break;
         }
     }

@@ -114,7 +114,7 @@ public sealed class EvidenceTimeline : IEventTimeline
             };
             Kind = logged.Kind;
             LoggedBy = e.UserName;
-            LoggedAt = e.Timestamp;
+            LoggedAt = e.RecordedAt();
             Records.Add(new DetailsRecord(e.Sequence, logged));
             return;
         }
@@ -128,10 +128,10 @@ public sealed class EvidenceTimeline : IEventTimeline
                 Texts.Add(new TextMeta(x.Version, e.Sequence, x.Length, x.Sha256));
                 break;
             case CodingApplied x:
-                Codings.Add(new CodingRecord(x.CodingId, x.CodeId, x.TextVersion, x.Start, x.End, x.CoderId, x.Note, e.Sequence, e.Timestamp));
+                Codings.Add(new CodingRecord(x.CodingId, x.CodeId, x.TextVersion, x.Start, x.End, x.CoderId, x.Note, e.Sequence, e.RecordedAt()));
                 break;
             case CodingRemoved x when Codings.FindIndex(c => c.Id == x.CodingId) is var i and >= 0:
-                Codings[i] = Codings[i] with { RemovedSequence = e.Sequence, RemovedAt = e.Timestamp, RemovedBy = e.UserName };
+                Codings[i] = Codings[i] with { RemovedSequence = e.Sequence, RemovedAt = e.RecordedAt(), RemovedBy = e.UserName };
                 break;
         }
     }

@@ -52,7 +52,7 @@ public sealed class FindingTimeline : IEventTimeline
             (Id, EvaluationId) = (drafted.FindingId, drafted.EvaluationId);
         }
 
-        Records.Add(new FindingRecord(e.Sequence, e.Timestamp, e.UserName, e.Data as FindingDrafted, e.Data as FindingRevised,
+        Records.Add(new FindingRecord(e.Sequence, e.RecordedAt(), e.UserName, e.Data as FindingDrafted, e.Data as FindingRevised,
             e.Data as FindingEvidenceLinked, e.Data as FindingEvidenceUnlinked, e.Data as FindingStatusChanged));
     }
 

@@ -21,4 +21,12 @@ public static class Timelines
 
         return timeline;
     }
+
+    /// <summary>
+    /// When the event was recorded, to the microsecond PostgreSQL keeps: an inline projection sees
+    /// the append's own clock reading (to 100 ns), a fold of stored events sees it truncated, and a
+    /// read model must not depend on which of the two built it.
+    /// </summary>
+    public static DateTimeOffset RecordedAt(this IEvent e) =>
+        new(e.Timestamp.Ticks - e.Timestamp.Ticks % 10, e.Timestamp.Offset);
 }
