@@ -57,8 +57,11 @@ public static class FieldworkHost
         services.AddMarten(opts => FieldworkStore.Configure(opts, connectionString))
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
+            // HotCold: of all the API processes on one database, the one holding Marten's advisory
+            // lock runs the async projections (the integrity chain); the others stand by and take
+            // over when it stops or dies, so the chain is written exactly once.
             .AddAsyncDaemon(builder.Configuration.GetValue("Fieldwork:AsyncDaemon", true)
-                ? JasperFx.Events.Daemon.DaemonMode.Solo
+                ? JasperFx.Events.Daemon.DaemonMode.HotCold
                 : JasperFx.Events.Daemon.DaemonMode.Disabled)
             .IntegrateWithWolverine();
 
@@ -102,7 +105,11 @@ public static class FieldworkHost
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
-        services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDocumentInfo>());
+        services.AddOpenApi(o =>
+        {
+            o.AddDocumentTransformer<OpenApiDocumentInfo>();
+            o.AddSchemaTransformer<OpenApiRequiredFields>();
+        });
 
         // Requests without a valid token are limited per client address (RateLimiting:UnauthenticatedPerMinute).
         var unauthenticatedPerMinute = builder.Configuration.GetValue("RateLimiting:UnauthenticatedPerMinute", 120);
