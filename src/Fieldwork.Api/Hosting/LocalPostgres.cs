@@ -72,11 +72,26 @@ public static class LocalPostgres
                 Username = User,
                 Password = Password,
                 Database = "postgres",
+                // Unpooled: after a restart of the cluster a pooled connection would be a dead one.
+                Pooling = false,
             };
             await CreateDatabaseIfMissingAsync(server.ConnectionString, database);
             server.Database = database;
+            server.Pooling = true;
             return server.ConnectionString;
         }
+    }
+
+    /// <summary>
+    /// Stops the private cluster with pg_ctl's fast mode (sessions ended, open transactions rolled
+    /// back), for resilience runs; <see cref="EnsureDatabaseAsync"/> starts it again.
+    /// </summary>
+    public static void StopPrivateCluster()
+    {
+        var runAs = IsRoot() ? "postgres" : null;
+        var data = Path.Combine(ClusterDirectory(runAs), "data");
+        var bin = FindBinaries() ?? throw new InvalidOperationException("No PostgreSQL binaries (pg_ctl) found.");
+        RunPostgres(runAs, Path.Combine(bin, "pg_ctl"), ["stop", "-D", data, "-m", "fast", "-w", "-t", "60"]);
     }
 
     private static async Task CreateDatabaseIfMissingAsync(string serverConnection, string database)

@@ -74,6 +74,12 @@ public sealed class ResponsesPolicy : IHttpPolicy
             {
                 chain.Metadata.ProducesProblem(StatusCodes.Status500InternalServerError);
             }
+
+            if (!declared.Contains(503))
+            {
+                // The database out of reach (StoreExceptionHandler): retry after the Retry-After seconds.
+                chain.Metadata.ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            }
         }
     }
 }
