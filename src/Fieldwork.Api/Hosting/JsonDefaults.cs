@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Fieldwork.Api.Hosting;
 
-/// <summary>The API's JSON: camelCase names, camelCase enum strings, unknown fields refused.</summary>
+/// <summary>The API's JSON: camelCase names, camelCase enum strings, unknown and repeated fields refused.</summary>
 public static class JsonDefaults
 {
     public static void Apply(JsonSerializerOptions options)
@@ -14,5 +14,7 @@ public static class JsonDefaults
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.NumberHandling = JsonNumberHandling.Strict;
         options.MaxDepth = 32;
+        // A field given twice is ambiguous (parsers disagree on which one wins): refused, not last-wins.
+        options.AllowDuplicateProperties = false;
     }
 }

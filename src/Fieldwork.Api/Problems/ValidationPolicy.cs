@@ -9,8 +9,9 @@ namespace Fieldwork.Api.Problems;
 
 /// <summary>
 /// The one validation path: every endpoint whose body type has a FluentValidation validator
-/// runs it before the endpoint, and a failure answers 400 with every failing field. (The
-/// Wolverine FluentValidation packages are not available here; this is the same idea.)
+/// runs it before the endpoint, and a failure answers 400 with every failing field; an endpoint
+/// whose body has no validator still refuses a JSON null body. (The Wolverine FluentValidation
+/// packages are not available here; this is the same idea.)
 /// </summary>
 public sealed class ValidationPolicy : IHttpPolicy
 {
@@ -23,12 +24,9 @@ public sealed class ValidationPolicy : IHttpPolicy
                 continue;
             }
 
-            if (!container.HasRegistrationFor(typeof(IValidator<>).MakeGenericType(body)))
-            {
-                continue;
-            }
-
-            var method = typeof(Validation).GetMethod(nameof(Validation.ValidateAsync))!.MakeGenericMethod(body);
+            var validated = container.HasRegistrationFor(typeof(IValidator<>).MakeGenericType(body));
+            var method = typeof(Validation).GetMethod(validated ? nameof(Validation.ValidateAsync) : nameof(Validation.RequireBody))!
+                .MakeGenericMethod(body);
             var call = new MethodCall(typeof(Validation), method);
             chain.Middleware.InsertRange(0, [call, new MaybeEndWithResultFrame(call.ReturnVariable!)]);
         }
@@ -37,6 +35,11 @@ public sealed class ValidationPolicy : IHttpPolicy
 
 public static class Validation
 {
+    /// <summary>A body without a validator of its own: only a JSON null is refused.</summary>
+    public static IResult RequireBody<T>(T body) => body is null
+        ? Problems.Invalid(new Dictionary<string, string[]> { ["body"] = ["A JSON object is required."] })
+        : WolverineContinue.Result();
+
     public static async Task<IResult> ValidateAsync<T>(IValidator<T> validator, T body, HttpContext context)
     {
         if (body is null)

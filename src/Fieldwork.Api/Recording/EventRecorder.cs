@@ -41,7 +41,7 @@ public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOpt
             // (or the stream id) refuses a repeat at commit, and the next attempt finds it.
             if (attempt > 1 && await session.LoadAsync<CreationRecord>(id, http.RequestAborted) is { } earlier)
             {
-                return Replay(earlier, hash, id);
+                return Replay(earlier, hash, http.User.UserId(), id);
             }
 
             var decision = await decide(session);
@@ -50,7 +50,7 @@ public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOpt
                 // A copy of this request may have committed before this one decided (the wave it
                 // created now "overlaps" ours): answer as that copy did.
                 return await session.LoadAsync<CreationRecord>(id, http.RequestAborted) is { } winner
-                    ? Replay(winner, hash, id)
+                    ? Replay(winner, hash, http.User.UserId(), id)
                     : Problems.Problems.From(rejection);
             }
 
@@ -118,8 +118,13 @@ public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOpt
         e is ConcurrencyException or DocumentAlreadyExistsException
         || (e is Marten.Exceptions.ExistingStreamIdCollisionException);
 
-    private static IResult Replay(CreationRecord earlier, string hash, Guid id) =>
-        earlier.RequestHash == hash
+    /// <summary>
+    /// A repeat answers as the first only when it is the same request from the same user: anyone
+    /// else who learnt the id and the body gets the same 409 as for a different request, not the
+    /// location of something they may not be allowed to see.
+    /// </summary>
+    private static IResult Replay(CreationRecord earlier, string hash, string userId, Guid id) =>
+        earlier.RequestHash == hash && earlier.UserId == userId
             ? TypedResults.Created(earlier.Location, new Created(id))
             : Problems.Problems.Conflict($"The id {id} was already used for a different request.");
 

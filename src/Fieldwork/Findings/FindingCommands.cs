@@ -19,7 +19,15 @@ public sealed class DraftFindingValidator : AbstractValidator<DraftFinding>
         RuleForEach(x => x.SiteIds).NotEqual(Guid.Empty);
         RuleForEach(x => x.PairingIds).NotEqual(Guid.Empty);
         RuleForEach(x => x.WaveIds).NotEqual(Guid.Empty);
+        // A finding's scope is a handful of sites, pairings and waves; a list far longer is not one.
+        RuleFor(x => x.SiteIds).Must(Short).WithMessage($"At most {MaxScopeIds} ids.");
+        RuleFor(x => x.PairingIds).Must(Short).WithMessage($"At most {MaxScopeIds} ids.");
+        RuleFor(x => x.WaveIds).Must(Short).WithMessage($"At most {MaxScopeIds} ids.");
     }
+
+    public const int MaxScopeIds = 200;
+
+    private static bool Short(List<Guid>? ids) => ids is null || ids.Count <= MaxScopeIds;
 }
 
 public sealed class ReviseFindingValidator : AbstractValidator<ReviseFinding>

@@ -28,6 +28,20 @@ public sealed class when_creating_twice(AppFixture app) : ApiTest(app)
     }
 
     [Fact]
+    public async Task the_same_request_from_another_user_is_a_409_that_does_not_say_where_the_item_is()
+    {
+        var lead = NewUser("lead");
+        var id = Guid.NewGuid();
+        var body = new { id, name = "Somebody else's", startsOn = "2018-01-01" };
+        (await Post("/api/evaluations", lead, body)).ShouldBe(HttpStatusCode.Created);
+        var events = await App.EventCountAsync();
+
+        var copy = (await Post("/api/evaluations", NewUser("stranger"), body)).ShouldBeProblem(HttpStatusCode.Conflict);
+        Assert.Null(copy.Response.Headers.Location);
+        Assert.Equal(events, await App.EventCountAsync());
+    }
+
+    [Fact]
     public async Task the_same_id_with_another_body_is_a_409_and_writes_nothing()
     {
         var lead = NewUser("lead");

@@ -1,0 +1,59 @@
+using System.Reflection;
+using FluentValidation;
+using FluentValidation.Validators;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Fieldwork.Api.Hosting;
+
+/// <summary>
+/// Makes a request schema's "required" list say what the API really requires. Commands are
+/// records whose fields are all nullable (so a missing field gets a 400 naming it, not a
+/// deserialisation error), which the generator would list as required one and all. With a
+/// validator, required are the fields it refuses unconditionally when null or empty; without
+/// one, the fields whose type is not nullable.
+/// </summary>
+public sealed class OpenApiRequiredFields : IOpenApiSchemaTransformer
+{
+    private static readonly NullabilityInfoContext Nullability = new();
+
+    public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        var type = context.JsonTypeInfo.Type;
+        if (schema.Properties is not { Count: > 0 } || context.JsonTypeInfo.Kind != System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Object
+            || type.Namespace?.StartsWith("Fieldwork", StringComparison.Ordinal) != true)
+        {
+            return Task.CompletedTask;
+        }
+
+        var validator = context.ApplicationServices.GetService(typeof(IValidator<>).MakeGenericType(type)) as IValidator;
+        var descriptor = validator?.CreateDescriptor();
+        var required = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in context.JsonTypeInfo.Properties)
+        {
+            if (property.AttributeProvider is not MemberInfo member || !schema.Properties.ContainsKey(property.Name))
+            {
+                continue;
+            }
+
+            var isRequired = descriptor is not null
+                ? descriptor.GetRulesForMember(member.Name).Any(rule => !rule.HasCondition && !rule.HasAsyncCondition
+                    && rule.Components.Any(c => !c.HasCondition && !c.HasAsyncCondition && c.Validator is INotNullValidator or INotEmptyValidator))
+                : !IsNullable(member);
+            if (isRequired)
+            {
+                required.Add(property.Name);
+            }
+        }
+
+        schema.Required = required;
+        return Task.CompletedTask;
+    }
+
+    private static bool IsNullable(MemberInfo member) => member switch
+    {
+        PropertyInfo p => Nullability.Create(p).ReadState != NullabilityState.NotNull,
+        FieldInfo f => Nullability.Create(f).ReadState != NullabilityState.NotNull,
+        _ => true,
+    };
+}
