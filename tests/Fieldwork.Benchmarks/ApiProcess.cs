@@ -29,11 +29,20 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public int Pid => process.Id;
 
+    public int Port => Address.Port;
+
     /// <summary>Starts the API against <paramref name="connection"/> and waits for GET /health to answer 200.</summary>
-    public static async Task<ApiProcess> StartAsync(string connection, string signingKey, TimeSpan timeout)
+    /// <param name="port">The port to listen on (a restart reuses its predecessor's); a free one when not given.</param>
+    /// <param name="name">Its name in PostgreSQL's pg_stat_activity (application_name), to tell processes apart.</param>
+    public static async Task<ApiProcess> StartAsync(string connection, string signingKey, TimeSpan timeout, int? port = null, string? name = null)
     {
+        if (name is not null)
+        {
+            connection = new Npgsql.NpgsqlConnectionStringBuilder(connection) { ApplicationName = name }.ConnectionString;
+        }
+
         var dll = FindApiDll();
-        var port = FreePort();
+        port ??= FreePort();
         var info = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
@@ -115,7 +124,8 @@ public sealed class ApiProcess : IAsyncDisposable
         }
     }
 
-    private void Kill()
+    /// <summary>SIGKILL: the process ends at once, mid-request, with no shutdown of any kind.</summary>
+    public void Kill()
     {
         try
         {

@@ -65,7 +65,7 @@ public static class Report
         return 0;
     }
 
-    private static async Task<string> MachineAsync(string connection)
+    internal static async Task<string> MachineAsync(string connection)
     {
         var memory = File.Exists("/proc/meminfo")
             ? (await File.ReadAllLinesAsync("/proc/meminfo")).FirstOrDefault(l => l.StartsWith("MemTotal", StringComparison.Ordinal))?.Split(':')[1].Trim()
@@ -76,7 +76,7 @@ public static class Report
         return $"{Environment.ProcessorCount} cores, {memory ?? "unknown"} memory, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, PostgreSQL {postgres}";
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Fieldwork.sln")))
