@@ -211,13 +211,15 @@ public sealed class Workload
     private async Task ReviseAsync(HttpClient http, Random random)
     {
         var finding = FindingIds[random.Next(FindingIds.Length)];
+        var watch = Stopwatch.StartNew();
+        var at = DateTime.UtcNow;
         int version;
         try
         {
             using var read = await http.GetAsync(new Uri($"api/evaluations/{EvaluationId}/findings/{finding}", UriKind.Relative));
             if (read.StatusCode != HttpStatusCode.OK)
             {
-                outcomes.Enqueue(new Outcome("GET /findings/{id}", (int)read.StatusCode, 0, DateTime.UtcNow, finding, finding));
+                outcomes.Enqueue(new Outcome("GET /findings/{id} (not 200)", (int)read.StatusCode, watch.Elapsed.TotalMilliseconds, at, finding, finding));
                 return;
             }
 
@@ -225,7 +227,7 @@ public sealed class Workload
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            outcomes.Enqueue(new Outcome("GET /findings/{id}", 0, 0, DateTime.UtcNow, finding, finding));
+            outcomes.Enqueue(new Outcome("GET /findings/{id} (not 200)", 0, watch.Elapsed.TotalMilliseconds, at, finding, finding));
             await Task.Delay(50);
             return;
         }
