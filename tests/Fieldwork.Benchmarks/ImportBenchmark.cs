@@ -58,13 +58,20 @@ public static class ImportBenchmark
             create table bench.copy_streams (like {schema}.mt_streams including defaults including indexes);
             """);
 
+        // Seeds not used before in this database (seeding one twice writes nothing).
+        var firstSeed = emptyFirst ? FirstSeed : FirstSeed + (int)(DateTime.UtcNow.Ticks / TimeSpan.TicksPerSecond % 1_000_000) * 100;
         var copies = new List<(long, TimeSpan)>();
         var imports = new List<(long, TimeSpan)>();
         var seeds = new List<(long, TimeSpan)>();
         for (var i = 0; i <= samples; i++)
         {
             var before = await ScalarAsync(dataSource, $"select coalesce(max(seq_id), 0) from {schema}.mt_events");
-            var summary = await DemoEvaluation.SeedBulkAsync(store, FirstSeed + i, $"Import benchmark evaluation {i}");
+            var summary = await DemoEvaluation.SeedBulkAsync(store, firstSeed + i, $"Import benchmark evaluation {i}");
+            if (summary.AlreadyThere)
+            {
+                throw new InvalidOperationException($"The evaluation of seed {firstSeed + i} is already in this database: nothing to time.");
+            }
+
             var (events, streams) = await ReadBackAsync(dataSource, schema, before);
             var copied = await CopyAsync(dataSource, events, streams);
             if (i == 0)

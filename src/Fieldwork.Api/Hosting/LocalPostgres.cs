@@ -86,12 +86,13 @@ public static class LocalPostgres
     /// Stops the private cluster with pg_ctl's fast mode (sessions ended, open transactions rolled
     /// back), for resilience runs; <see cref="EnsureDatabaseAsync"/> starts it again.
     /// </summary>
-    public static void StopPrivateCluster()
+    public static async Task StopPrivateClusterAsync()
     {
         var runAs = IsRoot() ? "postgres" : null;
-        var data = Path.Combine(ClusterDirectory(runAs), "data");
+        var cluster = ClusterDirectory(runAs);
         var bin = FindBinaries() ?? throw new InvalidOperationException("No PostgreSQL binaries (pg_ctl) found.");
-        RunPostgres(runAs, Path.Combine(bin, "pg_ctl"), ["stop", "-D", data, "-m", "fast", "-w", "-t", "60"]);
+        await using var gate = await AcquireLockAsync(Path.Combine(cluster, ".lock"));
+        RunPostgres(runAs, Path.Combine(bin, "pg_ctl"), ["stop", "-D", Path.Combine(cluster, "data"), "-m", "fast", "-w", "-t", "60"]);
     }
 
     private static async Task CreateDatabaseIfMissingAsync(string serverConnection, string database)

@@ -15,8 +15,6 @@ namespace Fieldwork.Api.Hosting;
 /// </summary>
 public sealed class OpenApiRequiredFields : IOpenApiSchemaTransformer
 {
-    private static readonly NullabilityInfoContext Nullability = new();
-
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
         var type = context.JsonTypeInfo.Type;
@@ -29,6 +27,7 @@ public sealed class OpenApiRequiredFields : IOpenApiSchemaTransformer
         var validator = context.ApplicationServices.GetService(typeof(IValidator<>).MakeGenericType(type)) as IValidator;
         var descriptor = validator?.CreateDescriptor();
         var required = new HashSet<string>(StringComparer.Ordinal);
+        var nullability = new NullabilityInfoContext(); // not thread-safe: one per call
         foreach (var property in context.JsonTypeInfo.Properties)
         {
             if (property.AttributeProvider is not MemberInfo member || !schema.Properties.ContainsKey(property.Name))
@@ -39,7 +38,7 @@ public sealed class OpenApiRequiredFields : IOpenApiSchemaTransformer
             var isRequired = descriptor is not null
                 ? descriptor.GetRulesForMember(member.Name).Any(rule => !rule.HasCondition && !rule.HasAsyncCondition
                     && rule.Components.Any(c => !c.HasCondition && !c.HasAsyncCondition && c.Validator is INotNullValidator or INotEmptyValidator))
-                : !IsNullable(member);
+                : !IsNullable(nullability, member);
             if (isRequired)
             {
                 required.Add(property.Name);
@@ -50,10 +49,10 @@ public sealed class OpenApiRequiredFields : IOpenApiSchemaTransformer
         return Task.CompletedTask;
     }
 
-    private static bool IsNullable(MemberInfo member) => member switch
+    private static bool IsNullable(NullabilityInfoContext nullability, MemberInfo member) => member switch
     {
-        PropertyInfo p => Nullability.Create(p).ReadState != NullabilityState.NotNull,
-        FieldInfo f => Nullability.Create(f).ReadState != NullabilityState.NotNull,
+        PropertyInfo p => nullability.Create(p).ReadState != NullabilityState.NotNull,
+        FieldInfo f => nullability.Create(f).ReadState != NullabilityState.NotNull,
         _ => true,
     };
 }

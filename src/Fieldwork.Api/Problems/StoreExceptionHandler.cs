@@ -20,7 +20,8 @@ public sealed class StoreExceptionHandler(IProblemDetailsService problems, ILogg
             DocumentAlreadyExistsException => (409, "Conflict", "That id or key is already in use."),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", "The request could not be read."),
             _ when DatabaseUnavailable(exception) => (503, "Service unavailable",
-                "The database cannot be reached just now; nothing was written. Retry in a few seconds."),
+                "The database cannot be reached just now. Retry in a few seconds: a create retried with the same id is answered as the "
+                + "first if it got through, a change with expectedVersion answers 409 if it did."),
             _ => (500, "Internal error", "An unexpected error occurred."),
         };
 
@@ -46,7 +47,7 @@ public sealed class StoreExceptionHandler(IProblemDetailsService problems, ILogg
 
     /// <summary>
     /// Whether the failure (or one it wraps) is the database being out of reach: a connection
-    /// refused, reset or timed out, or PostgreSQL shutting down or starting up.
+    /// refused, reset or timed out, too many connections, or PostgreSQL shutting down or starting up.
     /// </summary>
     public static bool DatabaseUnavailable(Exception exception)
     {
@@ -54,14 +55,14 @@ public sealed class StoreExceptionHandler(IProblemDetailsService problems, ILogg
         {
             switch (e)
             {
+                // Connection exceptions, too many connections, shutting down, starting up.
                 case Npgsql.PostgresException postgres when postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
-                    || postgres.SqlState is "57P01" or "57P02" or "57P03":
+                    || postgres.SqlState is "53300" or "57P01" or "57P02" or "57P03":
                     return true;
                 case Npgsql.PostgresException:
                     return false;
+                // Refused, reset or timed out on the way to the server (Npgsql wraps the socket or timeout error).
                 case Npgsql.NpgsqlException npgsql when npgsql.IsTransient:
-                case System.Net.Sockets.SocketException:
-                case TimeoutException:
                     return true;
                 case AggregateException aggregate when aggregate.InnerExceptions.Any(DatabaseUnavailable):
                     return true;

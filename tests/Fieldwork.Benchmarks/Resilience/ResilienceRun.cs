@@ -148,7 +148,7 @@ public static class ResilienceRun
         await Task.Delay(duration / 4);
         var stopping = DateTime.UtcNow;
         var downAt = wall.Elapsed;
-        LocalPostgres.StopPrivateCluster();
+        await LocalPostgres.StopPrivateClusterAsync();
         var down = DateTime.UtcNow; // fully stopped: from here on nothing can reach it
         notes.Add(string.Create(CultureInfo.InvariantCulture,
             $"PostgreSQL stopped (pg_ctl stop -m fast) at {downAt.TotalSeconds:0.0} s; the stop took {(down - stopping).TotalSeconds:0.0} s"));
@@ -200,8 +200,8 @@ public static class ResilienceRun
         int clients, TimeSpan duration)
     {
         Say("two API processes on one database");
-        var a = await ApiProcess.StartAsync(connection, LoggingBenchmark.SigningKey, TimeSpan.FromMinutes(3), name: "fieldwork-api-a");
-        var b = await ApiProcess.StartAsync(connection, LoggingBenchmark.SigningKey, TimeSpan.FromMinutes(3), name: "fieldwork-api-b");
+        await using var a = await ApiProcess.StartAsync(connection, LoggingBenchmark.SigningKey, TimeSpan.FromMinutes(3), name: "fieldwork-api-a");
+        await using var b = await ApiProcess.StartAsync(connection, LoggingBenchmark.SigningKey, TimeSpan.FromMinutes(3), name: "fieldwork-api-b");
         var toA = Clients(a.Address, token, clients);
         var toB = Clients(b.Address, token, clients);
         ApiProcess? dead = null;
@@ -240,8 +240,6 @@ public static class ResilienceRun
         notes.Add($"GET /api/evaluations/{{id}} from the survivor and from a fresh single process: {(same ? "identical" : "DIFFERENT")}");
         Dispose(toA);
         Dispose(toB);
-        await a.DisposeAsync();
-        await b.DisposeAsync();
         var failed = new List<string>(checks.Failed);
         if (!same)
         {

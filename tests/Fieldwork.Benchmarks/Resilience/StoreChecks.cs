@@ -33,6 +33,8 @@ public static class StoreChecks
         }
 
         var schema = FieldworkStore.Schema;
+        var errors = load.Outcomes.Where(o => o.Status >= 500 && o.Status != 503).ToList();
+        Check(errors.Count == 0, $"no answer was a 5xx other than 503 ({errors.Count} were)");
         static string TypeName<T>() => JasperFx.Events.EventTypeExtensions.GetEventTypeName(typeof(T));
 
         // Interviews: acknowledged ones logged exactly once; the others whole or absent.

@@ -220,6 +220,7 @@ public sealed class Workload
             if (read.StatusCode != HttpStatusCode.OK)
             {
                 outcomes.Enqueue(new Outcome("GET /findings/{id} (not 200)", (int)read.StatusCode, watch.Elapsed.TotalMilliseconds, at, finding, finding));
+                await Task.Delay(100); // the database is away: do not spin
                 return;
             }
 

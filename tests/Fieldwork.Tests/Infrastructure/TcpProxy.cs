@@ -33,7 +33,7 @@ public sealed class TcpProxy : IAsyncDisposable
     /// <summary>Drops every connection through the proxy and refuses new ones.</summary>
     public void Cut()
     {
-        accepting.Cancel();
+        accepting.Cancel(); // before the listener stops, so a connection being accepted is dropped below
         listener?.Stop();
         listener = null;
         foreach (var socket in open.Keys)
@@ -45,6 +45,7 @@ public sealed class TcpProxy : IAsyncDisposable
     /// <summary>Accepts connections again, on the same port.</summary>
     public void Restore()
     {
+        accepting.Dispose();
         accepting = new CancellationTokenSource();
         listener = new TcpListener(IPAddress.Loopback, Port);
         listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
@@ -80,6 +81,14 @@ public sealed class TcpProxy : IAsyncDisposable
 
             open[client] = 0;
             open[server] = 0;
+            if (cancellation.IsCancellationRequested)
+            {
+                // Cut while this one was being connected: it goes the way of the others.
+                Close(client);
+                Close(server);
+                return;
+            }
+
             _ = PumpAsync(client, server);
             _ = PumpAsync(server, client);
         }
