@@ -33,7 +33,7 @@ public static class Report
             await Step("evaluation-read", () => EvaluationReadBenchmark.RunAsync(store, 2000, 200));
             await Step("state", () => StateBenchmark.RunAsync(store, 100_000, 200, 20261126, emptyFirst));
             await Step("coding", () => CodingBenchmark.RunAsync(store, connection, 1000, 20_000, 30));
-            await Step("logging", () => LoggingBenchmark.RunAsync(connection, 6_000, 16, 500, 3));
+            await Step("logging", () => LoggingBenchmark.RunAsync(connection, 6_000, 16, 10_000, 3));
             await Step("import", () => ImportBenchmark.RunAsync(store, connection, 5, 3, emptyFirst));
             await Step("audit", () => AuditBenchmark.RunAsync(store, connection, 1_000_000, 30, emptyFirst));
         }
