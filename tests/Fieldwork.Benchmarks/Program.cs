@@ -13,7 +13,15 @@ using Marten;
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- import [evaluations] [rebuilds]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- resilience [seconds] [clients]   (tests/resilience.sh; writes docs/reliability.md's figures)
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- report   (all of them; writes docs/benchmarks.md's report section)
+//   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- profile <trace.nettrace> [method name contains] [top]
+//     (reads a 'dotnet-trace collect-linux -p <api pid> --profile cpu-sampling' trace; no database)
 var which = args.FirstOrDefault() ?? "evaluation-read";
+if (which == "profile")
+{
+    return Fieldwork.Benchmarks.Profile.Run(args[1], args.Length > 2 && args[2].Length > 0 ? args[2] : null,
+        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 60);
+}
+
 var connection = Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is { Length: > 0 } given
     ? given
     : await LocalPostgres.EnsureDatabaseAsync("fieldwork_bench", Console.Error.WriteLine);
