@@ -219,7 +219,7 @@ public static class AuditBenchmark
         await response.Content.ReadAsByteArrayAsync();
     }, warmup: 3);
 
-    private static async Task<long> ScalarAsync(NpgsqlDataSource dataSource, string sql)
+    internal static async Task<long> ScalarAsync(NpgsqlDataSource dataSource, string sql)
     {
         await using var command = dataSource.CreateCommand(sql);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);

@@ -23,18 +23,12 @@ public static class ImportBenchmark
 
     private sealed record Rate(string Name, IReadOnlyList<(long Events, TimeSpan Time)> Samples)
     {
-        public double EventsPerSecond => Median(Samples.Select(s => s.Events / s.Time.TotalSeconds));
+        public double EventsPerSecond => new Timing(Name, [.. Samples.Select(s => s.Events / s.Time.TotalSeconds)]).Median;
 
-        public double Milliseconds => Median(Samples.Select(s => s.Time.TotalMilliseconds));
+        public double Milliseconds => new Timing(Name, [.. Samples.Select(s => s.Time.TotalMilliseconds)]).Median;
 
         public string Row(Rate baseline) => string.Create(CultureInfo.InvariantCulture,
             $"| {Name} | {Samples.Count} | {Samples.Average(s => s.Events):N0} | {Milliseconds:N0} | {EventsPerSecond:N0} | {EventsPerSecond / baseline.EventsPerSecond:0.00} |");
-
-        private static double Median(IEnumerable<double> values)
-        {
-            var sorted = values.Order().ToArray();
-            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-        }
     }
 
     public static async Task<int> RunAsync(IDocumentStore store, string connection, int samples, int rebuildSamples, bool emptyFirst)
@@ -65,7 +59,7 @@ public static class ImportBenchmark
         var seeds = new List<(long, TimeSpan)>();
         for (var i = 0; i <= samples; i++)
         {
-            var before = await ScalarAsync(dataSource, $"select coalesce(max(seq_id), 0) from {schema}.mt_events");
+            var before = await AuditBenchmark.ScalarAsync(dataSource, $"select coalesce(max(seq_id), 0) from {schema}.mt_events");
             var summary = await DemoEvaluation.SeedBulkAsync(store, firstSeed + i, $"Import benchmark evaluation {i}");
             if (summary.AlreadyThere)
             {
@@ -103,7 +97,7 @@ public static class ImportBenchmark
     /// <summary>Rebuilds every inline projection through Marten's daemon, against a plain read of the same events.</summary>
     private static async Task RebuildAsync(IDocumentStore store, NpgsqlDataSource dataSource, string schema, int samples)
     {
-        var total = await ScalarAsync(dataSource, $"select count(*) from {schema}.mt_events");
+        var total = await AuditBenchmark.ScalarAsync(dataSource, $"select count(*) from {schema}.mt_events");
         var documents = await DocumentCountAsync(dataSource, schema);
         var names = ((DocumentStore)store).Options.Projections.All
             .Where(p => p.Lifecycle == JasperFx.Events.Projections.ProjectionLifecycle.Inline)
@@ -234,7 +228,7 @@ public static class ImportBenchmark
         long count = 0;
         foreach (var table in tables)
         {
-            count += await ScalarAsync(dataSource, $"select count(*) from {schema}.{table}");
+            count += await AuditBenchmark.ScalarAsync(dataSource, $"select count(*) from {schema}.{table}");
         }
 
         return count;
@@ -244,11 +238,5 @@ public static class ImportBenchmark
     {
         await using var command = dataSource.CreateCommand(sql);
         await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<long> ScalarAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 }

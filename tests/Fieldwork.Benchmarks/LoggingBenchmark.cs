@@ -30,34 +30,6 @@ public static class LoggingBenchmark
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private static readonly string[] Speakers = ["Interviewer", "Respondent"];
-    private static readonly string[] Openers =
-    [
-        "To be honest,", "Looking back,", "In our trust", "From the ward's point of view,", "When we went live,", "Early on",
-        "The thing is,", "What surprised us was that", "If I'm candid,", "At the exemplar site", "Our clinical lead felt", "Frankly,",
-    ];
-    private static readonly string[] Subjects =
-    [
-        "the order comms build", "medicines management", "the clinical safety case", "benefits tracking", "data migration",
-        "the training model", "clinical engagement", "digital nursing documentation", "the optimisation backlog",
-        "interoperability with primary care", "business continuity planning", "the go-live command centre", "smartcard access",
-        "the pharmacy module", "theatre scheduling", "the patient portal",
-    ];
-    private static readonly string[] Verbs =
-    [
-        "took far longer than planned", "was helped a great deal by the buddy site", "depended on a handful of super-users",
-        "needed a second round of workshops", "went better than anyone expected", "exposed gaps in the data dictionary",
-        "was where the exemplar's templates saved us months", "stalled until the board got involved", "kept slipping behind",
-        "was rebuilt from scratch after testing", "became a shared learning event", "changed how the wards hand over",
-    ];
-    private static readonly string[] Tails =
-    [
-        "and we would do it differently next time.", "mostly because of staffing on nights.", "which nobody had budgeted for.",
-        "though the vendor was responsive.", "and the follower site copied our approach.", "so we wrote it up for the network.",
-        "but the clinicians came round in the end.", "which is still being argued about.", "after a difficult winter.",
-        "and that was the turning point.", "once the dashboards were trusted.", "- in hindsight, the right call.",
-    ];
-
     private sealed record Setup(Guid EvaluationId, Guid WaveId, Guid ExemplarId, Guid FollowerId, Guid ParticipantId);
 
     /// <summary>One measured path: per-request latencies and the wall time of the whole burst.</summary>
@@ -353,34 +325,10 @@ public static class LoggingBenchmark
             format,
             mode = (random.Next(3)) switch { 0 => "inPerson", 1 => "phone", _ => "video" },
             durationMinutes = random.Next(20, 91),
-            transcript = Transcript(random, 2048),
+            transcript = Demo.SyntheticText.Transcript(random, 2048),
         };
         return JsonSerializer.SerializeToUtf8Bytes(body, Json);
     }
-
-    /// <summary>About <paramref name="bytes"/> of interview-like text: alternating speakers, sentences from the word lists.</summary>
-    private static string Transcript(Random random, int bytes)
-    {
-        var text = new StringBuilder(bytes + 200);
-        var turn = 0;
-        while (text.Length < bytes)
-        {
-            text.Append(Speakers[turn++ % 2]).Append(": ");
-            for (var s = random.Next(1, 4); s > 0; s--)
-            {
-                text.Append(Pick(random, Openers)).Append(' ').Append(Pick(random, Subjects)).Append(' ')
-                    .Append(Pick(random, Verbs)).Append(' ').Append(Pick(random, Tails)).Append(' ');
-            }
-
-            text.Length--;
-            text.Append('\n');
-        }
-
-        var cut = text.ToString(0, bytes);
-        return cut[..(cut.LastIndexOf(' ') is var space and > 0 ? space : cut.Length)];
-    }
-
-    private static string Pick(Random random, string[] from) => from[random.Next(from.Length)];
 
     private static async Task CreateBaselineTableAsync(NpgsqlDataSource dataSource)
     {

@@ -53,16 +53,26 @@ public static class Report
             {captured.ToString().Trim()}
             {End}
             """;
-        var path = Path.Combine(RepositoryRoot(), "docs", "benchmarks.md");
-        var text = await File.ReadAllTextAsync(path);
-        var from = text.IndexOf(Begin, StringComparison.Ordinal);
-        var to = text.IndexOf(End, StringComparison.Ordinal);
-        text = from >= 0 && to > from
-            ? text[..from] + body + text[(to + End.Length)..]
-            : text.TrimEnd() + Environment.NewLine + Environment.NewLine + body + Environment.NewLine;
-        await File.WriteAllTextAsync(path, text);
+        var path = await WriteSectionAsync("benchmarks.md", Begin, End, body);
         await Console.Error.WriteLineAsync($"Wrote the report into {path}");
         return 0;
+    }
+
+    /// <summary>
+    /// Replaces the generated section of docs/<paramref name="file"/> (from <paramref name="begin"/>
+    /// to <paramref name="end"/>, markers included) with <paramref name="section"/>, or appends it.
+    /// </summary>
+    internal static async Task<string> WriteSectionAsync(string file, string begin, string end, string section)
+    {
+        var path = Path.Combine(RepositoryRoot(), "docs", file);
+        var text = File.Exists(path) ? await File.ReadAllTextAsync(path) : "";
+        var from = text.IndexOf(begin, StringComparison.Ordinal);
+        var to = text.IndexOf(end, StringComparison.Ordinal);
+        text = from >= 0 && to > from
+            ? text[..from] + section + text[(to + end.Length)..]
+            : text.TrimEnd() + Environment.NewLine + Environment.NewLine + section + Environment.NewLine;
+        await File.WriteAllTextAsync(path, text);
+        return path;
     }
 
     internal static async Task<string> MachineAsync(string connection)

@@ -37,30 +37,24 @@ public static class DemoEvaluation
         TimeSpan Elapsed, TimeSpan EventImport = default);
 
     /// <summary>Seeds the demo unless an evaluation with its id is already there.</summary>
-    public static async Task<Summary> SeedAsync(IDocumentStore store, int seed = 2018, string? name = null, CancellationToken cancellation = default)
-    {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        var id = EvaluationId(seed);
-        await using (var query = store.QuerySession())
+    public static Task<Summary> SeedAsync(IDocumentStore store, int seed = 2018, string? name = null, CancellationToken cancellation = default) =>
+        SeedWithAsync(store, seed, name, async plan =>
         {
-            if (await query.LoadAsync<Evaluation>(id, cancellation) is not null)
-            {
-                return new Summary(id, true, 0, 0, 0, 0, 0, watch.Elapsed);
-            }
-        }
-
-        var plan = new Plan(id, seed, name ?? "GDE evaluation (synthetic demo)");
-        plan.Build();
-        await plan.WriteAsync(store, cancellation);
-        return new Summary(id, false, plan.Records.Count, plan.Interviews, plan.Observations, plan.Documents, plan.Codings, watch.Elapsed);
-    }
+            await plan.WriteAsync(store, cancellation);
+            return TimeSpan.Zero;
+        }, cancellation);
 
     /// <summary>
     /// The same evaluation through Marten's streaming bulk import (COPY, in record order, keeping
     /// the record times), then its read models folded from the stored events by the same code the
     /// inline projections run, and stored in bulk. For scale data: much faster than appending.
     /// </summary>
-    public static async Task<Summary> SeedBulkAsync(IDocumentStore store, int seed, string? name = null, CancellationToken cancellation = default)
+    public static Task<Summary> SeedBulkAsync(IDocumentStore store, int seed, string? name = null, CancellationToken cancellation = default) =>
+        SeedWithAsync(store, seed, name, plan => plan.BulkWriteAsync(store, cancellation), cancellation);
+
+    /// <summary>Builds the plan of seed <paramref name="seed"/> and has <paramref name="write"/> store it (answering its event import time), unless it is there.</summary>
+    private static async Task<Summary> SeedWithAsync(IDocumentStore store, int seed, string? name, Func<Plan, Task<TimeSpan>> write,
+        CancellationToken cancellation)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var id = EvaluationId(seed);
@@ -74,7 +68,7 @@ public static class DemoEvaluation
 
         var plan = new Plan(id, seed, name ?? "GDE evaluation (synthetic demo)");
         plan.Build();
-        var import = await plan.BulkWriteAsync(store, cancellation);
+        var import = await write(plan);
         return new Summary(id, false, plan.Records.Count, plan.Interviews, plan.Observations, plan.Documents, plan.Codings, watch.Elapsed, import);
     }
 

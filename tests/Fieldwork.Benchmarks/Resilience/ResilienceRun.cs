@@ -59,7 +59,7 @@ public static class ResilienceRun
 
         var text = Render(scenarios, clients, started, await Report.MachineAsync(connection));
         Console.WriteLine(text);
-        await WriteAsync(text);
+        Console.Error.WriteLine($"Wrote the figures into {await Report.WriteSectionAsync("reliability.md", Begin, End, text)}");
         var failed = scenarios.Sum(s => s.Checks.Failed.Count);
         Console.Error.WriteLine(failed == 0 ? "Every check held." : $"{failed} checks FAILED.");
         return failed == 0 ? 0 : 1;
@@ -115,6 +115,8 @@ public static class ResilienceRun
         int clients, TimeSpan duration)
     {
         Say("postgres: fast stop and start under load");
+        // The load must outlast the outage (a quarter in, 5 s down, the start) by enough to show recovery.
+        duration = TimeSpan.FromSeconds(Math.Max(duration.TotalSeconds, 20));
         await using var api = await ApiProcess.StartAsync(connection, LoggingBenchmark.SigningKey, TimeSpan.FromMinutes(3));
         var http = Clients(api.Address, token, clients);
         var load = await Workload.SetUpAsync(http[0], "Resilience: PostgreSQL restart");
@@ -331,19 +333,6 @@ public static class ResilienceRun
 
         text.Append(End);
         return text.ToString();
-    }
-
-    private static async Task WriteAsync(string section)
-    {
-        var path = Path.Combine(Report.RepositoryRoot(), "docs", "reliability.md");
-        var text = File.Exists(path) ? await File.ReadAllTextAsync(path) : "# Reliability\n";
-        var from = text.IndexOf(Begin, StringComparison.Ordinal);
-        var to = text.IndexOf(End, StringComparison.Ordinal);
-        text = from >= 0 && to > from
-            ? text[..from] + section + text[(to + End.Length)..]
-            : text.TrimEnd() + Environment.NewLine + Environment.NewLine + section + Environment.NewLine;
-        await File.WriteAllTextAsync(path, text);
-        Console.Error.WriteLine($"Wrote the figures into {path}");
     }
 
     private static string Statuses(IEnumerable<Outcome> outcomes) => Statuses(outcomes.Select(o => o.Status));

@@ -99,11 +99,11 @@ public static class StoreChecks
             caughtUp = false;
         }
 
-        var total = await ScalarAsync(dataSource, $"select count(*) from {schema}.mt_events");
-        var maxSequence = await ScalarAsync(dataSource, $"select coalesce(max(seq_id), 0) from {schema}.mt_events");
-        var links = await ScalarAsync(dataSource, $"select count(*) from {schema}.{EventChain.Table}");
-        var distinct = await ScalarAsync(dataSource, $"select count(distinct seq_id) from {schema}.{EventChain.Table}");
-        var unlinked = await ScalarAsync(dataSource,
+        var total = await AuditBenchmark.ScalarAsync(dataSource, $"select count(*) from {schema}.mt_events");
+        var maxSequence = await AuditBenchmark.ScalarAsync(dataSource, $"select coalesce(max(seq_id), 0) from {schema}.mt_events");
+        var links = await AuditBenchmark.ScalarAsync(dataSource, $"select count(*) from {schema}.{EventChain.Table}");
+        var distinct = await AuditBenchmark.ScalarAsync(dataSource, $"select count(distinct seq_id) from {schema}.{EventChain.Table}");
+        var unlinked = await AuditBenchmark.ScalarAsync(dataSource,
             $"select count(*) from {schema}.mt_events e where not exists (select 1 from {schema}.{EventChain.Table} c where c.seq_id = e.seq_id)");
         Check(caughtUp && unlinked == 0 && links == distinct && links == total,
             $"the integrity chain caught up to sequence {maxSequence:N0}: {links:N0} links for {total:N0} events, none twice, none missing");
@@ -170,11 +170,5 @@ public static class StoreChecks
         }
 
         return counts;
-    }
-
-    private static async Task<long> ScalarAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 }

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Fieldwork.Benchmarks.Resilience;
@@ -23,16 +22,6 @@ public sealed class Workload
     public const string Interview = "POST /interviews";
     public const string Coding = "POST /codings";
     public const string Revision = "POST /findings/{id}/revisions";
-
-    private static readonly string[] Sentences =
-    [
-        "The exemplar's clinical lead walked us through their order sets.",
-        "Our super-users ran drop-in sessions on every ward for a month.",
-        "The follower copied the exemplar's governance model almost unchanged.",
-        "Go-live slipped twice because the interfaces were not ready.",
-        "Nobody had budgeted for the optimisation work after go-live.",
-        "The buddy visits mattered more than the written blueprints.",
-    ];
 
     private readonly ConcurrentQueue<Outcome> outcomes = new();
     private readonly ConcurrentDictionary<Guid, int> logged = new();
@@ -166,12 +155,6 @@ public sealed class Workload
     private async Task<(Guid Id, int Length, int Status)> LogAsync(HttpClient http, Random random, int attempts)
     {
         var id = Guid.NewGuid();
-        var transcript = new StringBuilder();
-        for (var s = random.Next(4, 12); s > 0; s--)
-        {
-            transcript.Append(s % 2 == 0 ? "Interviewer: " : "Respondent: ").Append(Sentences[random.Next(Sentences.Length)]).Append('\n');
-        }
-
         var body = new
         {
             id,
@@ -182,7 +165,7 @@ public sealed class Workload
             format = "oneToOne",
             mode = "video",
             durationMinutes = random.Next(20, 91),
-            transcript = transcript.ToString().TrimEnd('\n'),
+            transcript = Demo.SyntheticText.Transcript(random, random.Next(300, 1_200)).TrimEnd(),
         };
         var best = 0;
         for (var attempt = 0; attempt < attempts; attempt++)
