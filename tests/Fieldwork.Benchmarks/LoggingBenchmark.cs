@@ -32,6 +32,12 @@ public static class LoggingBenchmark
 
     private sealed record Setup(Guid EvaluationId, Guid WaveId, Guid ExemplarId, Guid FollowerId, Guid ParticipantId);
 
+    /// <summary>One path's burst with the CPU and database counters it used.</summary>
+    private sealed record Measured(Burst Burst, CpuTimes Cpu, DatabaseCounters Db);
+
+    /// <summary>One round: the baseline, the same rows by hand, the API.</summary>
+    private sealed record Round(Measured Baseline, Measured Same, Measured Served);
+
     /// <summary>One measured path: per-request latencies and the wall time of the whole burst.</summary>
     private sealed record Burst(string Name, int Clients, IReadOnlyList<double> Milliseconds, TimeSpan Wall)
     {
@@ -110,24 +116,33 @@ public static class LoggingBenchmark
             await BurstAsync("warm-up", 0, warmup, clients, Insert);
             Fail(failures, warmup, "warm-up");
 
+            // The hand-written copy of the rows the warm-up's interviews left, warmed up in turn.
+            var sameRows = await SameRows.PrepareAsync(dataSource, setup.EvaluationId, [setup.ExemplarId, setup.FollowerId], [setup.ParticipantId], warmup);
+            await BurstAsync("warm-up", 0, warmup, clients, (_, i) => sameRows.WriteAsync(i));
+
             var postmaster = await CpuTimes.PostmasterAsync(dataSource);
-            var measured = new List<(Burst Baseline, Burst Served, CpuTimes BaselineCpu, CpuTimes ServedCpu, DatabaseCounters BaselineDb, DatabaseCounters ServedDb)>();
+            var measured = new List<Round>();
             for (var round = 0; round < rounds; round++)
             {
-                // Each round waits for the daemon to chain the previous round's events, so neither path pays for the other.
+                // Each round waits for the daemon to chain the previous round's events, so no path pays for another.
                 await AuditBenchmark.WaitForChainAsync(dataSource, TimeSpan.FromMinutes(20));
                 var first = warmup + round * interviews;
-                var db0 = await DatabaseCounters.SettledAsync(dataSource);
-                var cpu0 = CpuTimes.Now(api.Pid, postmaster);
-                var baseline = await BurstAsync("plain Npgsql transaction: BEGIN, INSERT one ~2 KB jsonb row, COMMIT", first, interviews, clients, Insert);
-                var cpu1 = CpuTimes.Now(api.Pid, postmaster);
-                var db1 = await DatabaseCounters.SettledAsync(dataSource);
-                var cpu2 = CpuTimes.Now(api.Pid, postmaster);
-                var served = await BurstAsync("POST /interviews over HTTP (API process)", first, interviews, clients, Post);
-                var cpu3 = CpuTimes.Now(api.Pid, postmaster);
-                var db2 = await DatabaseCounters.SettledAsync(dataSource);
+
+                async Task<Measured> MeasureAsync(string name, Func<int, int, Task> operation)
+                {
+                    var db0 = await DatabaseCounters.SettledAsync(dataSource);
+                    var cpu0 = CpuTimes.Now(api.Pid, postmaster);
+                    var burst = await BurstAsync(name, first, interviews, clients, operation);
+                    var cpu1 = CpuTimes.Now(api.Pid, postmaster);
+                    var db1 = await DatabaseCounters.SettledAsync(dataSource);
+                    return new Measured(burst, cpu1 - cpu0, db1 - db0);
+                }
+
+                var baseline = await MeasureAsync("plain Npgsql transaction: BEGIN, INSERT one ~2 KB jsonb row, COMMIT (baseline)", Insert);
+                var same = await MeasureAsync("the rows one interview leaves, by hand: one round trip reads, one writes 6 rows (an implicit transaction)", (_, i) => sameRows.WriteAsync(i));
+                var served = await MeasureAsync("POST /interviews over HTTP (API process)", Post);
                 Fail(failures, interviews, $"measured round {round + 1}");
-                measured.Add((baseline, served, cpu1 - cpu0, cpu3 - cpu2, db1 - db0, db2 - db1));
+                measured.Add(new Round(baseline, same, served));
             }
 
             await CheckCountAsync(http[0], setup.EvaluationId, warmup + rounds * interviews);
@@ -136,29 +151,37 @@ public static class LoggingBenchmark
             Console.WriteLine($"### Logging interviews: {rounds} rounds of {interviews:N0} requests per path from {clients} concurrent clients (after {warmup} warm-up each path)");
             Console.WriteLine();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Bodies: {sizes.Min():N0} to {sizes.Max():N0} bytes of JSON (mean {sizes.Average():N0}), the same bytes as the baseline's jsonb payload."));
+                $"Bodies: {sizes.Min():N0} to {sizes.Max():N0} bytes of JSON (mean {sizes.Average():N0}), the same bytes as the baseline's jsonb payload.") +
+                " The second path writes again, under fresh ids and into empty tables made like Marten's, the rows the API left for the warm-up's interviews.");
             Console.WriteLine();
             Console.WriteLine("| round | path | requests | clients | wall s | throughput req/s | p50 ms | p99 ms | throughput vs baseline |");
             Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
             for (var round = 0; round < rounds; round++)
             {
-                var (baseline, served, _, _, _, _) = measured[round];
-                Console.WriteLine($"| {round + 1} " + (baseline with { Name = baseline.Name + " (baseline)" }).Row(baseline));
-                Console.WriteLine($"| {round + 1} " + served.Row(baseline));
+                var (baseline, same, served) = measured[round];
+                foreach (var path in new[] { baseline, same, served })
+                {
+                    Console.WriteLine($"| {round + 1} " + path.Burst.Row(baseline.Burst));
+                }
             }
 
             Console.WriteLine();
-            var ratios = measured.Select(m => m.Served.Throughput / m.Baseline.Throughput).Order().ToArray();
-            var ratio = ratios[ratios.Length / 2];
+            var ratio = Median(measured, r => r.Served.Burst.Throughput / r.Baseline.Burst.Throughput, out var rounds1);
+            var floor = Median(measured, r => r.Same.Burst.Throughput / r.Baseline.Burst.Throughput, out var rounds2);
+            var overhead = Median(measured, r => r.Served.Burst.Throughput / r.Same.Burst.Throughput, out var rounds3);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"HTTP / baseline throughput, median of {rounds} rounds: {ratio:0.00} (rounds: {string.Join(", ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}; aim: at least 0.33) - {(ratio >= 1.0 / 3 ? "met" : "NOT met")}"));
+                $"HTTP / baseline throughput, median of {rounds} rounds: {ratio:0.00} (rounds: {rounds1}; aim: at least 0.33) - {(ratio >= 1.0 / 3 ? "met" : "NOT met")}"));
+            Console.WriteLine();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"The same rows by hand / baseline: {floor:0.00} (rounds: {rounds2}); HTTP / the same rows by hand: {overhead:0.00} (rounds: {rounds3})."));
             Console.WriteLine();
             Console.WriteLine($"Where the time goes, per request over all rounds (CPU from /proc, database counters from pg_stat_database); cores busy = CPU / wall time, of {Environment.ProcessorCount}:");
             Console.WriteLine();
             Console.WriteLine("| path | API CPU ms | PostgreSQL CPU ms | harness CPU ms | cores busy (these three) | cores busy (other processes) | transactions (each read is one) | rows inserted |");
             Console.WriteLine("|---|---|---|---|---|---|---|---|");
-            Console.WriteLine(FootprintRow("baseline", Sum(measured.Select(m => m.BaselineCpu)), Sum(measured.Select(m => m.BaselineDb)), Join(measured.Select(m => m.Baseline))));
-            Console.WriteLine(FootprintRow("POST /interviews", Sum(measured.Select(m => m.ServedCpu)), Sum(measured.Select(m => m.ServedDb)), Join(measured.Select(m => m.Served))));
+            Console.WriteLine(FootprintRow("baseline", measured.Select(m => m.Baseline)));
+            Console.WriteLine(FootprintRow("the same rows by hand", measured.Select(m => m.Same)));
+            Console.WriteLine(FootprintRow("POST /interviews", measured.Select(m => m.Served)));
             Console.WriteLine();
             return 0;
         }
@@ -171,9 +194,12 @@ public static class LoggingBenchmark
         }
     }
 
-    private static CpuTimes Sum(IEnumerable<CpuTimes> all) => all.Aggregate((a, b) => a + b);
-
-    private static DatabaseCounters Sum(IEnumerable<DatabaseCounters> all) => all.Aggregate((a, b) => a + b);
+    private static double Median(List<Round> rounds, Func<Round, double> ratio, out string each)
+    {
+        var ratios = rounds.Select(ratio).Order().ToArray();
+        each = string.Join(", ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)));
+        return ratios[ratios.Length / 2];
+    }
 
     /// <summary>The rounds of one path as one burst: every latency, the walls added.</summary>
     private static Burst Join(IEnumerable<Burst> bursts)
@@ -182,8 +208,12 @@ public static class LoggingBenchmark
         return new Burst(list[0].Name, list[0].Clients, [.. list.SelectMany(b => b.Milliseconds)], TimeSpan.FromTicks(list.Sum(b => b.Wall.Ticks)));
     }
 
-    private static string FootprintRow(string name, CpuTimes cpu, DatabaseCounters db, Burst burst)
+    private static string FootprintRow(string name, IEnumerable<Measured> rounds)
     {
+        var list = rounds.ToList();
+        var cpu = list.Select(m => m.Cpu).Aggregate((a, b) => a + b);
+        var db = list.Select(m => m.Db).Aggregate((a, b) => a + b);
+        var burst = Join(list.Select(m => m.Burst));
         double PerRequest(double total) => total / burst.Milliseconds.Count;
         return string.Create(CultureInfo.InvariantCulture,
             $"| {name} | {PerRequest(cpu.Api * 1000):0.00} | {PerRequest(cpu.Postgres * 1000):0.00} | {PerRequest(cpu.Harness * 1000):0.00} | " +
