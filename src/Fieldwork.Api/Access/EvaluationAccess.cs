@@ -22,7 +22,7 @@ public static class EvaluationAccessExtensions
 /// </summary>
 public sealed class EvaluationAccessMiddleware(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context, IQuerySession session)
+    public async Task InvokeAsync(HttpContext context, IQuerySession session, EvaluationSnapshots snapshots)
     {
         var required = context.GetEndpoint()?.Metadata.GetMetadata<RequiresAttribute>();
         if (required is null || context.User.Identity?.IsAuthenticated != true)
@@ -32,24 +32,32 @@ public sealed class EvaluationAccessMiddleware(RequestDelegate next)
         }
 
         var userId = context.User.UserId();
-        var evaluation = Guid.TryParse(context.GetRouteValue("evaluationId") as string, out var id)
-            ? await session.LoadAsync<Evaluation>(id, context.RequestAborted)
-            : null;
-        var role = evaluation?.RoleOf(userId);
-        if (evaluation is null || role is null)
+        if (!Guid.TryParse(context.GetRouteValue("evaluationId") as string, out var id))
         {
             await Problems.Problems.NotFound("No such evaluation.").ExecuteAsync(context);
             return;
         }
 
-        if (!AccessPolicy.Allows(role.Value, required.Permission))
+        // A write that checks again in its own batch may go on from the newest snapshot this
+        // process knows; a refusal, and every other endpoint, reads the evaluation afresh.
+        var evaluation = required.RecheckedByTheWrite ? snapshots.Find(id) : null;
+        if (evaluation is null || AccessCheck.Refusal(evaluation, userId, required.Permission) is not null)
         {
-            await Problems.Problems.Forbidden($"The {role.Value.ToString().ToLowerInvariant()} role may not do this in this evaluation.")
-                .ExecuteAsync(context);
+            evaluation = await session.LoadAsync<Evaluation>(id, context.RequestAborted);
+            if (evaluation is not null)
+            {
+                snapshots.Remember(evaluation);
+            }
+        }
+
+        if (AccessCheck.Refusal(evaluation, userId, required.Permission) is { } refusal)
+        {
+            await Problems.Problems.From(refusal).ExecuteAsync(context);
             return;
         }
 
-        context.Items[typeof(EvaluationAccess)] = new EvaluationAccess(evaluation, userId, role.Value);
+        var role = evaluation!.RoleOf(userId)!.Value;
+        context.Items[typeof(EvaluationAccess)] = new EvaluationAccess(evaluation, userId, role);
         await next(context);
     }
 }

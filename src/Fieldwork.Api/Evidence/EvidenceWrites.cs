@@ -10,6 +10,7 @@ using Fieldwork.Participants;
 using Fieldwork.Rules;
 using Fieldwork.Sites;
 using Marten;
+using Marten.Services.BatchQuerying;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -22,33 +23,36 @@ public static class EvidenceWrites
     /// <summary>Logs an interview. A transcript is sealed under the interview's own key; every participant's consent on the field date must allow recording.</summary>
     [WolverinePost(Root + "/interviews", OperationId = "logInterview")]
     [Tags("Evidence")]
-    [Requires(Permission.WriteEvidence)]
+    [Requires(Permission.WriteEvidence, RecheckedByTheWrite = true)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public static Task<IResult> LogInterview(Guid evaluationId, LogInterview command, HttpContext http, EventRecorder recorder) =>
-        Create(http, recorder, command.Id, command, command.Transcript, "transcript",
+    public static Task<IResult> LogInterview(Guid evaluationId, LogInterview command, HttpContext http, EventRecorder recorder,
+        EvidenceBatcher batcher) =>
+        Create(http, recorder, batcher, command.Id, command, command.Transcript, "transcript",
             (context, id, text) => EvidenceRules.LogInterview(context, id, command, text),
             command.SiteIds, command.PairingId, command.ParticipantIds);
 
     /// <summary>Logs an observation (meeting, workshop, site visit, conference) with optional field notes.</summary>
     [WolverinePost(Root + "/observations", OperationId = "logObservation")]
     [Tags("Evidence")]
-    [Requires(Permission.WriteEvidence)]
+    [Requires(Permission.WriteEvidence, RecheckedByTheWrite = true)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public static Task<IResult> LogObservation(Guid evaluationId, LogObservation command, HttpContext http, EventRecorder recorder) =>
-        Create(http, recorder, command.Id, command, command.FieldNotes, "fieldNotes",
+    public static Task<IResult> LogObservation(Guid evaluationId, LogObservation command, HttpContext http, EventRecorder recorder,
+        EvidenceBatcher batcher) =>
+        Create(http, recorder, batcher, command.Id, command, command.FieldNotes, "fieldNotes",
             (context, id, text) => EvidenceRules.LogObservation(context, id, command, text),
             command.SiteIds, command.PairingId, null);
 
     /// <summary>Captures a document with optional extracted text.</summary>
     [WolverinePost(Root + "/documents", OperationId = "captureDocument")]
     [Tags("Evidence")]
-    [Requires(Permission.WriteEvidence)]
+    [Requires(Permission.WriteEvidence, RecheckedByTheWrite = true)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public static Task<IResult> CaptureDocument(Guid evaluationId, CaptureDocument command, HttpContext http, EventRecorder recorder) =>
-        Create(http, recorder, command.Id, command, command.Text, "text",
+    public static Task<IResult> CaptureDocument(Guid evaluationId, CaptureDocument command, HttpContext http, EventRecorder recorder,
+        EvidenceBatcher batcher) =>
+        Create(http, recorder, batcher, command.Id, command, command.Text, "text",
             (context, id, text) => EvidenceRules.CaptureDocument(context, id, command, text),
             command.SiteIds, null, null);
 
@@ -95,37 +99,62 @@ public static class EvidenceWrites
             return decision;
         });
 
-    private static Task<IResult> Create(HttpContext http, EventRecorder recorder, Guid? requestedId, object command, string? rawText,
-        string textField, Func<EvidenceContext, Guid, NormalisedText?, Decision> rule, List<Guid>? siteIds, Guid? pairingId,
-        List<Guid>? participantIds)
+    private static async Task<IResult> Create(HttpContext http, EventRecorder recorder, EvidenceBatcher batcher, Guid? requestedId,
+        object command, string? rawText, string textField, Func<EvidenceContext, Guid, NormalisedText?, Decision> rule, List<Guid>? siteIds,
+        Guid? pairingId, List<Guid>? participantIds)
     {
         if (Measure(rawText, textField) is { } tooLarge)
         {
-            return Task.FromResult(Problems.Problems.From(tooLarge));
+            return Problems.Problems.From(tooLarge);
         }
 
         var id = requestedId ?? Guid.NewGuid();
-        var evaluation = http.Access().Evaluation;
+        var access = http.Access();
+        var evaluation = access.Evaluation;
         var text = rawText is null ? null : EvidenceText.Normalise(rawText);
-        return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluation.Id}/evidence/{id}", async session =>
+        var location = $"/api/evaluations/{evaluation.Id}/evidence/{id}";
+        var hash = recorder.HashOf(http, id, command);
+
+        // The usual case is committed together with whatever else is being logged at the moment.
+        var batched = await batcher.SubmitAsync(new EvidenceBatcher.Request(
+            id, evaluation.Id, access.UserId, EventRecorder.CorrelationOf(http), EventRecorder.CausationOf(http), hash, location,
+            siteIds ?? [], pairingId, participantIds ?? [],
+            context => rule(context, id, text),
+            (session, decision) => SealAsync(session, evaluation.Id, KindOf(decision), id, participantIds ?? [], decision,
+                CancellationToken.None, isNew: true)));
+        if (batched.Answer is { } answer)
         {
-            var context = await ContextAsync(session, evaluation, siteIds ?? [], pairingId, participantIds ?? [], http.RequestAborted);
-            var decision = rule(context, id, text);
-            var kind = decision.Events.FirstOrDefault() switch
+            return answer;
+        }
+
+        return await recorder.CreateAsync(http, id, command, location, async session =>
+        {
+            // Handed back by the batch: access and rules as of a fresh read of the evaluation, not the
+            // snapshot the access check may have taken.
+            var current = await session.LoadAsync<Evaluation>(evaluation.Id, http.RequestAborted);
+            if (AccessCheck.Refusal(current, access.UserId, Permission.WriteEvidence) is { } refusal)
             {
-                InterviewLogged => EvidenceKind.Interview,
-                ObservationLogged => EvidenceKind.Observation,
-                _ => EvidenceKind.Document,
-            };
-            decision = await SealAsync(session, evaluation.Id, kind, id, participantIds ?? [], decision, http.RequestAborted, isNew: true);
+                return refusal;
+            }
+
+            var context = await ContextAsync(session, current!, siteIds ?? [], pairingId, participantIds ?? [], http.RequestAborted);
+            var decision = rule(context, id, text);
+            decision = await SealAsync(session, evaluation.Id, KindOf(decision), id, participantIds ?? [], decision, http.RequestAborted, isNew: true);
             if (decision.Accepted)
             {
                 session.Events.StartStream<EvidenceTimeline>(id, [.. decision.Events]);
             }
 
             return decision;
-        });
+        }, hash);
     }
+
+    private static EvidenceKind KindOf(Decision decision) => decision.Events.FirstOrDefault() switch
+    {
+        InterviewLogged => EvidenceKind.Interview,
+        ObservationLogged => EvidenceKind.Observation,
+        _ => EvidenceKind.Document,
+    };
 
     // A correction may name sites, a pairing and participants the item did not have: they join the context.
     private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeTravel time, Guid evidenceId,
@@ -178,14 +207,25 @@ public static class EvidenceWrites
     {
         // One round trip for everything the rules look at.
         var batch = session.CreateBatchQuery();
-        var siteLoad = batch.LoadMany<SiteTimeline>().ById<Guid>([.. siteIds.Distinct()]);
-        var pairingLoad = batch.LoadMany<PairingTimeline>().ById<Guid>(pairingId is { } p ? [p] : []);
-        var participantLoad = batch.LoadMany<ParticipantTimeline>().ById<Guid>([.. participantIds.Distinct()]);
+        var context = LoadContext(batch, siteIds, [pairingId], participantIds);
         await batch.Execute(cancellation);
-        var (sites, pairings, participants) = (await siteLoad, await pairingLoad, await participantLoad);
-        return new EvidenceContext(evaluation,
-            sites.Where(s => s.EvaluationId == evaluation.Id).ToDictionary(s => s.Id),
-            pairings.Where(x => x.EvaluationId == evaluation.Id).ToDictionary(x => x.Id),
-            participants.Where(x => x.EvaluationId == evaluation.Id).ToDictionary(x => x.Id));
+        return await context(evaluation);
+    }
+
+    /// <summary>Adds to <paramref name="batch"/> the reads the evidence rules need; the result builds their context once the batch has run.</summary>
+    internal static Func<Evaluation, Task<EvidenceContext>> LoadContext(IBatchedQuery batch, IEnumerable<Guid> siteIds,
+        IEnumerable<Guid?> pairingIds, IEnumerable<Guid> participantIds)
+    {
+        var siteLoad = batch.LoadMany<SiteTimeline>().ById<Guid>([.. siteIds.Distinct()]);
+        var pairingLoad = batch.LoadMany<PairingTimeline>().ById<Guid>([.. pairingIds.OfType<Guid>().Distinct()]);
+        var participantLoad = batch.LoadMany<ParticipantTimeline>().ById<Guid>([.. participantIds.Distinct()]);
+        return async evaluation =>
+        {
+            var (sites, pairings, participants) = (await siteLoad, await pairingLoad, await participantLoad);
+            return new EvidenceContext(evaluation,
+                sites.Where(s => s.EvaluationId == evaluation.Id).ToDictionary(s => s.Id),
+                pairings.Where(x => x.EvaluationId == evaluation.Id).ToDictionary(x => x.Id),
+                participants.Where(x => x.EvaluationId == evaluation.Id).ToDictionary(x => x.Id));
+        };
     }
 }

@@ -74,6 +74,8 @@ public static class FieldworkHost
         });
         services.AddWolverineHttp();
         services.AddScoped<EventRecorder>();
+        services.AddSingleton<Access.EvaluationSnapshots>();
+        services.AddSingleton<Evidence.EvidenceBatcher>();
         services.AddSingleton<Timeline.TimeTravel>();
         AddValidators(services);
 

@@ -31,9 +31,9 @@ public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOpt
     /// (it runs again on a fresh session if a concurrent write won).
     /// </summary>
     public async Task<IResult> CreateAsync(HttpContext http, Guid id, object command, string location,
-        Func<IDocumentSession, Task<Decision>> decide)
+        Func<IDocumentSession, Task<Decision>> decide, string? requestHash = null)
     {
-        var hash = RequestHash(http, id, command);
+        var hash = requestHash ?? HashOf(http, id, command);
         for (var attempt = 1; ; attempt++)
         {
             await using var session = Open(http);
@@ -109,10 +109,16 @@ public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOpt
     {
         var session = store.LightweightSession();
         session.LastModifiedBy = http.User.UserId();
-        session.CorrelationId = Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
-        session.CausationId = $"{http.Request.Method} {http.Request.Path}";
+        session.CorrelationId = CorrelationOf(http);
+        session.CausationId = CausationOf(http);
         return session;
     }
+
+    /// <summary>The correlation id events record for this request: its trace.</summary>
+    public static string CorrelationOf(HttpContext http) => Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
+
+    /// <summary>The causation id events record for this request: its method and path.</summary>
+    public static string CausationOf(HttpContext http) => $"{http.Request.Method} {http.Request.Path}";
 
     private static bool IsRace(Exception e) =>
         e is ConcurrencyException or DocumentAlreadyExistsException
@@ -128,7 +134,8 @@ public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOpt
             ? TypedResults.Created(earlier.Location, new Created(id))
             : Problems.Problems.Conflict($"The id {id} was already used for a different request.");
 
-    private string RequestHash(HttpContext http, Guid id, object command)
+    /// <summary>What identifies a request for replay: method, path, id and the command as understood.</summary>
+    public string HashOf(HttpContext http, Guid id, object command)
     {
         // The command as understood, not the raw bytes: whitespace and field order do not matter.
         var body = JsonSerializer.Serialize(command, command.GetType(), json.Value.SerializerOptions);

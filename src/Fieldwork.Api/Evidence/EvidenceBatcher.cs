@@ -1,0 +1,191 @@
+using System.Threading.Channels;
+using Fieldwork.Access;
+using Fieldwork.Api.Access;
+using Fieldwork.Evaluations;
+using Fieldwork.Evidence;
+using Fieldwork.Idempotency;
+using Fieldwork.Rules;
+using Marten;
+
+namespace Fieldwork.Api.Evidence;
+
+/// <summary>
+/// Group commit for logging evidence. Requests that arrive while a write is in flight are decided
+/// and committed together: one read of the evaluation and of everything their rules look at, one
+/// transaction for all of them, instead of a read and a transaction each. Every request still
+/// gets its own rule, its own sealed text and key, its own stream, creation record and event
+/// metadata, and its 201 only once its rows are committed.
+/// Only the plain case is done here. A request its rule refuses, a second request for an id
+/// already in the batch, or a batch that fails anywhere is handed back to be done alone by
+/// <see cref="Recording.EventRecorder.CreateAsync"/>, which already answers repeats, races and an
+/// unreachable database.
+/// </summary>
+public sealed class EvidenceBatcher : IAsyncDisposable
+{
+    /// <summary>Writers working at once: while one commits, the next batch is being decided.</summary>
+    private const int Writers = 2;
+
+    /// <summary>The most requests one transaction takes.</summary>
+    private const int MaxBatch = 32;
+
+    /// <summary>
+    /// One request, as the endpoint prepared it: who, where, the creation record's hash and
+    /// location, what the rule reads, the rule (run against the batch's context) and the sealing
+    /// of an accepted decision's text (its key is stored in the batch's session).
+    /// </summary>
+    public sealed record Request(
+        Guid Id, Guid EvaluationId, string UserId, string CorrelationId, string CausationId, string Hash, string Location,
+        IReadOnlyCollection<Guid> SiteIds, Guid? PairingId, IReadOnlyCollection<Guid> ParticipantIds,
+        Func<EvidenceContext, Decision> Rule, Func<IDocumentSession, Decision, Task<Decision>> Seal);
+
+    /// <summary>What the batch did: <see cref="Answer"/>, or null when the request is to be done alone.</summary>
+    public sealed record Outcome(IResult? Answer);
+
+    private sealed record Pending(Request Request, TaskCompletionSource<Outcome> Done);
+
+    private static readonly Outcome Alone = new(null);
+
+    private readonly IDocumentStore store;
+    private readonly TimeProvider clock;
+    private readonly EvaluationSnapshots snapshots;
+    private readonly ILogger<EvidenceBatcher> logger;
+    private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleWriter = false });
+    private readonly Task[] writers;
+
+    public EvidenceBatcher(IDocumentStore store, TimeProvider clock, EvaluationSnapshots snapshots, ILogger<EvidenceBatcher> logger)
+    {
+        this.snapshots = snapshots;
+        this.store = store;
+        this.clock = clock;
+        this.logger = logger;
+        writers = [.. Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteAsync))];
+    }
+
+    /// <summary>Queues the request; answers when its batch has committed, or hands it back.</summary>
+    public Task<Outcome> SubmitAsync(Request request)
+    {
+        var pending = new Pending(request, new TaskCompletionSource<Outcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        return queue.Writer.TryWrite(pending) ? pending.Done.Task : Task.FromResult(Alone);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        await Task.WhenAll(writers);
+    }
+
+    private async Task WriteAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            // Event metadata names one user per session, and the rules read one evaluation.
+            foreach (var group in batch.GroupBy(p => (p.Request.EvaluationId, p.Request.UserId)))
+            {
+                var members = group.ToList();
+                try
+                {
+                    await CommitAsync(group.Key.EvaluationId, group.Key.UserId, members);
+                }
+                catch (Exception e)
+                {
+                    // Whatever went wrong (a race at commit, the database away), each request is done
+                    // alone, where it gets the answer it would have had without batching.
+                    logger.LogDebug(e, "A batch of {Count} evidence requests is handed back to be done one by one.", members.Count);
+                }
+                finally
+                {
+                    foreach (var pending in members)
+                    {
+                        pending.Done.TrySetResult(Alone);
+                    }
+                }
+            }
+        }
+    }
+
+    private async Task CommitAsync(Guid evaluationId, string userId, List<Pending> members)
+    {
+        await using var session = store.LightweightSession();
+        session.LastModifiedBy = userId;
+
+        var batch = session.CreateBatchQuery();
+        var evaluationLoad = batch.Load<Evaluation>(evaluationId);
+        var context = EvidenceWrites.LoadContext(batch,
+            members.SelectMany(p => p.Request.SiteIds), members.Select(p => p.Request.PairingId),
+            members.SelectMany(p => p.Request.ParticipantIds));
+        await batch.Execute();
+
+        // Access as of this read: a member removed since the request's access check is refused here.
+        var evaluation = await evaluationLoad;
+        if (evaluation is not null)
+        {
+            snapshots.Remember(evaluation);
+        }
+
+        if (AccessCheck.Refusal(evaluation, userId, Permission.WriteEvidence) is { } refusal)
+        {
+            Answer(members, Problems.Problems.From(refusal));
+            return;
+        }
+
+        var rules = await context(evaluation!);
+        var accepted = new List<Pending>(members.Count);
+        var ids = new HashSet<Guid>();
+        foreach (var pending in members)
+        {
+            var request = pending.Request;
+            var decision = request.Rule(rules);
+            if (!ids.Add(request.Id) || !decision.Accepted)
+            {
+                // A refusal may be a repeat of a request that committed meanwhile, and a second copy
+                // in this batch is one: the one-request path tells them apart.
+                pending.Done.TrySetResult(Alone);
+                continue;
+            }
+
+            decision = await request.Seal(session, decision);
+            var stream = session.Events.StartStream<EvidenceTimeline>(request.Id, [.. decision.Events]);
+            foreach (var e in stream.Events)
+            {
+                e.CorrelationId = request.CorrelationId;
+                e.CausationId = request.CausationId;
+            }
+
+            session.Insert(new CreationRecord
+            {
+                Id = request.Id,
+                RequestHash = request.Hash,
+                Location = request.Location,
+                UserId = userId,
+                RecordedAt = clock.GetUtcNow(),
+            });
+            accepted.Add(pending);
+        }
+
+        if (accepted.Count == 0)
+        {
+            return;
+        }
+
+        await session.SaveChangesAsync();
+        foreach (var pending in accepted)
+        {
+            pending.Done.TrySetResult(new Outcome(TypedResults.Created(pending.Request.Location, new Recording.Created(pending.Request.Id))));
+        }
+    }
+
+    private static void Answer(List<Pending> members, IResult answer)
+    {
+        foreach (var pending in members)
+        {
+            pending.Done.TrySetResult(new Outcome(answer));
+        }
+    }
+}
