@@ -23,7 +23,7 @@ namespace Fieldwork.Api.Evidence;
 public sealed class EvidenceBatcher : IAsyncDisposable
 {
     /// <summary>Writers working at once: while one commits, the next batch is being decided.</summary>
-    private const int Writers = 2;
+    private const int Writers = 4;
 
     /// <summary>The most requests one transaction takes.</summary>
     private const int MaxBatch = 32;
