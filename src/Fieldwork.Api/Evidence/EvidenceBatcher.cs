@@ -1,9 +1,7 @@
 using System.Threading.Channels;
 using Fieldwork.Access;
 using Fieldwork.Api.Access;
-using Fieldwork.Evaluations;
 using Fieldwork.Evidence;
-using Fieldwork.Idempotency;
 using Fieldwork.Rules;
 using Marten;
 
@@ -38,12 +36,8 @@ public sealed class EvidenceBatcher : IAsyncDisposable
         IReadOnlyCollection<Guid> SiteIds, Guid? PairingId, IReadOnlyCollection<Guid> ParticipantIds,
         Func<EvidenceContext, Decision> Rule, Func<IDocumentSession, Decision, Task<Decision>> Seal);
 
-    /// <summary>What the batch did: <see cref="Answer"/>, or null when the request is to be done alone.</summary>
-    public sealed record Outcome(IResult? Answer);
-
-    private sealed record Pending(Request Request, TaskCompletionSource<Outcome> Done);
-
-    private static readonly Outcome Alone = new(null);
+    /// <summary>A queued request and its answer: null when it is handed back to be done alone.</summary>
+    private sealed record Pending(Request Request, TaskCompletionSource<IResult?> Done);
 
     private readonly IDocumentStore store;
     private readonly TimeProvider clock;
@@ -54,18 +48,18 @@ public sealed class EvidenceBatcher : IAsyncDisposable
 
     public EvidenceBatcher(IDocumentStore store, TimeProvider clock, EvaluationSnapshots snapshots, ILogger<EvidenceBatcher> logger)
     {
-        this.snapshots = snapshots;
         this.store = store;
         this.clock = clock;
+        this.snapshots = snapshots;
         this.logger = logger;
         writers = [.. Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteAsync))];
     }
 
-    /// <summary>Queues the request; answers when its batch has committed, or hands it back.</summary>
-    public Task<Outcome> SubmitAsync(Request request)
+    /// <summary>Queues the request; answers when its batch has committed, or null when it is handed back to be done alone.</summary>
+    public Task<IResult?> SubmitAsync(Request request)
     {
-        var pending = new Pending(request, new TaskCompletionSource<Outcome>(TaskCreationOptions.RunContinuationsAsynchronously));
-        return queue.Writer.TryWrite(pending) ? pending.Done.Task : Task.FromResult(Alone);
+        var pending = new Pending(request, new TaskCompletionSource<IResult?>(TaskCreationOptions.RunContinuationsAsynchronously));
+        return queue.Writer.TryWrite(pending) ? pending.Done.Task : Task.FromResult<IResult?>(null);
     }
 
     public async ValueTask DisposeAsync()
@@ -103,7 +97,7 @@ public sealed class EvidenceBatcher : IAsyncDisposable
                 {
                     foreach (var pending in members)
                     {
-                        pending.Done.TrySetResult(Alone);
+                        pending.Done.TrySetResult(null);
                     }
                 }
             }
@@ -115,15 +109,11 @@ public sealed class EvidenceBatcher : IAsyncDisposable
         await using var session = store.LightweightSession();
         session.LastModifiedBy = userId;
 
-        var batch = session.CreateBatchQuery();
-        var evaluationLoad = batch.Load<Evaluation>(evaluationId);
-        var context = EvidenceWrites.LoadContext(batch,
+        var (evaluation, context) = await EvidenceWrites.ReadAsync(session, evaluationId,
             members.SelectMany(p => p.Request.SiteIds), members.Select(p => p.Request.PairingId),
-            members.SelectMany(p => p.Request.ParticipantIds));
-        await batch.Execute();
+            members.SelectMany(p => p.Request.ParticipantIds), CancellationToken.None);
 
         // Access as of this read: a member removed since the request's access check is refused here.
-        var evaluation = await evaluationLoad;
         if (evaluation is not null)
         {
             snapshots.Remember(evaluation);
@@ -146,7 +136,7 @@ public sealed class EvidenceBatcher : IAsyncDisposable
             {
                 // A refusal may be a repeat of a request that committed meanwhile, and a second copy
                 // in this batch is one: the one-request path tells them apart.
-                pending.Done.TrySetResult(Alone);
+                pending.Done.TrySetResult(null);
                 continue;
             }
 
@@ -158,14 +148,7 @@ public sealed class EvidenceBatcher : IAsyncDisposable
                 e.CausationId = request.CausationId;
             }
 
-            session.Insert(new CreationRecord
-            {
-                Id = request.Id,
-                RequestHash = request.Hash,
-                Location = request.Location,
-                UserId = userId,
-                RecordedAt = clock.GetUtcNow(),
-            });
+            session.Insert(Recording.EventRecorder.RecordOf(request.Id, request.Hash, request.Location, userId, clock.GetUtcNow()));
             accepted.Add(pending);
         }
 
@@ -177,7 +160,7 @@ public sealed class EvidenceBatcher : IAsyncDisposable
         await session.SaveChangesAsync();
         foreach (var pending in accepted)
         {
-            pending.Done.TrySetResult(new Outcome(TypedResults.Created(pending.Request.Location, new Recording.Created(pending.Request.Id))));
+            pending.Done.TrySetResult(TypedResults.Created(pending.Request.Location, new Recording.Created(pending.Request.Id)));
         }
     }
 
@@ -185,7 +168,7 @@ public sealed class EvidenceBatcher : IAsyncDisposable
     {
         foreach (var pending in members)
         {
-            pending.Done.TrySetResult(new Outcome(answer));
+            pending.Done.TrySetResult(answer);
         }
     }
 }

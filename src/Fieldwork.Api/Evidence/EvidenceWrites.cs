@@ -122,23 +122,22 @@ public static class EvidenceWrites
             context => rule(context, id, text),
             (session, decision) => SealAsync(session, evaluation.Id, KindOf(decision), id, participantIds ?? [], decision,
                 CancellationToken.None, isNew: true)));
-        if (batched.Answer is { } answer)
+        if (batched is not null)
         {
-            return answer;
+            return batched;
         }
 
         return await recorder.CreateAsync(http, id, command, location, async session =>
         {
             // Handed back by the batch: access and rules as of a fresh read of the evaluation, not the
             // snapshot the access check may have taken.
-            var current = await session.LoadAsync<Evaluation>(evaluation.Id, http.RequestAborted);
+            var (current, context) = await ReadAsync(session, evaluation.Id, siteIds ?? [], [pairingId], participantIds ?? [], http.RequestAborted);
             if (AccessCheck.Refusal(current, access.UserId, Permission.WriteEvidence) is { } refusal)
             {
                 return refusal;
             }
 
-            var context = await ContextAsync(session, current!, siteIds ?? [], pairingId, participantIds ?? [], http.RequestAborted);
-            var decision = rule(context, id, text);
+            var decision = rule(await context(current!), id, text);
             decision = await SealAsync(session, evaluation.Id, KindOf(decision), id, participantIds ?? [], decision, http.RequestAborted, isNew: true);
             if (decision.Accepted)
             {
@@ -212,8 +211,22 @@ public static class EvidenceWrites
         return await context(evaluation);
     }
 
+    /// <summary>
+    /// One round trip for a write that checks access itself: the evaluation as stored now, and
+    /// what the rules look at (their context, built once access is granted).
+    /// </summary>
+    internal static async Task<(Evaluation? Evaluation, Func<Evaluation, Task<EvidenceContext>> Context)> ReadAsync(IQuerySession session,
+        Guid evaluationId, IEnumerable<Guid> siteIds, IEnumerable<Guid?> pairingIds, IEnumerable<Guid> participantIds, CancellationToken cancellation)
+    {
+        var batch = session.CreateBatchQuery();
+        var evaluation = batch.Load<Evaluation>(evaluationId);
+        var context = LoadContext(batch, siteIds, pairingIds, participantIds);
+        await batch.Execute(cancellation);
+        return (await evaluation, context);
+    }
+
     /// <summary>Adds to <paramref name="batch"/> the reads the evidence rules need; the result builds their context once the batch has run.</summary>
-    internal static Func<Evaluation, Task<EvidenceContext>> LoadContext(IBatchedQuery batch, IEnumerable<Guid> siteIds,
+    private static Func<Evaluation, Task<EvidenceContext>> LoadContext(IBatchedQuery batch, IEnumerable<Guid> siteIds,
         IEnumerable<Guid?> pairingIds, IEnumerable<Guid> participantIds)
     {
         var siteLoad = batch.LoadMany<SiteTimeline>().ById<Guid>([.. siteIds.Distinct()]);

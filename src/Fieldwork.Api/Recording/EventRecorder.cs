@@ -54,14 +54,7 @@ public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOpt
                     : Problems.Problems.From(rejection);
             }
 
-            session.Insert(new CreationRecord
-            {
-                Id = id,
-                RequestHash = hash,
-                Location = location,
-                UserId = http.User.UserId(),
-                RecordedAt = clock.GetUtcNow(),
-            });
+            session.Insert(RecordOf(id, hash, location, http.User.UserId(), clock.GetUtcNow()));
             try
             {
                 await session.SaveChangesAsync(http.RequestAborted);
@@ -113,6 +106,16 @@ public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOpt
         session.CausationId = CausationOf(http);
         return session;
     }
+
+    /// <summary>What a creation leaves for its repeats to find: the request's hash, its location and who sent it.</summary>
+    public static CreationRecord RecordOf(Guid id, string hash, string location, string userId, DateTimeOffset recordedAt) => new()
+    {
+        Id = id,
+        RequestHash = hash,
+        Location = location,
+        UserId = userId,
+        RecordedAt = recordedAt,
+    };
 
     /// <summary>The correlation id events record for this request: its trace.</summary>
     public static string CorrelationOf(HttpContext http) => Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
