@@ -11,13 +11,17 @@ namespace Fieldwork.Benchmarks;
 /// </summary>
 public static class Profile
 {
-    public static int Run(string path, string? contains, int top)
+    /// <param name="leaf">When given, only the samples whose top frame's name contains it: what runs
+    /// that code (for instance <c>libclrjit</c>: which methods are still being compiled, and for whom).</param>
+    public static int Run(string path, string? contains, int top, string? leaf = null)
     {
         var etlx = TraceLog.CreateFromEventPipeDataFile(path);
         using var log = new TraceLog(etlx);
         var self = new Dictionary<string, int>(StringComparer.Ordinal);
         var inclusive = new Dictionary<string, int>(StringComparer.Ordinal);
         var total = 0;
+        var all = 0;
+        var frames = new List<string>();
         foreach (var e in log.Events)
         {
             if (e.CallStack() is not { } stack)
@@ -25,24 +29,30 @@ public static class Profile
                 continue;
             }
 
-            total++;
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var leaf = true;
+            all++;
+            frames.Clear();
             for (var frame = stack; frame is not null; frame = frame.Caller)
             {
                 var name = frame.CodeAddress.FullMethodName is { Length: > 0 } method ? method : frame.CodeAddress.ModuleName + "!?";
-                name = name.IndexOf('(', StringComparison.Ordinal) is var paren and > 0 ? name[..paren] : name;
-                if (leaf)
-                {
-                    self[name] = self.GetValueOrDefault(name) + 1;
-                    leaf = false;
-                }
-
-                if (seen.Add(name))
-                {
-                    inclusive[name] = inclusive.GetValueOrDefault(name) + 1;
-                }
+                frames.Add(name.IndexOf('(', StringComparison.Ordinal) is var paren and > 0 ? name[..paren] : name);
             }
+
+            if (leaf is not null && !frames[0].Contains(leaf, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            total++;
+            self[frames[0]] = self.GetValueOrDefault(frames[0]) + 1;
+            foreach (var name in frames.Distinct(StringComparer.Ordinal))
+            {
+                inclusive[name] = inclusive.GetValueOrDefault(name) + 1;
+            }
+        }
+
+        if (leaf is not null)
+        {
+            Console.WriteLine($"{total:N0} of {all:N0} samples have a top frame containing '{leaf}'; percentages are of those");
         }
 
         Console.WriteLine($"{total:N0} samples with stacks in {path}");
@@ -58,6 +68,46 @@ public static class Profile
 
         Print("self", self);
         Print("inclusive", inclusive);
+        return 0;
+    }
+}
+
+/// <summary>
+/// Reads a trace of the runtime's JIT events (<c>dotnet-trace collect -p &lt;pid&gt; --providers
+/// Microsoft-Windows-DotNETRuntime:0x10:5</c>) and prints what was compiled, by tier and by
+/// namespace: code still being compiled minutes into a steady load is either tiering catching up
+/// or code generated at run time.
+/// </summary>
+public static class JitLog
+{
+    public static int Run(string path, int top)
+    {
+        using var source = new Microsoft.Diagnostics.Tracing.EventPipeEventSource(path);
+        var byTier = new Dictionary<string, int>(StringComparer.Ordinal);
+        var byNamespace = new Dictionary<string, int>(StringComparer.Ordinal);
+        var methods = new Dictionary<string, int>(StringComparer.Ordinal);
+        var total = 0;
+        source.Clr.MethodLoadVerbose += e =>
+        {
+            total++;
+            var tier = e.OptimizationTier.ToString();
+            byTier[tier] = byTier.GetValueOrDefault(tier) + 1;
+            var space = e.MethodNamespace.Split('[', '`')[0];
+            byNamespace[space] = byNamespace.GetValueOrDefault(space) + 1;
+            var name = $"{tier} {e.MethodNamespace}::{e.MethodName}";
+            methods[name] = methods.GetValueOrDefault(name) + 1;
+        };
+        source.Process();
+        Console.WriteLine($"{total:N0} methods compiled in {path}");
+        foreach (var (title, counts) in new[] { ("tier", byTier), ("type", byNamespace), ("method", methods) })
+        {
+            Console.WriteLine($"== by {title}");
+            foreach (var (name, count) in counts.OrderByDescending(c => c.Value).Take(top))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count,7:N0} {name}"));
+            }
+        }
+
         return 0;
     }
 }

@@ -13,13 +13,21 @@ using Marten;
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- import [evaluations] [rebuilds]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- resilience [seconds] [clients]   (tests/resilience.sh; writes docs/reliability.md's figures)
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- report   (all of them; writes docs/benchmarks.md's report section)
-//   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- profile <trace.nettrace> [method name contains] [top]
-//     (reads a 'dotnet-trace collect-linux -p <api pid> --profile cpu-sampling' trace; no database)
+//   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- profile <trace.nettrace> [method name contains] [top] [top frame contains]
+//   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- jit <trace.nettrace> [top]
+//     (reads a 'dotnet-trace collect -p <api pid> --providers Microsoft-Windows-DotNETRuntime:0x10:5' trace)
+//     (profile reads a 'dotnet-trace collect-linux -p <api pid> --profile cpu-sampling' trace; no database)
 var which = args.FirstOrDefault() ?? "evaluation-read";
 if (which == "profile")
 {
     return Fieldwork.Benchmarks.Profile.Run(args[1], args.Length > 2 && args[2].Length > 0 ? args[2] : null,
-        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 60);
+        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 60,
+        args.Length > 4 && args[4].Length > 0 ? args[4] : null);
+}
+
+if (which == "jit")
+{
+    return JitLog.Run(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 30);
 }
 
 var connection = Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is { Length: > 0 } given
