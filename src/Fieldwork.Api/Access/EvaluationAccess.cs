@@ -41,16 +41,19 @@ public sealed class EvaluationAccessMiddleware(RequestDelegate next)
         // A write that checks again in its own batch may go on from the newest snapshot this
         // process knows; a refusal, and every other endpoint, reads the evaluation afresh.
         var evaluation = required.RecheckedByTheWrite ? snapshots.Find(id) : null;
-        if (evaluation is null || AccessCheck.Refusal(evaluation, userId, required.Permission) is not null)
+        var refusal = AccessCheck.Refusal(evaluation, userId, required.Permission);
+        if (refusal is not null)
         {
             evaluation = await session.LoadAsync<Evaluation>(id, context.RequestAborted);
             if (evaluation is not null)
             {
                 snapshots.Remember(evaluation);
             }
+
+            refusal = AccessCheck.Refusal(evaluation, userId, required.Permission);
         }
 
-        if (AccessCheck.Refusal(evaluation, userId, required.Permission) is { } refusal)
+        if (refusal is not null)
         {
             await Problems.Problems.From(refusal).ExecuteAsync(context);
             return;

@@ -108,13 +108,8 @@ public sealed class EvidenceBatcher : IAsyncDisposable
                 }
                 finally
                 {
-                    foreach (var pending in members)
-                    {
-                        if (pending.Done.TrySetResult(null))
-                        {
-                            HandedBack.Add(1);
-                        }
-                    }
+                    // Every request the batch did not answer.
+                    members.ForEach(HandBack);
                 }
             }
         }
@@ -152,8 +147,7 @@ public sealed class EvidenceBatcher : IAsyncDisposable
             {
                 // A refusal may be a repeat of a request that committed meanwhile, and a second copy
                 // in this batch is one: the one-request path tells them apart.
-                pending.Done.TrySetResult(null);
-                HandedBack.Add(1);
+                HandBack(pending);
                 continue;
             }
 
@@ -179,6 +173,15 @@ public sealed class EvidenceBatcher : IAsyncDisposable
         foreach (var pending in accepted)
         {
             pending.Done.TrySetResult(TypedResults.Created(pending.Request.Location, new Recording.Created(pending.Request.Id)));
+        }
+    }
+
+    /// <summary>Hands the request back to be done alone, unless it already has its answer.</summary>
+    private static void HandBack(Pending pending)
+    {
+        if (pending.Done.TrySetResult(null))
+        {
+            HandedBack.Add(1);
         }
     }
 
