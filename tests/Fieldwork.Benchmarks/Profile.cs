@@ -13,7 +13,9 @@ public static class Profile
 {
     /// <param name="leaf">When given, only the samples whose top frame's name contains it: what runs
     /// that code (for instance <c>libclrjit</c>: which methods are still being compiled, and for whom).</param>
-    public static int Run(string path, string? contains, int top, string? leaf = null)
+    /// <param name="under">When given, only the samples with a frame whose name contains it: what one
+    /// piece of code spends its time on (for instance <c>EvidenceBatcher</c>: the writer loop).</param>
+    public static int Run(string path, string? contains, int top, string? leaf = null, string? under = null)
     {
         var etlx = TraceLog.CreateFromEventPipeDataFile(path);
         using var log = new TraceLog(etlx);
@@ -37,7 +39,8 @@ public static class Profile
                 frames.Add(name.IndexOf('(', StringComparison.Ordinal) is var paren and > 0 ? name[..paren] : name);
             }
 
-            if (leaf is not null && !frames[0].Contains(leaf, StringComparison.Ordinal))
+            if ((leaf is not null && !frames[0].Contains(leaf, StringComparison.Ordinal))
+                || (under is not null && !frames.Exists(f => f.Contains(under, StringComparison.Ordinal))))
             {
                 continue;
             }
@@ -50,9 +53,9 @@ public static class Profile
             }
         }
 
-        if (leaf is not null)
+        if (leaf is not null || under is not null)
         {
-            Console.WriteLine($"{total:N0} of {all:N0} samples have a top frame containing '{leaf}'; percentages are of those");
+            Console.WriteLine($"{total:N0} of {all:N0} samples are kept (top frame containing '{leaf}', a frame containing '{under}'); percentages are of those");
         }
 
         Console.WriteLine($"{total:N0} samples with stacks in {path}");

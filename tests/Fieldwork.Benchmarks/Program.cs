@@ -13,7 +13,7 @@ using Marten;
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- import [evaluations] [rebuilds]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- resilience [seconds] [clients]   (tests/resilience.sh; writes docs/reliability.md's figures)
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- report   (all of them; writes docs/benchmarks.md's report section)
-//   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- profile <trace.nettrace> [method name contains] [top] [top frame contains]
+//   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- profile <trace.nettrace> [method name contains] [top] [top frame contains] [some frame contains]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- jit <trace.nettrace> [top]
 //     (reads a 'dotnet-trace collect -p <api pid> --providers Microsoft-Windows-DotNETRuntime:0x10:5' trace)
 //     (profile reads a 'dotnet-trace collect-linux -p <api pid> --profile cpu-sampling' trace; no database)
@@ -22,7 +22,7 @@ if (which == "profile")
 {
     return Fieldwork.Benchmarks.Profile.Run(args[1], args.Length > 2 && args[2].Length > 0 ? args[2] : null,
         args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 60,
-        args.Length > 4 && args[4].Length > 0 ? args[4] : null);
+        args.Length > 4 && args[4].Length > 0 ? args[4] : null, args.Length > 5 && args[5].Length > 0 ? args[5] : null);
 }
 
 if (which == "jit")
