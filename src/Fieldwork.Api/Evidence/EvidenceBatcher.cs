@@ -26,13 +26,14 @@ public sealed class EvidenceBatcher : IAsyncDisposable
 
     /// <summary>
     /// One request, as the endpoint prepared it: who, where, the creation record's hash and
-    /// location, what the rule reads, the rule (run against the batch's context) and the sealing
-    /// of an accepted decision's text (its key is stored in the batch's session).
+    /// location, what the rule reads, the rule (run against the batch's context) and what an
+    /// accepted decision stores besides its events (a transcript's key, sealed before the request
+    /// was queued, goes into the batch's session).
     /// </summary>
     public sealed record Request(
         Guid Id, Guid EvaluationId, string UserId, string CorrelationId, string CausationId, string Hash, string Location,
         IReadOnlyCollection<Guid> SiteIds, Guid? PairingId, IReadOnlyCollection<Guid> ParticipantIds,
-        Func<EvidenceContext, Decision> Rule, Func<IDocumentSession, Decision, Task<Decision>> Seal);
+        Func<EvidenceContext, Decision> Rule, Func<IDocumentSession, Decision, Decision> Seal);
 
     /// <summary>A queued request and its answer: null when it is handed back to be done alone.</summary>
     private sealed record Pending(Request Request, TaskCompletionSource<IResult?> Done);
@@ -151,7 +152,7 @@ public sealed class EvidenceBatcher : IAsyncDisposable
                 continue;
             }
 
-            decision = await request.Seal(session, decision);
+            decision = request.Seal(session, decision);
             var stream = session.Events.StartStream<EvidenceTimeline>(request.Id, [.. decision.Events]);
             foreach (var e in stream.Events)
             {

@@ -30,7 +30,7 @@ public static class EvidenceWrites
         EvidenceBatcher batcher) =>
         Create(http, recorder, batcher, command.Id, command, command.Transcript, "transcript",
             (context, id, text) => EvidenceRules.LogInterview(context, id, command, text),
-            command.SiteIds, command.PairingId, command.ParticipantIds);
+            command.SiteIds, command.PairingId, command.ParticipantIds, sealsText: true);
 
     /// <summary>Logs an observation (meeting, workshop, site visit, conference) with optional field notes.</summary>
     [WolverinePost(Root + "/observations", OperationId = "logObservation")]
@@ -101,7 +101,7 @@ public static class EvidenceWrites
 
     private static async Task<IResult> Create(HttpContext http, EventRecorder recorder, EvidenceBatcher batcher, Guid? requestedId,
         object command, string? rawText, string textField, Func<EvidenceContext, Guid, NormalisedText?, Decision> rule, List<Guid>? siteIds,
-        Guid? pairingId, List<Guid>? participantIds)
+        Guid? pairingId, List<Guid>? participantIds, bool sealsText = false)
     {
         if (Measure(rawText, textField) is { } tooLarge)
         {
@@ -114,14 +114,17 @@ public static class EvidenceWrites
         var text = rawText is null ? null : EvidenceText.Normalise(rawText);
         var location = $"/api/evaluations/{evaluation.Id}/evidence/{id}";
         var hash = recorder.HashOf(http, id, command);
+        // A transcript is sealed here, on the request's own thread, under the key made for the new
+        // interview: the write that follows (shared by every request committed with it) only stores
+        // both. A request refused by its rule throws them away unstored.
+        var presealed = sealsText && text is not null ? Preseal(evaluation.Id, id, participantIds ?? [], text) : null;
 
         // The usual case is committed together with whatever else is being logged at the moment.
         var batched = await batcher.SubmitAsync(new EvidenceBatcher.Request(
             id, evaluation.Id, access.UserId, EventRecorder.CorrelationOf(http), EventRecorder.CausationOf(http), hash, location,
             siteIds ?? [], pairingId, participantIds ?? [],
             context => rule(context, id, text),
-            (session, decision) => SealAsync(session, evaluation.Id, KindOf(decision), id, participantIds ?? [], decision,
-                CancellationToken.None, isNew: true)));
+            (session, decision) => StoreSealed(session, presealed, decision)));
         if (batched is not null)
         {
             return batched;
@@ -137,8 +140,7 @@ public static class EvidenceWrites
                 return refusal;
             }
 
-            var decision = rule(await context(current!), id, text);
-            decision = await SealAsync(session, evaluation.Id, KindOf(decision), id, participantIds ?? [], decision, http.RequestAborted, isNew: true);
+            var decision = StoreSealed(session, presealed, rule(await context(current!), id, text));
             if (decision.Accepted)
             {
                 session.Events.StartStream<EvidenceTimeline>(id, [.. decision.Events]);
@@ -147,13 +149,6 @@ public static class EvidenceWrites
             return decision;
         }, hash);
     }
-
-    private static EvidenceKind KindOf(Decision decision) => decision.Events.FirstOrDefault() switch
-    {
-        InterviewLogged => EvidenceKind.Interview,
-        ObservationLogged => EvidenceKind.Observation,
-        _ => EvidenceKind.Document,
-    };
 
     // A correction may name sites, a pairing and participants the item did not have: they join the context.
     private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeTravel time, Guid evidenceId,
@@ -182,18 +177,49 @@ public static class EvidenceWrites
 
     /// <summary>Seals the text of an interview's new version under the interview's key.</summary>
     private static async Task<Decision> SealAsync(IDocumentSession session, Guid evaluationId, EvidenceKind kind, Guid evidenceId,
-        IReadOnlyList<Guid> participants, Decision decision, CancellationToken cancellation, bool isNew = false)
+        IReadOnlyList<Guid> participants, Decision decision, CancellationToken cancellation)
     {
         if (!decision.Accepted || kind != EvidenceKind.Interview || decision.Events.OfType<TextVersionAdded>().FirstOrDefault() is not { } text)
         {
             return decision;
         }
 
-        var key = isNew
-            ? TextVault.NewKey(session, evaluationId, evidenceId, participants)
-            : await TextVault.KeyForAsync(session, evaluationId, evidenceId, participants, cancellation);
-        var sealedText = text with { Text = null, Sealed = TextVault.Seal(key, text.Version, text.Text!) };
-        return Decision.Accept([.. decision.Events.Select(e => ReferenceEquals(e, text) ? sealedText : e)]);
+        var key = await TextVault.KeyForAsync(session, evaluationId, evidenceId, participants, cancellation);
+        return WithSealed(decision, text, TextVault.Seal(key, text.Version, text.Text!));
+    }
+
+    /// <summary>A new interview's key and its first text version sealed under it, made before the write.</summary>
+    private sealed record Presealed(TextKey Key, string Text, SealedText Sealed);
+
+    private static Presealed Preseal(Guid evaluationId, Guid evidenceId, IReadOnlyList<Guid> participants, NormalisedText text)
+    {
+        var key = TextVault.Key(evaluationId, evidenceId, participants);
+        return new Presealed(key, text.Text, TextVault.Seal(key, 1, text.Text));
+    }
+
+    /// <summary>
+    /// An accepted new interview's decision with its text replaced by the presealed one, and the key
+    /// stored in the same session. Anything else (no transcript, a refusal) is left as it is.
+    /// </summary>
+    private static Decision StoreSealed(IDocumentSession session, Presealed? presealed, Decision decision)
+    {
+        if (presealed is null || !decision.Accepted || decision.Events.OfType<TextVersionAdded>().FirstOrDefault() is not { } text)
+        {
+            return decision;
+        }
+
+        // The rule's first version is the transcript sealed for it; were it ever another, it is sealed now.
+        var sealedText = text.Version == 1 && string.Equals(text.Text, presealed.Text, StringComparison.Ordinal)
+            ? presealed.Sealed
+            : TextVault.Seal(presealed.Key, text.Version, text.Text!);
+        session.Insert(presealed.Key);
+        return WithSealed(decision, text, sealedText);
+    }
+
+    private static Decision WithSealed(Decision decision, TextVersionAdded text, SealedText sealedText)
+    {
+        var stored = text with { Text = null, Sealed = sealedText };
+        return Decision.Accept([.. decision.Events.Select(e => ReferenceEquals(e, text) ? stored : e)]);
     }
 
     private static Rejection? Measure(string? text, string field) =>

@@ -34,10 +34,14 @@ public static class TextVault
     /// <summary>A fresh key for an item being created in this transaction.</summary>
     public static TextKey NewKey(IDocumentSession session, Guid evaluationId, Guid evidenceId, IReadOnlyList<Guid> participantIds)
     {
-        var key = new TextKey { Id = evidenceId, EvaluationId = evaluationId, ParticipantIds = [.. participantIds], Key = RandomNumberGenerator.GetBytes(32) };
+        var key = Key(evaluationId, evidenceId, participantIds);
         session.Insert(key);
         return key;
     }
+
+    /// <summary>A fresh key, not stored yet: its text can be sealed before the transaction that keeps both.</summary>
+    public static TextKey Key(Guid evaluationId, Guid evidenceId, IReadOnlyList<Guid> participantIds) =>
+        new() { Id = evidenceId, EvaluationId = evaluationId, ParticipantIds = [.. participantIds], Key = RandomNumberGenerator.GetBytes(32) };
 
     public static SealedText Seal(TextKey key, int version, string text)
     {
