@@ -66,7 +66,7 @@ public sealed class EvidenceBatcher : IAsyncDisposable
         // one or two requests and paid a read, a sequence fetch and a commit each (measured in
         // docs/benchmarks.md: batches of 1-3 with four writers, 8 with one, and half the database
         // CPU per request).
-        writer = Task.Run(WriteAsync);
+        writer = Task.Run(RunAsync);
     }
 
     /// <summary>Queues the request; answers when its batch has committed, or null when it is handed back to be done alone.</summary>
@@ -82,6 +82,27 @@ public sealed class EvidenceBatcher : IAsyncDisposable
         await writer;
     }
 
+    /// <summary>
+    /// The writer loop, started again should it ever fail outside a batch: every request waits on
+    /// it, so a writer that stopped would leave them all waiting.
+    /// </summary>
+    private async Task RunAsync()
+    {
+        while (true)
+        {
+            try
+            {
+                await WriteAsync();
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "The evidence writer failed; it starts again.");
+                await Task.Delay(TimeSpan.FromMilliseconds(100));
+            }
+        }
+    }
+
     private async Task WriteAsync()
     {
         var batch = new List<Pending>(MaxBatch);
@@ -93,25 +114,38 @@ public sealed class EvidenceBatcher : IAsyncDisposable
                 batch.Add(pending);
             }
 
-            // Event metadata names one user per session, and the rules read one evaluation.
-            foreach (var group in batch.GroupBy(p => (p.Request.EvaluationId, p.Request.UserId)))
+            try
             {
-                var members = group.ToList();
-                try
-                {
-                    await CommitAsync(group.Key.EvaluationId, group.Key.UserId, members);
-                }
-                catch (Exception e)
-                {
-                    // Whatever went wrong (a race at commit, the database away), each request is done
-                    // alone, where it gets the answer it would have had without batching.
-                    logger.LogDebug(e, "A batch of {Count} evidence requests is handed back to be done one by one.", members.Count);
-                }
-                finally
-                {
-                    // Every request the batch did not answer.
-                    members.ForEach(HandBack);
-                }
+                await WriteBatchAsync(batch);
+            }
+            finally
+            {
+                // Whatever happened, no request of the batch is left waiting.
+                batch.ForEach(HandBack);
+            }
+        }
+    }
+
+    private async Task WriteBatchAsync(List<Pending> batch)
+    {
+        // Event metadata names one user per session, and the rules read one evaluation.
+        foreach (var group in batch.GroupBy(p => (p.Request.EvaluationId, p.Request.UserId)))
+        {
+            var members = group.ToList();
+            try
+            {
+                await CommitAsync(group.Key.EvaluationId, group.Key.UserId, members);
+            }
+            catch (Exception e)
+            {
+                // Whatever went wrong (a race at commit, the database away), each request is done
+                // alone, where it gets the answer it would have had without batching.
+                logger.LogDebug(e, "A batch of {Count} evidence requests is handed back to be done one by one.", members.Count);
+            }
+            finally
+            {
+                // Every request the batch did not answer.
+                members.ForEach(HandBack);
             }
         }
     }
