@@ -144,4 +144,35 @@ public sealed class when_logging_evidence_together(AppFixture app) : ApiTest(app
         (await Post($"{s.Url}/interviews", analyst, Interview(s, refused))).ShouldBeProblem(HttpStatusCode.Forbidden);
         Assert.Empty(await EventRowsAsync([refused]));
     }
+
+    [Fact]
+    public async Task a_change_made_since_an_earlier_batch_is_respected_by_the_next()
+    {
+        // The writer decides each batch on what it reads for that batch, never on what an earlier
+        // batch read: a consent narrowed or a site withdrawn in between holds for the next request.
+        var s = await SetUp();
+        (await Post($"{s.Url}/interviews", s.Lead, Interview(s, Guid.NewGuid(), "2018-03-05"))).ShouldBe(HttpStatusCode.Created);
+
+        (await Post($"{s.Url}/participants/{s.Participant}/consent", s.Lead, new
+        {
+            effectiveOn = "2018-04-01",
+            takePart = true,
+            record = false,
+            quote = true,
+            archive = true,
+            lawfulBasis = "publicTask",
+            informationSheetVersion = "v2",
+        })).ShouldBe(HttpStatusCode.OK);
+        var unrecorded = Guid.NewGuid();
+        (await Post($"{s.Url}/interviews", s.Lead, Interview(s, unrecorded, "2018-04-02"))).ShouldBeProblem(HttpStatusCode.BadRequest, "transcript");
+        Assert.Empty(await EventRowsAsync([unrecorded]));
+        (await Post($"{s.Url}/interviews", s.Lead, Interview(s, Guid.NewGuid(), "2018-03-30"))).ShouldBe(HttpStatusCode.Created);
+
+        (await Post($"{s.Url}/sites/{s.Site}/withdrawal", s.Lead, new { effectiveOn = "2018-03-20", reason = "Left the programme" }))
+            .ShouldBe(HttpStatusCode.OK);
+        var late = Guid.NewGuid();
+        (await Post($"{s.Url}/interviews", s.Lead, Interview(s, late, "2018-03-25"))).ShouldBeProblem(HttpStatusCode.BadRequest, "siteIds[0]");
+        Assert.Empty(await EventRowsAsync([late]));
+        (await Post($"{s.Url}/interviews", s.Lead, Interview(s, Guid.NewGuid(), "2018-03-19"))).ShouldBe(HttpStatusCode.Created);
+    }
 }
