@@ -188,13 +188,13 @@ public static class EvidenceWrites
         return WithSealed(decision, text, TextVault.Seal(key, text.Version, text.Text!));
     }
 
-    /// <summary>A new interview's key and its first text version sealed under it, made before the write.</summary>
-    private sealed record Presealed(TextKey Key, string Text, SealedText Sealed);
+    /// <summary>A new interview's key and its first text version (the rule's version 1 of the same text) sealed under it, made before the write.</summary>
+    private sealed record Presealed(TextKey Key, SealedText Sealed);
 
     private static Presealed Preseal(Guid evaluationId, Guid evidenceId, IReadOnlyList<Guid> participants, NormalisedText text)
     {
         var key = TextVault.Key(evaluationId, evidenceId, participants);
-        return new Presealed(key, text.Text, TextVault.Seal(key, 1, text.Text));
+        return new Presealed(key, TextVault.Seal(key, 1, text.Text));
     }
 
     /// <summary>
@@ -208,12 +208,8 @@ public static class EvidenceWrites
             return decision;
         }
 
-        // The rule's first version is the transcript sealed for it; were it ever another, it is sealed now.
-        var sealedText = text.Version == 1 && string.Equals(text.Text, presealed.Text, StringComparison.Ordinal)
-            ? presealed.Sealed
-            : TextVault.Seal(presealed.Key, text.Version, text.Text!);
         session.Insert(presealed.Key);
-        return WithSealed(decision, text, sealedText);
+        return WithSealed(decision, text, presealed.Sealed);
     }
 
     private static Decision WithSealed(Decision decision, TextVersionAdded text, SealedText sealedText)
