@@ -18,16 +18,16 @@ using Marten;
 //     (reads a 'dotnet-trace collect -p <api pid> --providers Microsoft-Windows-DotNETRuntime:0x10:5' trace)
 //     (profile reads a 'dotnet-trace collect-linux -p <api pid> --profile cpu-sampling' trace; no database)
 var which = args.FirstOrDefault() ?? "evaluation-read";
+string? Text(int i) => args.Length > i && args[i].Length > 0 ? args[i] : null;
+int Number(int i, int fallback) => Text(i) is { } given ? int.Parse(given, System.Globalization.CultureInfo.InvariantCulture) : fallback;
 if (which == "profile")
 {
-    return Fieldwork.Benchmarks.Profile.Run(args[1], args.Length > 2 && args[2].Length > 0 ? args[2] : null,
-        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 60,
-        args.Length > 4 && args[4].Length > 0 ? args[4] : null, args.Length > 5 && args[5].Length > 0 ? args[5] : null);
+    return Fieldwork.Benchmarks.Profile.Run(args[1], Text(2), Number(3, 60), Text(4), Text(5));
 }
 
 if (which == "jit")
 {
-    return JitLog.Run(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 30);
+    return JitLog.Run(args[1], Number(2, 30));
 }
 
 var connection = Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is { Length: > 0 } given
@@ -42,42 +42,42 @@ Console.WriteLine();
 switch (which)
 {
     case "evaluation-read":
-        var events = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000;
-        var samples = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 200;
+        var events = Number(1, 2000);
+        var samples = Number(2, 200);
         await EvaluationReadBenchmark.RunAsync(store, events, samples);
         return 0;
     case "state":
-        var stateEvents = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000;
-        var stateSamples = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 200;
-        var seed = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 20261126;
+        var stateEvents = Number(1, 100_000);
+        var stateSamples = Number(2, 200);
+        var seed = Number(3, 20261126);
         // Empties the database first, so only ever the private benchmark database.
         var emptyFirst = Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is not { Length: > 0 };
         await StateBenchmark.RunAsync(store, stateEvents, stateSamples, seed, emptyFirst);
         return 0;
     case "logging":
-        var interviews = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 6_000;
-        var clients = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 16;
-        var warmup = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 10_000; // about 20 s of load: the JIT tiers the hot paths up in the first minute
-        var rounds = args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 3;
+        var interviews = Number(1, 6_000);
+        var clients = Number(2, 16);
+        var warmup = Number(3, 10_000); // about 20 s of load: the JIT tiers the hot paths up in the first minute
+        var rounds = Number(4, 3);
         return await LoggingBenchmark.RunAsync(connection, interviews, clients, warmup, rounds);
     case "coding":
-        var texts = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000;
-        var codings = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 20_000;
-        var codingSamples = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 30;
+        var texts = Number(1, 1000);
+        var codings = Number(2, 20_000);
+        var codingSamples = Number(3, 30);
         return await CodingBenchmark.RunAsync(store, connection, texts, codings, codingSamples);
     case "audit":
-        var logEvents = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
-        var auditSamples = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 30;
+        var logEvents = Number(1, 1_000_000);
+        var auditSamples = Number(2, 30);
         return await AuditBenchmark.RunAsync(store, connection, logEvents, auditSamples,
             emptyFirst: Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is not { Length: > 0 });
     case "import":
-        var evaluations = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5;
-        var rebuilds = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3;
+        var evaluations = Number(1, 5);
+        var rebuilds = Number(2, 3);
         return await ImportBenchmark.RunAsync(store, connection, evaluations, rebuilds,
             emptyFirst: Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is not { Length: > 0 });
     case "resilience":
-        var seconds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 60;
-        var loadClients = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 32;
+        var seconds = Number(1, 60);
+        var loadClients = Number(2, 32);
         return await Fieldwork.Benchmarks.Resilience.ResilienceRun.RunAsync(seconds, loadClients);
     case "report":
         return await Report.RunAsync(store, connection,
