@@ -11,6 +11,9 @@ namespace Fieldwork.Benchmarks;
 /// </summary>
 public sealed class ApiProcess : IAsyncDisposable
 {
+    /// <summary>An environment variable named with this prefix is passed to the API process alone, without it.</summary>
+    public const string ApiOnlyPrefix = "FIELDWORK_API_";
+
     private const int KeptLines = 40;
 
     private readonly Process process;
@@ -60,6 +63,15 @@ public sealed class ApiProcess : IAsyncDisposable
         info.Environment["ConnectionStrings__Fieldwork"] = connection;
         info.Environment["Auth__SigningKey"] = signingKey;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+                     .Select(e => ((string)e.Key, (string?)e.Value)))
+        {
+            // FIELDWORK_API_<NAME>=value reaches the API process alone as <NAME>=value (runtime knobs under test).
+            if (key.StartsWith(ApiOnlyPrefix, StringComparison.Ordinal))
+            {
+                info.Environment[key[ApiOnlyPrefix.Length..]] = value;
+            }
+        }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start 'dotnet'.");
         var api = new ApiProcess(process, new Uri($"http://127.0.0.1:{port}/"), dll);

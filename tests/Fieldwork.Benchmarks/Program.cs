@@ -17,6 +17,8 @@ using Marten;
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- jit <trace.nettrace> [top]
 //     (reads a 'dotnet-trace collect -p <api pid> --providers Microsoft-Windows-DotNETRuntime:0x10:5' trace)
 //     (profile reads a 'dotnet-trace collect-linux -p <api pid> --profile cpu-sampling' trace; no database)
+// FIELDWORK_API_<NAME>=value in the harness's environment reaches the API process alone, as <NAME>=value
+// (a runtime knob tried on the API without changing the harness's own clients or the baseline).
 var which = args.FirstOrDefault() ?? "evaluation-read";
 string? Text(int i) => args.Length > i && args[i].Length > 0 ? args[i] : null;
 int Number(int i, int fallback) => Text(i) is { } given ? int.Parse(given, System.Globalization.CultureInfo.InvariantCulture) : fallback;
