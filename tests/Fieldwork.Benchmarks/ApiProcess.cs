@@ -63,14 +63,11 @@ public sealed class ApiProcess : IAsyncDisposable
         info.Environment["ConnectionStrings__Fieldwork"] = connection;
         info.Environment["Auth__SigningKey"] = signingKey;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
-        foreach (var (key, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-                     .Select(e => ((string)e.Key, (string?)e.Value)))
+        // info.Environment starts as a copy of the harness's own: rename the API-only variables in it.
+        foreach (var (key, value) in info.Environment.Where(e => e.Key.StartsWith(ApiOnlyPrefix, StringComparison.Ordinal)).ToList())
         {
-            // FIELDWORK_API_<NAME>=value reaches the API process alone as <NAME>=value (runtime knobs under test).
-            if (key.StartsWith(ApiOnlyPrefix, StringComparison.Ordinal))
-            {
-                info.Environment[key[ApiOnlyPrefix.Length..]] = value;
-            }
+            info.Environment.Remove(key);
+            info.Environment[key[ApiOnlyPrefix.Length..]] = value;
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start 'dotnet'.");
