@@ -91,18 +91,19 @@ public static class FindingEndpoints
     /// code as defined when the coding was made, the quote), the text version (hash), the evidence
     /// item (kind, field date, who logged it, corrections), its sites, pairing, wave and
     /// participants (pseudonyms, consent on the field date). Flags name links that no longer hold.
+    /// Without a format, an Accept header asking for application/prov+json chooses PROV-JSON.
     /// </summary>
     [WolverineGet(Route + "/{findingId}/provenance", OperationId = "getFindingProvenance")]
     [Tags("Findings")]
     [Requires(Permission.ReadProvenance)]
     [ProducesResponseType<ProvenanceView>(StatusCodes.Status200OK)]
-    [ProducesResponseType<System.Text.Json.Nodes.JsonObject>(StatusCodes.Status200OK, ProvJson.MediaType)]
     public static async Task<IResult> Provenance(Guid evaluationId, Guid findingId, string? format, HttpContext http, IQuerySession session,
         CancellationToken cancellation)
     {
         var prov = format?.Trim().ToLowerInvariant() switch
         {
-            null or "" or "tree" => false,
+            null or "" => http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(ProvJson.MediaType, StringComparison.OrdinalIgnoreCase)),
+            "tree" => false,
             "prov-json" => true,
             _ => (bool?)null,
         };

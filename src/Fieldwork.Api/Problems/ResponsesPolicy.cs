@@ -70,6 +70,9 @@ public sealed class ResponsesPolicy : IHttpPolicy
                 chain.Metadata.ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
             }
 
+            // Requests without a valid token are rate limited per client address, on every route.
+            chain.Metadata.ProducesProblem(StatusCodes.Status429TooManyRequests);
+
             if (!declared.Contains(500))
             {
                 chain.Metadata.ProducesProblem(StatusCodes.Status500InternalServerError);

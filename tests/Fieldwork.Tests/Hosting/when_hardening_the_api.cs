@@ -89,7 +89,7 @@ public sealed class when_hardening_the_api(AppFixture app) : ApiTest(app)
 
         await using (limited)
         {
-            using var client = limited.Server.CreateClient();
+            using var client = AppFixture.ClientOf(limited, App.Contract);
             var statuses = new List<HttpStatusCode>();
             for (var i = 0; i < 5; i++)
             {

@@ -53,7 +53,7 @@ public abstract class ApiTest(AppFixture app)
     protected async Task<Reply> Send(HttpMethod method, string url, string? user, string? body,
         string contentType = "application/json", string? rawToken = null)
     {
-        using var client = App.Host.Server.CreateClient();
+        using var client = App.Client();
         using var request = new HttpRequestMessage(method, url);
         var token = rawToken ?? (user is null ? null : App.TokenFor(user));
         if (token is not null)

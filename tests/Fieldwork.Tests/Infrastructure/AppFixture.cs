@@ -24,6 +24,9 @@ public sealed class AppFixture : IAsyncLifetime
 
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>The API's OpenAPI document, which every response the suite receives must match.</summary>
+    public Contract Contract { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         ConnectionString = Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is { Length: > 0 } given
@@ -43,7 +46,21 @@ public sealed class AppFixture : IAsyncLifetime
             });
             builder.ConfigureServices(services => services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, FailingPathFilter>());
         });
+        Contract = await ContractOfAsync(Host);
     }
+
+    /// <summary>The contract a host publishes at /openapi/v1.json.</summary>
+    public static async Task<Contract> ContractOfAsync(IAlbaHost host)
+    {
+        using var plain = host.Server.CreateClient();
+        return new Contract(await plain.GetStringAsync("/openapi/v1.json"));
+    }
+
+    /// <summary>A client of the test host whose every answer is checked against the OpenAPI document.</summary>
+    public HttpClient Client() => ClientOf(Host, Contract);
+
+    public static HttpClient ClientOf(IAlbaHost host, Contract contract) =>
+        new(new ContractCheckingHandler(contract, host.Server.CreateHandler())) { BaseAddress = host.Server.BaseAddress };
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
 

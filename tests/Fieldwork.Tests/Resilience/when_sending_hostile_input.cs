@@ -391,7 +391,7 @@ public sealed partial class when_sending_hostile_input(AppFixture app) : ApiTest
 
     private async Task<Reply> SendBytesAsync(Case c)
     {
-        using var client = App.Host.Server.CreateClient();
+        using var client = App.Client();
         using var request = new HttpRequestMessage(HttpMethod.Post, c.Url);
         if (c.User is not null)
         {

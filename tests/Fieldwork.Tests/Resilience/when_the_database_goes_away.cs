@@ -40,7 +40,7 @@ public sealed class when_the_database_goes_away(AppFixture app) : ApiTest(app)
 
         await using (host)
         {
-            using var client = host.Server.CreateClient();
+            using var client = AppFixture.ClientOf(host, App.Contract);
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
                 Tokens.Mint(host.Services.GetRequiredService<AuthSettings>(), NewUser("lead"), TimeProvider.System));
             object Evaluation(Guid id) => new { id, name = "Outage", startsOn = "2016-09-01", endsOn = "2021-09-30" };
