@@ -151,6 +151,10 @@ public static class ServedEvidence
         return [.. timelines.Select(t => t.AsOf(cut)).OfType<EvidenceState>()];
     }
 
-    public static async Task<EvidenceTally> TallyAsync(IQuerySession session, Guid evaluationId, Cut cut, CancellationToken cancellation) =>
-        new(await AsOfAsync(session, evaluationId, cut, cancellation));
+    public static async Task<EvidenceTally> TallyAsync(IQuerySession session, Guid evaluationId, Cut cut, CancellationToken cancellation)
+    {
+        var items = await AsOfAsync(session, evaluationId, cut, cancellation);
+        var evaluation = await session.LoadAsync<Fieldwork.Evaluations.Evaluation>(evaluationId, cancellation);
+        return new(items, evaluation?.Waves.ToDictionary(w => w.Id, w => w.Name));
+    }
 }

@@ -142,13 +142,16 @@ public sealed partial class OpenApiContract : IOpenApiDocumentTransformer
         };
     }
 
-    /// <summary>oneOf [null, a schema that allows anything] matches a null twice: it is just that schema.</summary>
+    /// <summary>
+    /// oneOf [null, X] is just X where X allows anything (a null would match twice) and where the
+    /// property is required (a required field of a request may not be null).
+    /// </summary>
     private static void CollapseNullableAnything(OpenApiSchema schema, HashSet<string> anything)
     {
         foreach (var (name, property) in schema.Properties?.ToList() ?? [])
         {
             if (property is OpenApiSchema { OneOf: [{ Type: JsonSchemaType.Null }, OpenApiSchemaReference target] }
-                && target.Reference.Id is { } id && anything.Contains(id))
+                && (target.Reference.Id is { } id && anything.Contains(id) || schema.Required?.Contains(name) == true))
             {
                 schema.Properties![name] = target;
             }

@@ -11,7 +11,7 @@ namespace Fieldwork.Api.Hosting;
 /// records whose fields are all nullable (so a missing field gets a 400 naming it, not a
 /// deserialisation error), which the generator would list as required one and all. With a
 /// validator, required are the fields it refuses unconditionally when null or empty; without
-/// one, the fields whose type is not nullable.
+/// one, the fields whose type is not nullable. A required field's schema does not admit null.
 /// </summary>
 public sealed class OpenApiRequiredFields : IOpenApiSchemaTransformer
 {
@@ -46,6 +46,20 @@ public sealed class OpenApiRequiredFields : IOpenApiSchemaTransformer
         }
 
         schema.Required = required;
+        foreach (var name in required)
+        {
+            // A required field may not be null either: say so, so that generated clients type it as such.
+            switch (schema.Properties[name])
+            {
+                case OpenApiSchema { Type: { } kind } property when kind.HasFlag(JsonSchemaType.Null):
+                    property.Type = kind & ~JsonSchemaType.Null;
+                    break;
+                case OpenApiSchema { OneOf: [OpenApiSchema { Type: JsonSchemaType.Null }, var only] }:
+                    schema.Properties[name] = only;
+                    break;
+            }
+        }
+
         return Task.CompletedTask;
     }
 

@@ -28,7 +28,8 @@ public static class PairingReads
 
         var pairings = await ServedState.PairingsAsync(session, evaluationId, cut, cancellation);
         var tally = await ServedEvidence.TallyAsync(session, evaluationId, cut, cancellation);
-        return TypedResults.Ok(Paging.Of([.. pairings.Select(p => PairingView.From(p, tally))], offset, limit));
+        var codes = await ServedState.SiteCodesAsync(session, evaluationId, cancellation);
+        return TypedResults.Ok(Paging.Of([.. pairings.Select(p => PairingView.From(p, tally, codes))], offset, limit));
     }
 
     /// <summary>One pairing as it stood at asOf, as known at knownAt; 404 before it was proposed.</summary>
@@ -46,7 +47,8 @@ public static class PairingReads
         }
 
         return await ServedState.PairingAsync(session, evaluationId, pairingId, cut, cancellation) is { } pairing
-            ? TypedResults.Ok(PairingView.From(pairing, await ServedEvidence.TallyAsync(session, evaluationId, cut, cancellation)))
+            ? TypedResults.Ok(PairingView.From(pairing, await ServedEvidence.TallyAsync(session, evaluationId, cut, cancellation),
+                await ServedState.SiteCodesAsync(session, evaluationId, cancellation)))
             : Problems.Problems.NotFound("No such pairing in this evaluation at that time.");
     }
 }

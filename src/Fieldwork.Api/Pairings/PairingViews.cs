@@ -5,10 +5,13 @@ namespace Fieldwork.Api.Pairings;
 
 public sealed record ExchangeCountsView(int ExemplarToFollower, int FollowerToExemplar, int Mutual, int Formal, int Informal);
 
+/// <summary>A pairing as read, with its two sites' codes so that an answer reads without a join.</summary>
 public sealed record PairingView(
     Guid Id,
     Guid ExemplarSiteId,
+    string ExemplarSiteCode,
     Guid FollowerSiteId,
+    string FollowerSiteCode,
     PairingStatus Status,
     DateOnly ProposedOn,
     DateOnly? EstablishedOn,
@@ -21,7 +24,9 @@ public sealed record PairingView(
     IReadOnlyList<WaveCounts> CountsByWave)
 {
     /// <summary>The pairing with the evidence logged against it, counted at the same cut.</summary>
-    public static PairingView From(PairingState p, EvidenceTally tally) => new(p.Id, p.ExemplarSiteId, p.FollowerSiteId, p.Status, p.ProposedOn,
+    public static PairingView From(PairingState p, EvidenceTally tally, IReadOnlyDictionary<Guid, string> siteCodes) => new(p.Id,
+        p.ExemplarSiteId, siteCodes.GetValueOrDefault(p.ExemplarSiteId, ""), p.FollowerSiteId, siteCodes.GetValueOrDefault(p.FollowerSiteId, ""),
+        p.Status, p.ProposedOn,
         p.EstablishedOn, p.DissolvedOn, p.Alignment,
         new ExchangeCountsView(p.Exchanges.ExemplarToFollower, p.Exchanges.FollowerToExemplar, p.Exchanges.Mutual,
             p.Exchanges.Formal, p.Exchanges.Informal),

@@ -142,7 +142,8 @@ public static class PairingWrites
                 var timeline = await query.LoadAsync<PairingTimeline>(pairingId, http.RequestAborted);
                 var cut = time.ReadBack(timeline!.AsOf);
                 var tally = await ServedEvidence.TallyAsync(query, timeline.EvaluationId, cut, http.RequestAborted);
-                return TypedResults.Ok(PairingView.From(timeline.AsOf(cut)!, tally));
+                var codes = await ServedState.SiteCodesAsync(query, timeline.EvaluationId, http.RequestAborted);
+                return TypedResults.Ok(PairingView.From(timeline.AsOf(cut)!, tally, codes));
             });
     }
 }

@@ -46,8 +46,9 @@ public static class StateEndpoints
         var sites = await ServedState.SitesAsync(session, evaluationId, cut, cancellation);
         var pairings = await ServedState.PairingsAsync(session, evaluationId, cut, cancellation);
         var tally = await ServedEvidence.TallyAsync(session, evaluationId, cut, cancellation);
+        var codes = await ServedState.SiteCodesAsync(session, evaluationId, cancellation);
         return TypedResults.Ok(new StateView(Date(cut.AsOf), time.KnownAt(knownAt), tally.Total, tally.ByWave(),
-            [.. sites.Select(s => SiteView.From(s, tally))], [.. pairings.Select(p => PairingView.From(p, tally))]));
+            [.. sites.Select(s => SiteView.From(s, tally))], [.. pairings.Select(p => PairingView.From(p, tally, codes))]));
     }
 
     /// <summary>For each site and pairing, what differs between its state at `from` and at `to` (valid time), both as known at knownAt.</summary>
@@ -84,8 +85,9 @@ public static class StateEndpoints
         var tallyAfter = await ServedEvidence.TallyAsync(session, evaluationId, after, cancellation);
         var sitesBefore = (await ServedState.SitesAsync(session, evaluationId, before, cancellation)).Select(s => SiteView.From(s, tallyBefore));
         var sitesAfter = (await ServedState.SitesAsync(session, evaluationId, after, cancellation)).Select(s => SiteView.From(s, tallyAfter));
-        var pairingsBefore = (await ServedState.PairingsAsync(session, evaluationId, before, cancellation)).Select(p => PairingView.From(p, tallyBefore));
-        var pairingsAfter = (await ServedState.PairingsAsync(session, evaluationId, after, cancellation)).Select(p => PairingView.From(p, tallyAfter));
+        var codes = await ServedState.SiteCodesAsync(session, evaluationId, cancellation);
+        var pairingsBefore = (await ServedState.PairingsAsync(session, evaluationId, before, cancellation)).Select(p => PairingView.From(p, tallyBefore, codes));
+        var pairingsAfter = (await ServedState.PairingsAsync(session, evaluationId, after, cancellation)).Select(p => PairingView.From(p, tallyAfter, codes));
 
         return TypedResults.Ok(new ChangesView(Date(before.AsOf), Date(after.AsOf), time.KnownAt(knownAt),
             Diff(sitesBefore.ToDictionary(s => s.Id, s => (object)s), sitesAfter.ToDictionary(s => s.Id, s => (object)s), options),
@@ -102,7 +104,7 @@ public static class StateEndpoints
             var b = Flatten(after.GetValueOrDefault(id), options);
             var changes = a.Keys.Union(b.Keys)
                 .Where(field => field is not ("id" or "version"))
-                .Select(field => new FieldChange(field, a.GetValueOrDefault(field)?.DeepClone(), b.GetValueOrDefault(field)?.DeepClone()))
+                .Select(field => new FieldChange(field, ValueOf(a, field), ValueOf(b, field)))
                 .Where(c => !JsonNode.DeepEquals(c.Before, c.After))
                 .ToList();
             if (changes.Count > 0)
@@ -113,6 +115,15 @@ public static class StateEndpoints
 
         return result;
     }
+
+    /// <summary>
+    /// A field's value on one side. A wave with nothing in it is absent from countsByWave: its counts
+    /// are 0 there, not null, so that a wave appearing lists only the counts that really changed.
+    /// </summary>
+    private static JsonNode? ValueOf(Dictionary<string, JsonNode?> fields, string field) =>
+        fields.TryGetValue(field, out var value) ? value?.DeepClone()
+        : field.StartsWith("countsByWave.", StringComparison.Ordinal) && fields.Count > 0 ? JsonValue.Create(0)
+        : null;
 
     private static Dictionary<string, JsonNode?> Flatten(object? view, JsonSerializerOptions options)
     {

@@ -17,8 +17,8 @@ public sealed record EvidenceCounts(int Interviews, int Observations, int Docume
     }
 }
 
-/// <summary>Counts per wave, for reads that show them by wave.</summary>
-public sealed record WaveCounts(Guid WaveId, EvidenceCounts Counts);
+/// <summary>Counts per wave, for reads that show them by wave; the wave's name makes the answer read without a join.</summary>
+public sealed record WaveCounts(Guid WaveId, string WaveName, EvidenceCounts Counts);
 
 /// <summary>
 /// The evidence of an evaluation at one cut, counted per site, per pairing and per wave: the
@@ -29,9 +29,13 @@ public sealed class EvidenceTally
     private readonly Dictionary<Guid, EvidenceCounts> bySite = [];
     private readonly Dictionary<Guid, EvidenceCounts> byPairing = [];
     private readonly Dictionary<(Guid Owner, Guid Wave), EvidenceCounts> byWave = [];
+    private readonly IReadOnlyDictionary<Guid, string> waveNames;
 
-    public EvidenceTally(IEnumerable<EvidenceState> items)
+    /// <param name="items">The evidence as it stood at the cut.</param>
+    /// <param name="waveNames">The evaluation's waves by id, to name them in <see cref="ByWave"/>.</param>
+    public EvidenceTally(IEnumerable<EvidenceState> items, IReadOnlyDictionary<Guid, string>? waveNames = null)
     {
+        this.waveNames = waveNames ?? new Dictionary<Guid, string>();
         foreach (var item in items)
         {
             Total = Total.Add(item);
@@ -61,7 +65,7 @@ public sealed class EvidenceTally
 
     /// <summary>Counts by wave for a site or pairing (or, with no id, the whole evaluation); items without a wave are left out.</summary>
     public IReadOnlyList<WaveCounts> ByWave(Guid ownerId = default) =>
-        [.. byWave.Where(x => x.Key.Owner == ownerId).OrderBy(x => x.Key.Wave).Select(x => new WaveCounts(x.Key.Wave, x.Value))];
+        [.. byWave.Where(x => x.Key.Owner == ownerId).OrderBy(x => x.Key.Wave).Select(x => new WaveCounts(x.Key.Wave, waveNames.GetValueOrDefault(x.Key.Wave, ""), x.Value))];
 
     private void Wave(Guid owner, EvidenceState item)
     {

@@ -25,6 +25,15 @@ public static class ServedState
         return [.. timelines.Select(t => t.AsOf(cut)).OfType<PairingState>().OrderBy(p => p.ProposedOn).ThenBy(p => p.Id)];
     }
 
+    /// <summary>Every site's pseudonym code by id (codes never change once enrolled), to name the sites of pairings.</summary>
+    public static async Task<IReadOnlyDictionary<Guid, string>> SiteCodesAsync(IQuerySession session, Guid evaluationId,
+        CancellationToken cancellation = default)
+    {
+        var codes = await session.Query<SiteTimeline>().Where(x => x.EvaluationId == evaluationId)
+            .Select(x => new SiteCode(x.Id, x.Code)).ToListAsync(cancellation);
+        return codes.ToDictionary(c => c.Id, c => c.Code);
+    }
+
     public static async Task<SiteState?> SiteAsync(IQuerySession session, Guid evaluationId, Guid siteId, Cut cut,
         CancellationToken cancellation = default) =>
         await session.LoadAsync<SiteTimeline>(siteId, cancellation) is { } timeline && timeline.EvaluationId == evaluationId
@@ -50,3 +59,6 @@ public static class ServedState
         return found.Count == 0 ? 0 : found[0];
     }
 }
+
+/// <summary>A site's id and pseudonym code.</summary>
+public sealed record SiteCode(Guid Id, string Code);

@@ -72,6 +72,53 @@ public sealed class when_reading_the_whole_evaluation(AppFixture app) : ApiTest(
     }
 
     [Fact]
+    public async Task pairings_name_their_sites_and_counts_name_their_waves_so_answers_read_without_a_join()
+    {
+        var lead = NewUser("lead");
+        var evaluation = await CreateEvaluation(lead);
+        var url = $"/api/evaluations/{evaluation}";
+        var exemplar = await EnrolSite(evaluation, lead, "GDE7", "exemplar", "2016-09-01");
+        var follower = await EnrolSite(evaluation, lead, "FF7", "follower", "2017-09-01");
+        var pairing = await ProposePairing(evaluation, lead, exemplar, follower, "2017-10-01");
+        var wave = (await Post($"{url}/waves", lead, new { name = "Wave 2", startsOn = "2019-01-01", endsOn = "2019-12-31" }))
+            .ShouldBe(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
+        (await Post($"{url}/observations", lead, new
+        {
+            occurredOn = "2019-03-05",
+            waveId = wave,
+            siteIds = new[] { exemplar, follower },
+            pairingId = pairing,
+            setting = "meeting",
+            durationMinutes = 45,
+        })).ShouldBe(HttpStatusCode.Created);
+
+        void NamesBoth(JsonNode p)
+        {
+            Assert.Equal("GDE7", p["exemplarSiteCode"]!.GetValue<string>());
+            Assert.Equal("FF7", p["followerSiteCode"]!.GetValue<string>());
+        }
+
+        var state = (await Get($"{url}/state?asOf=2019-06-30", lead)).ShouldBe(HttpStatusCode.OK).Json;
+        NamesBoth(Assert.Single(state["pairings"]!.AsArray())!);
+        Assert.Equal("Wave 2", Assert.Single(state["countsByWave"]!.AsArray())!["waveName"]!.GetValue<string>());
+        NamesBoth(Assert.Single((await Get($"{url}/pairings", lead)).ShouldBe(HttpStatusCode.OK).Json["items"]!.AsArray())!);
+        NamesBoth((await Get($"{url}/pairings/{pairing}", lead)).ShouldBe(HttpStatusCode.OK).Json);
+        NamesBoth((await Post($"{url}/pairings/{pairing}/establishment", lead, new { establishedOn = "2018-01-15" })).ShouldBe(HttpStatusCode.OK).Json);
+
+        // The observation appears between the two dates: only the counts it changed are listed,
+        // not every count of its wave going from nothing to 0.
+        var changes = (await Get($"{url}/changes?from=2018-06-30&to=2019-06-30", lead)).ShouldBe(HttpStatusCode.OK).Json;
+        var siteFields = changes["sites"]!.AsArray().Single(x => x!["id"]!.GetValue<Guid>() == follower)!["changes"]!.AsArray()
+            .Select(c => c!["field"]!.GetValue<string>()).Order();
+        Assert.Equal(["counts.observations", "counts.observedMinutes", $"countsByWave.{wave}.observations", $"countsByWave.{wave}.observedMinutes"], siteFields);
+        var pairingChanges = Assert.Single(changes["pairings"]!.AsArray())!["changes"]!.AsArray();
+        var byWave = pairingChanges.Single(c => c!["field"]!.GetValue<string>() == $"countsByWave.{wave}.observations")!;
+        Assert.Equal(0, byWave["before"]!.GetValue<int>());
+        Assert.Equal(1, byWave["after"]!.GetValue<int>());
+        Assert.DoesNotContain(pairingChanges, c => c!["field"]!.GetValue<string>().EndsWith(".interviews", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task a_late_recorded_event_never_leaves_a_stale_answer()
     {
         var lead = NewUser("lead");
