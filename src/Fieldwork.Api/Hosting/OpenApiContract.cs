@@ -35,8 +35,11 @@ public sealed partial class OpenApiContract : IOpenApiDocumentTransformer
             }
         }
 
-        var anything = schemas.Where(s => s.Value is OpenApiSchema { Type: null, Properties: null or { Count: 0 }, Enum: null or { Count: 0 },
-            OneOf: null or { Count: 0 }, AnyOf: null or { Count: 0 }, AllOf: null or { Count: 0 }, Items: null })
+        var anything = schemas.Where(s => s.Value is OpenApiSchema
+        {
+            Type: null, Properties: null or { Count: 0 }, Enum: null or { Count: 0 },
+            OneOf: null or { Count: 0 }, AnyOf: null or { Count: 0 }, AllOf: null or { Count: 0 }, Items: null
+        })
             .Select(s => s.Key).ToHashSet();
         foreach (var schema in schemas.Values.OfType<OpenApiSchema>())
         {
