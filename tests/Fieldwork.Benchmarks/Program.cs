@@ -34,7 +34,7 @@ if (which == "jit")
 
 var connection = Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is { Length: > 0 } given
     ? given
-    : await LocalPostgres.EnsureDatabaseAsync("fieldwork_bench", Console.Error.WriteLine);
+    : await LocalPostgres.EnsureDatabaseAsync("fieldwork_bench", Console.Error.WriteLine, throwaway: true);
 
 await using var store = DocumentStore.For(opts => FieldworkStore.Configure(opts, connection));
 await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();

@@ -42,26 +42,7 @@ public sealed record AuthSettings(string Issuer, string Audience, SymmetricSecur
         return new AuthSettings(issuer, audience, new SymmetricSecurityKey(bytes));
     }
 
-    private static string DevelopmentKey()
-    {
-        var path = Path.Combine(LocalState.Directory, "dev-signing-key");
-        if (File.Exists(path))
-        {
-            return File.ReadAllText(path).Trim();
-        }
-
-        Directory.CreateDirectory(LocalState.Directory);
-        var fresh = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
-        try
-        {
-            using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
-            file.Write(Encoding.UTF8.GetBytes(fresh));
-            return fresh;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            // Another process wrote it first: use theirs.
-            return File.ReadAllText(path).Trim();
-        }
-    }
+    /// <summary>Development only: a key generated once into the local state folder, readable by its owner alone.</summary>
+    private static string DevelopmentKey() =>
+        LocalState.Secret(Path.Combine(LocalState.Directory, "dev-signing-key"), () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)));
 }

@@ -34,4 +34,42 @@ public static class LocalState
 
         return null;
     }
+
+    /// <summary>
+    /// A secret kept in a file that only its owner may read (mode 0600): read if it exists (and its
+    /// mode tightened if it was looser), else made by <paramref name="make"/> and written once;
+    /// when two processes race, both use the one written first.
+    /// </summary>
+    public static string Secret(string path, Func<string> make)
+    {
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (!File.Exists(path))
+        {
+            var fresh = make();
+            try
+            {
+                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+                if (!OperatingSystem.IsWindows())
+                {
+                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                }
+
+                using var file = new FileStream(path, options);
+                file.Write(System.Text.Encoding.UTF8.GetBytes(fresh + "\n"));
+                return fresh;
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another process wrote it first: use theirs.
+            }
+        }
+
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & ~(UnixFileMode.UserRead | UnixFileMode.UserWrite)) != 0)
+        {
+            // Written by an earlier version readable by every local user: from now on, only by its owner.
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        return File.ReadAllText(path).Trim();
+    }
 }

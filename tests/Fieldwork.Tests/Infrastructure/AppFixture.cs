@@ -31,7 +31,7 @@ public sealed class AppFixture : IAsyncLifetime
     {
         ConnectionString = Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is { Length: > 0 } given
             ? given
-            : await LocalPostgres.EnsureDatabaseAsync("fieldwork_tests");
+            : await LocalPostgres.EnsureDatabaseAsync("fieldwork_tests", throwaway: true);
         Environment.SetEnvironmentVariable("ConnectionStrings__Fieldwork", ConnectionString);
         Environment.SetEnvironmentVariable("Wolverine__Solo", "true");
         Environment.SetEnvironmentVariable("Fieldwork__SeedDemo", "false");
