@@ -1,19 +1,16 @@
 using Fieldwork.Api.Hosting;
 using Fieldwork.Api.Verbs;
 
-if (args is ["token", ..])
+switch (CommandLine.Of(args))
 {
-    return TokenVerb.Run(args, Console.Out, Console.Error);
-}
-
-if (args is ["seed", ..])
-{
-    return await SeedVerb.RunAsync(args, Console.Out, Console.Error);
-}
-
-if (args is ["verify", ..])
-{
-    return await VerifyVerb.RunAsync(args, Console.Out, Console.Error);
+    case CommandLine.Kind.Token:
+        return TokenVerb.Run(args, Console.Out, Console.Error);
+    case CommandLine.Kind.Seed:
+        return await SeedVerb.RunAsync(args, Console.Out, Console.Error);
+    case CommandLine.Kind.Verify:
+        return await VerifyVerb.RunAsync(args, Console.Out, Console.Error);
+    case CommandLine.Kind.Help or CommandLine.Kind.Unknown:
+        return CommandLine.Help(args, Console.Out, Console.Error);
 }
 
 var builder = WebApplication.CreateBuilder(args);
