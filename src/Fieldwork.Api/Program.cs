@@ -26,7 +26,7 @@ catch (InvalidOperationException e)
 
 var app = builder.Build();
 FieldworkHost.UsePipeline(app);
-await FieldworkHost.SeedDemoOnFirstRunAsync(app);
+StartupSummary.PrintWhenStarted(app, await FieldworkHost.SeedDemoOnFirstRunAsync(app));
 await app.RunAsync();
 return 0;
 

@@ -140,13 +140,14 @@ public static class FieldworkHost
 
     /// <summary>
     /// In Development, a database with no evaluation at all gets the synthetic demo evaluation, so
-    /// that a first run shows a living study (Fieldwork:SeedDemo=false turns this off).
+    /// that a first run shows a living study (Fieldwork:SeedDemo=false turns this off). Says what
+    /// it did, for the start-up summary (null outside Development or when turned off).
     /// </summary>
-    public static async Task SeedDemoOnFirstRunAsync(WebApplication app)
+    public static async Task<string?> SeedDemoOnFirstRunAsync(WebApplication app)
     {
         if (!app.Environment.IsDevelopment() || !app.Configuration.GetValue("Fieldwork:SeedDemo", true))
         {
-            return;
+            return null;
         }
 
         var store = app.Services.GetRequiredService<IDocumentStore>();
@@ -155,12 +156,13 @@ public static class FieldworkHost
         {
             if (await query.Query<Fieldwork.Evaluations.Evaluation>().AnyAsync())
             {
-                return;
+                return "not loaded (the database already holds evaluations); sign in as demo-lead if it is there";
             }
         }
 
-        Console.WriteLine("Empty database: seeding the synthetic demo evaluation (members demo-lead, demo-analyst, ...).");
-        Console.WriteLine(Verbs.SeedVerb.Describe(await Fieldwork.Demo.DemoEvaluation.SeedAsync(store)));
+        Console.WriteLine("Empty database: loading the synthetic demo evaluation (about 15 seconds)...");
+        return "loaded: " + Verbs.SeedVerb.Describe(await Fieldwork.Demo.DemoEvaluation.SeedAsync(store))
+            + " Members: demo-lead, demo-fieldworker, demo-analyst, demo-analyst-2, demo-analyst-3, demo-auditor.";
     }
 
     public static void UsePipeline(WebApplication app)
