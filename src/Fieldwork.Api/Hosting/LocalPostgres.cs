@@ -257,9 +257,10 @@ public static class LocalPostgres
 
     private static int Run(string program, IReadOnlyList<string> args, bool check = true) => Execute(program, args, check).ExitCode;
 
-    private static string Output(string program, IReadOnlyList<string> args) => Execute(program, args, check: true).Output;
+    /// <summary>What a short-lived program (not pg_ctl, whose server keeps the pipes) prints.</summary>
+    private static string Output(string program, IReadOnlyList<string> args) => Execute(program, args, check: true, waitForOutput: true).Output;
 
-    private static (int ExitCode, string Output) Execute(string program, IReadOnlyList<string> args, bool check)
+    private static (int ExitCode, string Output) Execute(string program, IReadOnlyList<string> args, bool check, bool waitForOutput = false)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -278,6 +279,11 @@ public static class LocalPostgres
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEndAsync();
         process.WaitForExit();
+        if (waitForOutput)
+        {
+            Task.WaitAll(stdout, stderr);
+        }
+
         if (check && process.ExitCode != 0)
         {
             var detail = stderr.IsCompleted ? stderr.Result : "";
