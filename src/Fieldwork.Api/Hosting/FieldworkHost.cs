@@ -89,18 +89,29 @@ public static class FieldworkHost
                 ValidIssuer = auth.Issuer,
                 ValidAudience = auth.Audience,
                 IssuerSigningKey = auth.Key,
-                NameClaimType = "sub",
+                // The user id claim becomes the identity's name, which is where CallerExtensions.UserId reads it.
+                NameClaimType = auth.UserIdClaim,
                 ClockSkew = TimeSpan.FromSeconds(30),
             };
             o.Events = new JwtBearerEvents
             {
+                // A token is only as good as the user id it carries: without one it does not authenticate.
+                OnTokenValidated = context =>
+                {
+                    if (string.IsNullOrWhiteSpace(context.Principal?.FindFirst(auth.UserIdClaim)?.Value))
+                    {
+                        context.Fail(new UserIdClaimMissingException(auth.UserIdClaim));
+                    }
+
+                    return Task.CompletedTask;
+                },
+                // RFC 6750: no token is a bare challenge, a bad one says what is wrong with it.
                 OnChallenge = async context =>
                 {
                     context.HandleResponse();
-                    context.Response.Headers.WWWAuthenticate = "Bearer";
-                    await Problems.Problems.Unauthorized(context.AuthenticateFailure is null
-                        ? "A bearer token is required."
-                        : "The bearer token is not valid.").ExecuteAsync(context.HttpContext);
+                    var description = BearerChallenge.Describe(context.AuthenticateFailure, auth);
+                    context.Response.Headers.WWWAuthenticate = BearerChallenge.Header(description);
+                    await Problems.Problems.Unauthorized(BearerChallenge.Detail(description)).ExecuteAsync(context.HttpContext);
                 },
             };
         });
