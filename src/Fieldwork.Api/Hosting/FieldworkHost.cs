@@ -124,6 +124,9 @@ public static class FieldworkHost
             o.AddSchemaTransformer<OpenApiRequiredFields>();
         });
 
+        // Behind a reverse proxy, the client address is the one the configured proxies forward.
+        services.AddSingleton(ForwardedHeadersSettings.From(builder.Configuration));
+
         // Requests without a valid token are limited per client address (RateLimiting:UnauthenticatedPerMinute).
         var unauthenticatedPerMinute = builder.Configuration.GetValue("RateLimiting:UnauthenticatedPerMinute", 120);
         services.AddRateLimiter(o =>
@@ -175,6 +178,12 @@ public static class FieldworkHost
 
     public static void UsePipeline(WebApplication app)
     {
+        // First, so that everything after it (the rate limiter above all) sees the real client.
+        if (app.Services.GetRequiredService<ForwardedHeadersSettings>() is { TrustsAnyProxy: true } forwarding)
+        {
+            app.UseForwardedHeaders(forwarding.Options());
+        }
+
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
