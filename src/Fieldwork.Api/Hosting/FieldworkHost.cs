@@ -194,6 +194,8 @@ public static class FieldworkHost
         app.UseMiddleware<BodyLimitMiddleware>();
 
         app.MapOpenApi().AllowAnonymous();
+        // Until there is a web UI, the root shows the API reference, to anyone.
+        app.MapGet("/", () => Results.Redirect("/reference/")).AllowAnonymous().ExcludeFromDescription();
         app.MapScalarApiReference("/reference", o => o.WithTitle("Fieldwork API").WithOpenApiRoutePattern("/openapi/{documentName}.json"))
             .AllowAnonymous();
         app.MapWolverineEndpoints(opts =>
