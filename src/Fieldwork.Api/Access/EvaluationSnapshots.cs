@@ -30,5 +30,5 @@ public static class AccessCheck
             ? Rejection.NotFound("No such evaluation.")
             : AccessPolicy.Allows(role, permission)
                 ? null
-                : Rejection.Forbidden($"The {role.ToString().ToLowerInvariant()} role may not do this in this evaluation.");
+                : Rejection.Forbidden(AccessPolicy.Refusal(role, permission));
 }

@@ -7,19 +7,23 @@ namespace Fieldwork.Api.Auth;
 
 /// <summary>
 /// Issuer, audience and signing key for bearer tokens (Auth:Issuer, Auth:Audience,
-/// Auth:SigningKey), so that a real identity provider can replace the development key.
+/// Auth:SigningKey), and the claim that holds the user id (Auth:UserIdClaim: <c>sub</c>, or what
+/// the identity provider puts it in, say <c>oid</c> or <c>preferred_username</c>), so that a real
+/// identity provider can replace the development key.
 /// In Development with no key configured, the run command and the token verb share a
 /// generated key kept in the git-ignored local state folder.
 /// </summary>
-public sealed record AuthSettings(string Issuer, string Audience, SymmetricSecurityKey Key)
+public sealed record AuthSettings(string Issuer, string Audience, SymmetricSecurityKey Key, string UserIdClaim = AuthSettings.DefaultUserIdClaim)
 {
     public const string DefaultIssuer = "fieldwork";
     public const string DefaultAudience = "fieldwork";
+    public const string DefaultUserIdClaim = "sub";
 
     public static AuthSettings From(IConfiguration configuration, IHostEnvironment environment)
     {
         var issuer = configuration["Auth:Issuer"] is { Length: > 0 } i ? i : DefaultIssuer;
         var audience = configuration["Auth:Audience"] is { Length: > 0 } a ? a : DefaultAudience;
+        var userIdClaim = configuration["Auth:UserIdClaim"] is { } c && !string.IsNullOrWhiteSpace(c) ? c.Trim() : DefaultUserIdClaim;
         var key = configuration["Auth:SigningKey"];
         if (string.IsNullOrWhiteSpace(key))
         {
@@ -39,7 +43,7 @@ public sealed record AuthSettings(string Issuer, string Audience, SymmetricSecur
             throw new InvalidOperationException("Auth:SigningKey must be at least 32 bytes long.");
         }
 
-        return new AuthSettings(issuer, audience, new SymmetricSecurityKey(bytes));
+        return new AuthSettings(issuer, audience, new SymmetricSecurityKey(bytes), userIdClaim);
     }
 
     /// <summary>Development only: a key generated once into the local state folder, readable by its owner alone.</summary>

@@ -1,12 +1,16 @@
 using System.Security.Claims;
-using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Fieldwork.Api.Auth;
 
 public static class CallerExtensions
 {
-    /// <summary>The caller's user id: the token's <c>sub</c>.</summary>
+    /// <summary>
+    /// The caller's user id: the claim named by Auth:UserIdClaim (<c>sub</c> unless configured),
+    /// which the bearer handler makes the identity's name claim. A token without it never
+    /// authenticates (see <see cref="BearerChallenge"/>).
+    /// </summary>
     public static string UserId(this ClaimsPrincipal user) =>
-        user.FindFirstValue(JwtRegisteredClaimNames.Sub)
-        ?? throw new InvalidOperationException("An authenticated request carries no 'sub' claim.");
+        user.Identity is ClaimsIdentity { Name: { } name } && !string.IsNullOrWhiteSpace(name)
+            ? name
+            : throw new InvalidOperationException("An authenticated request carries no user id claim.");
 }

@@ -4,7 +4,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Fieldwork.Api.Auth;
 
-/// <summary>Mints development tokens: HS256, <c>sub</c> = the user id.</summary>
+/// <summary>Mints development tokens: HS256, the user id in the configured claim (<c>sub</c> unless Auth:UserIdClaim says otherwise).</summary>
 public static class Tokens
 {
     public static string Mint(AuthSettings settings, string userId, TimeProvider clock, TimeSpan? lifetime = null)
@@ -14,7 +14,7 @@ public static class Tokens
         {
             Issuer = settings.Issuer,
             Audience = settings.Audience,
-            Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, userId)]),
+            Subject = new ClaimsIdentity([new Claim(settings.UserIdClaim, userId)]),
             IssuedAt = now,
             NotBefore = now,
             Expires = now + (lifetime ?? TimeSpan.FromDays(1)),

@@ -14,8 +14,10 @@ namespace Fieldwork.Api.Evidence;
 /// transaction for all of them, instead of a read and a transaction each. Every request still
 /// gets its own rule, its own sealed text and key, its own stream, creation record and event
 /// metadata, and its 201 only once its rows are committed.
+/// A repeat of a request already committed is answered from its creation record, read in the
+/// same round trip, and writes nothing.
 /// Only the plain case is done here. A request its rule refuses, a second request for an id
-/// already in the batch, or a batch that fails anywhere is handed back to be done alone by
+/// already in the batch (after the batch), or a batch that fails anywhere is handed back to be done alone by
 /// <see cref="Recording.EventRecorder.CreateAsync"/>, which already answers repeats, races and an
 /// unreachable database.
 /// </summary>
@@ -155,8 +157,8 @@ public sealed class EvidenceBatcher : IAsyncDisposable
         await using var session = store.LightweightSession();
         session.LastModifiedBy = userId;
 
-        var (evaluation, context) = await EvidenceWrites.ReadAsync(session, evaluationId,
-            members.SelectMany(p => p.Request.SiteIds), members.Select(p => p.Request.PairingId),
+        var (evaluation, earlier, context) = await EvidenceWrites.ReadAsync(session, evaluationId,
+            [.. members.Select(p => p.Request.Id)], members.SelectMany(p => p.Request.SiteIds), members.Select(p => p.Request.PairingId),
             members.SelectMany(p => p.Request.ParticipantIds), CancellationToken.None);
 
         // Access as of this read: a member removed since the request's access check is refused here.
@@ -172,16 +174,33 @@ public sealed class EvidenceBatcher : IAsyncDisposable
         }
 
         var rules = await context(evaluation!);
+        var records = earlier.ToDictionary(r => r.Id);
         var accepted = new List<Pending>(members.Count);
         var ids = new HashSet<Guid>();
         foreach (var pending in members)
         {
             var request = pending.Request;
-            var decision = request.Rule(rules);
-            if (!ids.Add(request.Id) || !decision.Accepted)
+            if (records.TryGetValue(request.Id, out var record))
             {
-                // A refusal may be a repeat of a request that committed meanwhile, and a second copy
-                // in this batch is one: the one-request path tells them apart.
+                // A repeat of a request already committed answers as the first did (or 409), and
+                // writes nothing: appending it only for the primary key to refuse it would leave
+                // tombstones in the log.
+                pending.Done.TrySetResult(Recording.EventRecorder.Replay(record, request.Hash, userId, request.Id));
+                continue;
+            }
+
+            if (!ids.Add(request.Id))
+            {
+                // A second copy of a request in this batch: it is handed back once the batch has
+                // committed (or failed), when the one-request path finds the first copy's record.
+                continue;
+            }
+
+            var decision = request.Rule(rules);
+            if (!decision.Accepted)
+            {
+                // A refusal may be a repeat of a request that committed meanwhile: the one-request
+                // path tells them apart.
                 HandBack(pending);
                 continue;
             }

@@ -5,6 +5,7 @@ using Fieldwork.Api.Access;
 using Fieldwork.Api.Recording;
 using Fieldwork.Evaluations;
 using Fieldwork.Evidence;
+using Fieldwork.Idempotency;
 using Fieldwork.Pairings;
 using Fieldwork.Participants;
 using Fieldwork.Rules;
@@ -240,11 +241,24 @@ public static class EvidenceWrites
     internal static async Task<(Evaluation? Evaluation, Func<Evaluation, Task<EvidenceContext>> Context)> ReadAsync(IQuerySession session,
         Guid evaluationId, IEnumerable<Guid> siteIds, IEnumerable<Guid?> pairingIds, IEnumerable<Guid> participantIds, CancellationToken cancellation)
     {
+        var (evaluation, _, context) = await ReadAsync(session, evaluationId, [], siteIds, pairingIds, participantIds, cancellation);
+        return (evaluation, context);
+    }
+
+    /// <summary>
+    /// The same round trip, which also finds the creation records already stored under any of
+    /// <paramref name="creationIds"/>: a repeat is answered from its record, before anything is appended.
+    /// </summary>
+    internal static async Task<(Evaluation? Evaluation, IReadOnlyList<CreationRecord> Earlier, Func<Evaluation, Task<EvidenceContext>> Context)>
+        ReadAsync(IQuerySession session, Guid evaluationId, IReadOnlyCollection<Guid> creationIds, IEnumerable<Guid> siteIds,
+            IEnumerable<Guid?> pairingIds, IEnumerable<Guid> participantIds, CancellationToken cancellation)
+    {
         var batch = session.CreateBatchQuery();
         var evaluation = batch.Load<Evaluation>(evaluationId);
+        var earlier = creationIds.Count == 0 ? null : batch.LoadMany<CreationRecord>().ById<Guid>([.. creationIds.Distinct()]);
         var context = LoadContext(batch, siteIds, pairingIds, participantIds);
         await batch.Execute(cancellation);
-        return (await evaluation, context);
+        return (await evaluation, earlier is null ? [] : await earlier, context);
     }
 
     /// <summary>Adds to <paramref name="batch"/> the reads the evidence rules need; the result builds their context once the batch has run.</summary>

@@ -89,18 +89,29 @@ public static class FieldworkHost
                 ValidIssuer = auth.Issuer,
                 ValidAudience = auth.Audience,
                 IssuerSigningKey = auth.Key,
-                NameClaimType = "sub",
+                // The user id claim becomes the identity's name, which is where CallerExtensions.UserId reads it.
+                NameClaimType = auth.UserIdClaim,
                 ClockSkew = TimeSpan.FromSeconds(30),
             };
             o.Events = new JwtBearerEvents
             {
+                // A token is only as good as the user id it carries: without one it does not authenticate.
+                OnTokenValidated = context =>
+                {
+                    if (string.IsNullOrWhiteSpace(context.Principal?.FindFirst(auth.UserIdClaim)?.Value))
+                    {
+                        context.Fail(new UserIdClaimMissingException(auth.UserIdClaim));
+                    }
+
+                    return Task.CompletedTask;
+                },
+                // RFC 6750: no token is a bare challenge, a bad one says what is wrong with it.
                 OnChallenge = async context =>
                 {
                     context.HandleResponse();
-                    context.Response.Headers.WWWAuthenticate = "Bearer";
-                    await Problems.Problems.Unauthorized(context.AuthenticateFailure is null
-                        ? "A bearer token is required."
-                        : "The bearer token is not valid.").ExecuteAsync(context.HttpContext);
+                    var description = BearerChallenge.Describe(context.AuthenticateFailure, auth);
+                    context.Response.Headers.WWWAuthenticate = BearerChallenge.Header(description);
+                    await Problems.Problems.Unauthorized(BearerChallenge.Detail(description)).ExecuteAsync(context.HttpContext);
                 },
             };
         });
@@ -113,6 +124,9 @@ public static class FieldworkHost
             o.AddSchemaTransformer<OpenApiRequiredFields>();
             o.AddDocumentTransformer<OpenApiContract>();
         });
+
+        // Behind a reverse proxy, the client address is the one the configured proxies forward.
+        services.AddSingleton(ForwardedHeadersSettings.From(builder.Configuration));
 
         // Requests without a valid token are limited per client address (RateLimiting:UnauthenticatedPerMinute).
         var unauthenticatedPerMinute = builder.Configuration.GetValue("RateLimiting:UnauthenticatedPerMinute", 120);
@@ -167,6 +181,12 @@ public static class FieldworkHost
 
     public static void UsePipeline(WebApplication app)
     {
+        // First, so that everything after it (the rate limiter above all) sees the real client.
+        if (app.Services.GetRequiredService<ForwardedHeadersSettings>() is { TrustsAnyProxy: true } forwarding)
+        {
+            app.UseForwardedHeaders(forwarding.Options());
+        }
+
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -177,6 +197,8 @@ public static class FieldworkHost
         app.UseMiddleware<BodyLimitMiddleware>();
 
         app.MapOpenApi().AllowAnonymous();
+        // Until there is a web UI, the root shows the API reference, to anyone.
+        app.MapGet("/", () => Results.Redirect("/reference/")).AllowAnonymous().ExcludeFromDescription();
         app.MapScalarApiReference("/reference", o => o.WithTitle("Fieldwork API").WithOpenApiRoutePattern("/openapi/{documentName}.json"))
             .AllowAnonymous();
         app.MapWolverineEndpoints(opts =>

@@ -37,9 +37,10 @@ public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOpt
         for (var attempt = 1; ; attempt++)
         {
             await using var session = Open(http);
-            // The first attempt does not look for an earlier record: the record's primary key
-            // (or the stream id) refuses a repeat at commit, and the next attempt finds it.
-            if (attempt > 1 && await session.LoadAsync<CreationRecord>(id, http.RequestAborted) is { } earlier)
+            // A repeat is answered from the earlier record before anything is appended: an append
+            // that fails at commit still leaves tombstone events for the sequence numbers it drew,
+            // so letting the primary key refuse a repeat would write to the log on every repeat.
+            if (await session.LoadAsync<CreationRecord>(id, http.RequestAborted) is { } earlier)
             {
                 return Replay(earlier, hash, http.User.UserId(), id);
             }
@@ -132,7 +133,7 @@ public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOpt
     /// else who learnt the id and the body gets the same 409 as for a different request, not the
     /// location of something they may not be allowed to see.
     /// </summary>
-    private static IResult Replay(CreationRecord earlier, string hash, string userId, Guid id) =>
+    public static IResult Replay(CreationRecord earlier, string hash, string userId, Guid id) =>
         earlier.RequestHash == hash && earlier.UserId == userId
             ? TypedResults.Created(earlier.Location, new Created(id))
             : Problems.Problems.Conflict($"The id {id} was already used for a different request.");

@@ -59,6 +59,27 @@ public sealed class when_checking_access(AppFixture app) : ApiTest(app)
     }
 
     [Fact]
+    public async Task a_403_says_which_roles_may_do_it_and_what_the_caller_is()
+    {
+        var lead = NewUser("lead");
+        var fieldworker = NewUser("fieldworker");
+        var auditor = NewUser("auditor");
+        var evaluation = await CreateEvaluation(lead);
+        await AddMember(evaluation, lead, fieldworker, "fieldworker");
+        await AddMember(evaluation, lead, auditor, "auditor");
+        var root = $"/api/evaluations/{evaluation}";
+
+        string Detail(Reply reply) => reply.ShouldBeProblem(HttpStatusCode.Forbidden).Json["detail"]!.GetValue<string>();
+
+        Assert.Equal("Only a lead may do this; your role is fieldworker.", Detail(await Post($"{root}/waves", fieldworker, Wave)));
+        Assert.Equal("Only a lead or an analyst may do this; your role is fieldworker.",
+            Detail(await Post($"{root}/codebook/codes", fieldworker, new { name = "Leadership", definition = "Who leads" })));
+        Assert.Equal("Only a lead, a fieldworker or an analyst may do this; your role is auditor.",
+            Detail(await Post($"{root}/sites", auditor, "{ not json")));
+        Assert.Equal("Only a lead or an auditor may do this; your role is fieldworker.", Detail(await Get($"{root}/audit", fieldworker)));
+    }
+
+    [Fact]
     public async Task a_lead_grants_changes_and_revokes_roles()
     {
         var lead = NewUser("lead");

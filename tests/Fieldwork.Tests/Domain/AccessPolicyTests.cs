@@ -28,4 +28,15 @@ public sealed class AccessPolicyTests
             Assert.Equal(allowed.Contains(role), AccessPolicy.Allows(role, permission));
         }
     }
+
+    [Theory]
+    [InlineData(Role.Fieldworker, Permission.ManageEvaluation, "Only a lead may do this; your role is fieldworker.")]
+    [InlineData(Role.Auditor, Permission.WriteCoding, "Only a lead or an analyst may do this; your role is auditor.")]
+    [InlineData(Role.Analyst, Permission.ReadAudit, "Only a lead or an auditor may do this; your role is analyst.")]
+    [InlineData(Role.Auditor, Permission.WriteEvidence, "Only a lead, a fieldworker or an analyst may do this; your role is auditor.")]
+    [InlineData(Role.Fieldworker, Permission.ReadProvenance, "Only a lead, an analyst or an auditor may do this; your role is fieldworker.")]
+    public void a_refusal_names_the_roles_that_may(Role role, Permission permission, string expected)
+    {
+        Assert.Equal(expected, AccessPolicy.Refusal(role, permission));
+    }
 }

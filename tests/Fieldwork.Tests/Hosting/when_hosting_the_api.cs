@@ -63,6 +63,23 @@ public sealed class when_hosting_the_api(AppFixture app) : ApiTest(app)
         Assert.DoesNotContain("401", health);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("someone")]
+    public async Task the_root_sends_everyone_to_the_reference_page(string? user)
+    {
+        using var client = App.Host.Server.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        if (user is not null)
+        {
+            request.Headers.Authorization = new("Bearer", App.TokenFor(NewUser(user)));
+        }
+
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Equal("/reference/", response.Headers.Location!.ToString());
+    }
+
     [Fact]
     public async Task the_api_reference_page_is_served()
     {
