@@ -57,7 +57,7 @@ public sealed class when_hosting_the_api(AppFixture app) : ApiTest(app)
         Assert.Contains("409", create.Select(r => r.Key));
 
         var waves = paths["/api/evaluations/{evaluationId}/waves"]!["post"]!["responses"]!.AsObject().Select(r => r.Key).ToList();
-        Assert.Equal(["201", "400", "401", "403", "404", "409", "413", "415", "500", "503"], waves.Order());
+        Assert.Equal(["201", "400", "401", "403", "404", "409", "413", "415", "429", "500", "503"], waves.Order());
 
         var health = paths["/health"]!["get"]!["responses"]!.AsObject().Select(r => r.Key).ToList();
         Assert.DoesNotContain("401", health);
