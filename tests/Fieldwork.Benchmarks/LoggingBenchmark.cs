@@ -309,7 +309,7 @@ public static class LoggingBenchmark
             pseudonym = "P01",
             role = "Chief nursing information officer",
             siteId = exemplar,
-            consent = new { takePart = true, record = true, quote = true, archive = false, lawfulBasis = "publicTask", informationSheetVersion = "v1.2" },
+            consent = new { givenOn = "2016-01-01", takePart = true, record = true, quote = true, archive = false, lawfulBasis = "publicTask", informationSheetVersion = "v1.2" },
         });
         return new Setup(evaluation, wave, exemplar, follower, participant);
     }

@@ -17,14 +17,14 @@ namespace Fieldwork.Api.Participants;
 /// A participant by pseudonym; <c>personal</c> is present only for leads, and <c>personalErased</c>
 /// says their details were destroyed with a withdrawal (<c>transcriptsErased</c>: their transcripts too).
 /// </summary>
-public sealed record ParticipantView(Guid Id, string Pseudonym, string Role, Guid? SiteId, ConsentScope Consent, int Version,
+public sealed record ParticipantView(Guid Id, string Pseudonym, string Role, Guid? SiteId, ConsentScope Consent, DateOnly? ConsentGivenOn, int Version,
     DateOnly? WithdrawnOn, bool PersonalErased, bool TranscriptsErased,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     PersonalDetails? Personal = null)
 {
     /// <summary>Withdrawal and erasure are shown as they are now: time travel does not undo an erasure.</summary>
     public static ParticipantView From(ParticipantState p, ParticipantTimeline t, PersonalDetails? personal = null) =>
-        new(p.Id, p.Pseudonym, p.Role, p.SiteId, p.Consent, p.Version, t.WithdrawnOn, t.WithdrawnOn is not null, t.TranscriptsErased, personal);
+        new(p.Id, p.Pseudonym, p.Role, p.SiteId, p.Consent, t.ConsentGivenOn, p.Version, t.WithdrawnOn, t.WithdrawnOn is not null, t.TranscriptsErased, personal);
 }
 
 /// <summary>One read of a participant's personal details: who, when.</summary>

@@ -254,9 +254,12 @@ public static class DemoEvaluation
                     var quote = random.Next(10) > 0;
                     var record = random.Next(20) > 0;
                     participants.Add((id, site.Id, quote, record));
-                    Add(At(new DateOnly(2017, 12, 1).AddDays(random.Next(40)), 90), id, typeof(ParticipantTimeline), new ParticipantRegistered(
+                    // Consent forms are signed at recruitment, a few weeks before the participant is logged.
+                    var registeredOn = new DateOnly(2017, 12, 1).AddDays(random.Next(40));
+                    Add(At(registeredOn, 90), id, typeof(ParticipantTimeline), new ParticipantRegistered(
                         evaluation, id, $"P-{++n:000}", Pick(roles), site.Id,
-                        new ConsentScope(true, record, quote, random.Next(3) > 0, LawfulBasis.PublicTask, "PIS v1.2"), null));
+                        new ConsentScope(true, record, quote, random.Next(3) > 0, LawfulBasis.PublicTask, "PIS v1.2"), null,
+                        registeredOn.AddDays(-14 - (n % 21))));
                 }
             }
         }

@@ -183,6 +183,7 @@ public static class EvidenceRules
             }
         }
 
+        var beforeConsent = new List<string>();
         for (var i = 0; i < d.ParticipantIds.Count; i++)
         {
             var field = $"participantIds[{i}]";
@@ -193,7 +194,11 @@ public static class EvidenceRules
             }
 
             var consent = participant.ConsentOn(d.On);
-            if (consent is null || !consent.TakePart)
+            if (consent is null && participant.ConsentGivenOn is { } givenOn && d.On < givenOn)
+            {
+                beforeConsent.Add($"{participant.Pseudonym} gave consent on {givenOn:yyyy-MM-dd}, after the field date {d.On:yyyy-MM-dd}");
+            }
+            else if (consent is null || !consent.TakePart)
             {
                 errors.Add(Rejection.Invalid(field, $"{participant.Pseudonym} had withdrawn from the study by {d.On:yyyy-MM-dd}."));
             }
@@ -204,7 +209,10 @@ public static class EvidenceRules
             }
         }
 
-        return errors.Count == 0 ? null : Rejection.Combine(errors);
+        return errors.Count > 0 ? Rejection.Combine(errors)
+            : beforeConsent.Count > 0 ? Rejection.Conflict("Nothing from a participant may be dated before their consent was given: "
+                + string.Join("; ", beforeConsent) + ".")
+            : null;
     }
 
     private static TextVersionAdded Text(Guid evaluationId, Guid evidenceId, int version, NormalisedText text) =>

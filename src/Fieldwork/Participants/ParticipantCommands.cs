@@ -2,7 +2,9 @@ using FluentValidation;
 
 namespace Fieldwork.Participants;
 
-public sealed record ConsentInput(bool? TakePart, bool? Record, bool? Quote, bool? Archive, LawfulBasis? LawfulBasis, string? InformationSheetVersion)
+/// <param name="GivenOn">When the participant gave this consent (at registration): nothing of theirs may be dated before it.</param>
+public sealed record ConsentInput(bool? TakePart, bool? Record, bool? Quote, bool? Archive, LawfulBasis? LawfulBasis, string? InformationSheetVersion,
+    DateOnly? GivenOn = null)
 {
     public ConsentScope ToScope() => new(TakePart!.Value, Record!.Value, Quote!.Value, Archive!.Value, LawfulBasis!.Value, InformationSheetVersion!.Trim());
 }
@@ -21,6 +23,7 @@ public sealed class ConsentInputValidator : AbstractValidator<ConsentInput>
 {
     public ConsentInputValidator()
     {
+        RuleFor(x => x.GivenOn).NotNull();
         RuleFor(x => x.TakePart).NotNull();
         RuleFor(x => x.Record).NotNull();
         RuleFor(x => x.Quote).NotNull();

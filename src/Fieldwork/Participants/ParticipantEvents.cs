@@ -20,7 +20,10 @@ public sealed record ConsentScope(bool TakePart, bool Record, bool Quote, bool A
 /// </summary>
 public sealed record SealedPersonalDetails(string Nonce, string Ciphertext, string Tag);
 
-/// <summary>An interviewee joined the study under a pseudonym, with their consent as given then.</summary>
+/// <summary>
+/// An interviewee joined the study under a pseudonym, with their consent as given on
+/// <see cref="ConsentGivenOn"/> (null in events recorded before consent had a date: in force from the start).
+/// </summary>
 public sealed record ParticipantRegistered(
     Guid EvaluationId,
     Guid ParticipantId,
@@ -28,7 +31,8 @@ public sealed record ParticipantRegistered(
     string Role,
     Guid? SiteId,
     ConsentScope Consent,
-    SealedPersonalDetails? Personal);
+    SealedPersonalDetails? Personal,
+    DateOnly? ConsentGivenOn = null);
 
 /// <summary>A participant's consent changed from a date on.</summary>
 public sealed record ConsentChanged(Guid EvaluationId, Guid ParticipantId, DateOnly EffectiveOn, ConsentScope Consent);

@@ -17,7 +17,7 @@ public static class ParticipantRules
         }
 
         return Decision.Accept(new ParticipantRegistered(evaluation.Id, participantId, command.Pseudonym!.Trim(), command.Role!.Trim(),
-            site?.Id, command.Consent!.ToScope(), personal));
+            site?.Id, command.Consent!.ToScope(), personal, command.Consent.GivenOn!.Value));
     }
 
     public static Decision ChangeConsent(Evaluation evaluation, ParticipantTimeline participant, ChangeConsent command)

@@ -30,6 +30,9 @@ public sealed class ParticipantTimeline : IEventTimeline
 
     public List<ConsentFact> Consents { get; set; } = [];
 
+    /// <summary>When the consent given at registration was given; before it there is no consent at all.</summary>
+    public DateOnly? ConsentGivenOn { get; set; }
+
     public List<long> Sequences { get; set; } = [];
 
     /// <summary>The day the participant withdrew from, once they have.</summary>
@@ -50,7 +53,8 @@ public sealed class ParticipantTimeline : IEventTimeline
                 Role = x.Role;
                 SiteId = x.SiteId;
                 Personal = x.Personal;
-                Consents.Add(new ConsentFact(e.Sequence, null, x.Consent));
+                ConsentGivenOn = x.ConsentGivenOn;
+                Consents.Add(new ConsentFact(e.Sequence, x.ConsentGivenOn, x.Consent));
                 break;
             case ConsentChanged x:
                 Consents.Add(new ConsentFact(e.Sequence, x.EffectiveOn, x.Consent));

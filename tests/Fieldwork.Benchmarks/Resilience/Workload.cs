@@ -87,7 +87,7 @@ public sealed class Workload
             pseudonym = "P01",
             role = "Chief clinical information officer",
             siteId = sites[0],
-            consent = new { takePart = true, record = true, quote = true, archive = false, lawfulBasis = "publicTask", informationSheetVersion = "v1" },
+            consent = new { givenOn = "2016-01-01", takePart = true, record = true, quote = true, archive = false, lawfulBasis = "publicTask", informationSheetVersion = "v1" },
         });
         var codes = new Guid[5];
         for (var i = 0; i < codes.Length; i++)

@@ -222,7 +222,7 @@ public sealed class when_checking_the_access_matrix(AppFixture app) : ApiTest(ap
             role = "CCIO",
             siteId = Site,
             personal = new { name = $"Person {Next()}" },
-            consent = new { takePart = true, record = true, quote = true, archive = true, lawfulBasis = "publicTask", informationSheetVersion = "v1" },
+            consent = new { givenOn = "2016-01-01", takePart = true, record = true, quote = true, archive = true, lawfulBasis = "publicTask", informationSheetVersion = "v1" },
         });
 
         public Task<Guid> NewObservation() => Create("observations", new
@@ -369,7 +369,7 @@ public sealed class when_checking_the_access_matrix(AppFixture app) : ApiTest(ap
                 pseudonym = "P-new",
                 role = "Nurse",
                 siteId = w.Site,
-                consent = new { takePart = true, record = false, quote = false, archive = false, lawfulBasis = "publicTask", informationSheetVersion = "v1" },
+                consent = new { givenOn = "2016-01-01", takePart = true, record = false, quote = false, archive = false, lawfulBasis = "publicTask", informationSheetVersion = "v1" },
             })),
             [$"GET {E}/participants/{{participantId}}"] = _ => Task.FromResult(Read($"{u}/participants/{w.Participant}")),
             [$"POST {E}/participants/{{participantId}}/consent"] = async _ => ($"{u}/participants/{await w.NewParticipant()}/consent", new

@@ -75,6 +75,7 @@ public sealed class when_an_integrator_uses_a_generated_client(AppFixture app) :
             SiteId = exemplar.Id,
             Consent = new ConsentInput
             {
+                GivenOn = new Date(2017, 11, 20),
                 TakePart = true,
                 Record = true,
                 Quote = true,

@@ -26,7 +26,7 @@ public sealed class when_logging_evidence(AppFixture app) : ApiTest(app)
             pseudonym = "P-001",
             role = "CCIO",
             siteId = exemplar,
-            consent = new { takePart = true, record, quote = true, archive = true, lawfulBasis = "publicTask", informationSheetVersion = "v1" },
+            consent = new { givenOn = "2016-01-01", takePart = true, record, quote = true, archive = true, lawfulBasis = "publicTask", informationSheetVersion = "v1" },
         })).ShouldBe(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
         return new Study(lead, evaluation, exemplar, follower, pairing, wave, participant);
     }

@@ -27,7 +27,7 @@ public sealed class when_logging_evidence_together(AppFixture app) : ApiTest(app
             pseudonym = "P-001",
             role = "CCIO",
             siteId = site,
-            consent = new { takePart = true, record = true, quote = true, archive = true, lawfulBasis = "publicTask", informationSheetVersion = "v1" },
+            consent = new { givenOn = "2016-01-01", takePart = true, record = true, quote = true, archive = true, lawfulBasis = "publicTask", informationSheetVersion = "v1" },
         })).ShouldBe(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
         return new Study(lead, evaluation, site, wave, participant);
     }

@@ -26,7 +26,7 @@ public sealed class when_reporting_findings(AppFixture app) : ApiTest(app)
                 pseudonym,
                 role = "CCIO",
                 siteId = site,
-                consent = new { takePart = true, record = true, quote, archive = true, lawfulBasis = "publicTask", informationSheetVersion = "v1" },
+                consent = new { givenOn = "2016-01-01", takePart = true, record = true, quote, archive = true, lawfulBasis = "publicTask", informationSheetVersion = "v1" },
             })).ShouldBe(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
         var open = await Participant("P-OPEN", true);
         var shy = await Participant("P-SHY", quoteAllowed);

@@ -37,7 +37,7 @@ public sealed class when_tracing_provenance(AppFixture app) : ApiTest(app)
                 pseudonym,
                 role = "CCIO",
                 siteId = exemplar,
-                consent = new { takePart = true, record = true, quote = true, archive = true, lawfulBasis = "publicTask", informationSheetVersion = "v1" },
+                consent = new { givenOn = "2016-01-01", takePart = true, record = true, quote = true, archive = true, lawfulBasis = "publicTask", informationSheetVersion = "v1" },
             })).ShouldBe(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
         var staying = await Participant("P-STAY");
         var leaving = await Participant("P-LEAVE");

@@ -49,7 +49,7 @@ public sealed class when_hardening_the_api(AppFixture app) : ApiTest(app)
             role = "Ward manager",
             siteId = site,
             personal = new { name, email },
-            consent = new { takePart = true, record = true, quote = true, archive = true, lawfulBasis = "publicTask", informationSheetVersion = "v1" },
+            consent = new { givenOn = "2016-01-01", takePart = true, record = true, quote = true, archive = true, lawfulBasis = "publicTask", informationSheetVersion = "v1" },
         })).ShouldBe(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
         var interview = (await Post($"{url}/interviews", lead, new
         {

@@ -28,7 +28,7 @@ public sealed class when_a_participant_withdraws(AppFixture app) : ApiTest(app)
                 role = "CNIO",
                 siteId = site,
                 personal,
-                consent = new { takePart = true, record = true, quote = true, archive = true, lawfulBasis = "publicTask", informationSheetVersion = "v1" },
+                consent = new { givenOn = "2016-01-01", takePart = true, record = true, quote = true, archive = true, lawfulBasis = "publicTask", informationSheetVersion = "v1" },
             })).ShouldBe(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
         var participant = await Participant("P-101", new { name, email });
         var other = await Participant("P-102", new { name = $"Other person {unique[..8]}" });

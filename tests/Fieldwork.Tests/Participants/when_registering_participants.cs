@@ -8,6 +8,7 @@ public sealed class when_registering_participants(AppFixture app) : ApiTest(app)
 {
     private static object Consent(bool quote = true) => new
     {
+        givenOn = "2016-01-01",
         takePart = true,
         record = true,
         quote,
@@ -15,6 +16,47 @@ public sealed class when_registering_participants(AppFixture app) : ApiTest(app)
         lawfulBasis = "publicTask",
         informationSheetVersion = "v2.1",
     };
+
+    [Fact]
+    public async Task consent_has_a_date_and_nothing_of_the_participant_may_be_dated_before_it()
+    {
+        var lead = NewUser("lead");
+        var evaluation = await CreateEvaluation(lead);
+        var url = $"/api/evaluations/{evaluation}";
+        var site = await EnrolSite(evaluation, lead, "GDE1");
+        var consent = new { givenOn = "2018-02-01", takePart = true, record = true, quote = true, archive = false, lawfulBasis = "publicTask", informationSheetVersion = "v1" };
+        var id = (await Post($"{url}/participants", lead, new { pseudonym = "P-020", role = "Nurse", siteId = site, consent }))
+            .ShouldBe(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
+
+        // Before consent was given there was no participant to speak of; after it, the consent and its date.
+        (await Get($"{url}/participants/{id}?asOf=2010-01-01", lead)).ShouldBeProblem(HttpStatusCode.NotFound);
+        (await Get($"{url}/participants/{id}?asOf=2018-01-31", lead)).ShouldBeProblem(HttpStatusCode.NotFound);
+        var read = (await Get($"{url}/participants/{id}?asOf=2018-02-01", lead)).ShouldBe(HttpStatusCode.OK).Json;
+        Assert.Equal("2018-02-01", read["consentGivenOn"]!.GetValue<string>());
+        Assert.True(read["consent"]!["takePart"]!.GetValue<bool>());
+
+        object Interview(string occurredOn) => new
+        {
+            occurredOn,
+            siteIds = new[] { site },
+            participantIds = new[] { id },
+            format = "oneToOne",
+            mode = "inPerson",
+            durationMinutes = 40,
+            transcript = "We talked about the order sets.",
+        };
+        var before = await App.EventCountAsync();
+        var refused = (await Post($"{url}/interviews", lead, Interview("2018-01-20"))).ShouldBeProblem(HttpStatusCode.Conflict);
+        Assert.Contains("P-020", refused.Json["detail"]!.GetValue<string>());
+        Assert.Contains("2018-02-01", refused.Json["detail"]!.GetValue<string>());
+        Assert.Contains("2018-01-20", refused.Json["detail"]!.GetValue<string>());
+        Assert.Equal(before, await App.EventCountAsync());
+        (await Post($"{url}/interviews", lead, Interview("2018-02-01"))).ShouldBe(HttpStatusCode.Created);
+
+        var undated = new { takePart = true, record = true, quote = true, archive = false, lawfulBasis = "publicTask", informationSheetVersion = "v1" };
+        (await Post($"{url}/participants", lead, new { pseudonym = "P-021", role = "Nurse", consent = undated }))
+            .ShouldBeProblem(HttpStatusCode.BadRequest, "consent.givenOn");
+    }
 
     [Fact]
     public async Task personal_details_are_for_leads_only_and_never_stored_in_plaintext()
@@ -93,7 +135,7 @@ public sealed class when_registering_participants(AppFixture app) : ApiTest(app)
         var keys = await App.DocumentCountAsync<ParticipantKey>();
 
         (await Post(url, lead, new { pseudonym = "", role = "Nurse" })).ShouldBeProblem(HttpStatusCode.BadRequest, "pseudonym", "consent");
-        (await Post(url, lead, new { pseudonym = "P", role = "Nurse", consent = new { takePart = true } }))
+        (await Post(url, lead, new { pseudonym = "P", role = "Nurse", consent = new { givenOn = "2016-01-01", takePart = true } }))
             .ShouldBeProblem(HttpStatusCode.BadRequest, "consent.quote", "consent.lawfulBasis");
         (await Post(url, lead, new { pseudonym = "P", role = "Nurse", consent = Consent(), personal = new { name = "X", email = "not an email" } }))
             .ShouldBeProblem(HttpStatusCode.BadRequest, "personal.email");

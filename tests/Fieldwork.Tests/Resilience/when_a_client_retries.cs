@@ -100,7 +100,7 @@ public sealed class when_a_client_retries(AppFixture app) : ApiTest(app)
                 pseudonym = "P01",
                 role = "Chief nursing information officer",
                 siteId = site,
-                consent = new { takePart = true, record = true, quote = true, archive = false, lawfulBasis = "publicTask", informationSheetVersion = "v1" },
+                consent = new { givenOn = "2016-01-01", takePart = true, record = true, quote = true, archive = false, lawfulBasis = "publicTask", informationSheetVersion = "v1" },
             }, lead, id);
         }
 
@@ -134,7 +134,7 @@ public sealed class when_a_client_retries(AppFixture app) : ApiTest(app)
                 pseudonym = "P01",
                 role = "CNIO",
                 siteId = site,
-                consent = new { takePart = true, record = true, quote = true, archive = false, lawfulBasis = "publicTask", informationSheetVersion = "v1" },
+                consent = new { givenOn = "2016-01-01", takePart = true, record = true, quote = true, archive = false, lawfulBasis = "publicTask", informationSheetVersion = "v1" },
             })).ShouldBe(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
             return ($"{root}/interviews", new
             {

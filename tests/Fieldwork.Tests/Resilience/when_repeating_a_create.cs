@@ -220,6 +220,7 @@ public sealed class when_repeating_a_create(AppFixture app) : ApiTest(app)
 
     private static JsonObject Consent() => new()
     {
+        ["givenOn"] = "2016-01-01",
         ["takePart"] = true,
         ["record"] = true,
         ["quote"] = true,

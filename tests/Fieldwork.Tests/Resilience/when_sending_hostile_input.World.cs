@@ -59,7 +59,7 @@ public sealed partial class when_sending_hostile_input
 
         static JsonArray Ids(params Guid[] ids) => [.. ids.Select(id => (JsonNode)id)];
 
-        var consent = new { takePart = true, record = true, quote = true, archive = true, lawfulBasis = "publicTask", informationSheetVersion = "v1" };
+        var consent = new { givenOn = "2016-01-01", takePart = true, record = true, quote = true, archive = true, lawfulBasis = "publicTask", informationSheetVersion = "v1" };
 
         // Another evaluation of the same lead, with a site, a wave and a participant of its own.
         // Its site has the code the enrolment request uses and its wave overlaps the wave request,
@@ -208,6 +208,7 @@ public sealed partial class when_sending_hostile_input
             ["siteId"] = exemplar1,
             ["consent"] = new JsonObject
             {
+                ["givenOn"] = "2016-01-01",
                 ["takePart"] = true,
                 ["record"] = true,
                 ["quote"] = false,
