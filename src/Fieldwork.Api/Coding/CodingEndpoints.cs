@@ -75,7 +75,8 @@ public static class CodingEndpoints
 
             var codes = (await session.LoadAsync<Codebook>(Codebook.StreamId(evaluationId), http.RequestAborted))?.AsOf()
                         ?? new Dictionary<Guid, CodeState>();
-            return writing.Record(CodingRules.Apply(item, codes, id, coder, command));
+            return writing.Record(CodingRules.Apply(item, codes, id, coder, command,
+                await EvidenceErasure.ErasedForAsync(session, item, http.RequestAborted)));
         });
     }
 

@@ -85,3 +85,18 @@ public sealed class Quotes
         return entry.Text[from..to];
     }
 }
+
+/// <summary>Whose withdrawal erased an item's text: an interview transcript is sealed under one key, destroyed when any of its participants withdraws with erasure.</summary>
+public static class EvidenceErasure
+{
+    public static async Task<IReadOnlyList<string>> ErasedForAsync(IQuerySession session, EvidenceTimeline item, CancellationToken cancellation)
+    {
+        if (item.Kind != EvidenceKind.Interview || item.Current.ParticipantIds.Count == 0)
+        {
+            return [];
+        }
+
+        var participants = await session.LoadManyAsync<Fieldwork.Participants.ParticipantTimeline>(cancellation, item.Current.ParticipantIds);
+        return [.. participants.Where(p => p.TranscriptsErased).Select(p => p.Pseudonym).Order(StringComparer.Ordinal)];
+    }
+}

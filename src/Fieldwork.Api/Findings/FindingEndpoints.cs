@@ -203,10 +203,10 @@ public static class FindingEndpoints
         EventRecorder recorder) =>
         Change(http, recorder, evaluationId, findingId, async (session, finding) =>
         {
-            var unquotable = command.Status == FindingStatus.Reported
-                ? await UnquotableAsync(session, evaluationId, finding, http.RequestAborted)
-                : [];
-            return FindingRules.ChangeStatus(evaluationId, finding, command, unquotable);
+            var (unquotable, withdrawn) = command.Status == FindingStatus.Reported
+                ? await ReportBlockersAsync(session, evaluationId, finding, http.RequestAborted)
+                : ([], []);
+            return FindingRules.ChangeStatus(evaluationId, finding, command, unquotable, withdrawn);
         });
 
     private static Task<IResult> Change(HttpContext http, EventRecorder recorder, Guid evaluationId, Guid findingId,
@@ -246,9 +246,13 @@ public static class FindingEndpoints
         return live;
     }
 
-    /// <summary>Pseudonyms of participants quoted through the finding's supporting codings whose consent on the field date did not allow quoting.</summary>
-    private static async Task<IReadOnlyList<string>> UnquotableAsync(IQuerySession session, Guid evaluationId, FindingState finding,
-        CancellationToken cancellation)
+    /// <summary>
+    /// What keeps a finding from being reported, through its supporting codings: the pseudonyms of
+    /// participants whose consent on the field date did not allow quoting, and each coding that
+    /// rests on the material of a participant who has withdrawn since (erased or not).
+    /// </summary>
+    private static async Task<(IReadOnlyList<string> Unquotable, IReadOnlyList<string> Withdrawn)> ReportBlockersAsync(IQuerySession session,
+        Guid evaluationId, FindingState finding, CancellationToken cancellation)
     {
         var supporting = finding.Evidence.Where(l => l.Kind == FindingItemKind.Coding && l.Stance == Stance.Supporting).Select(l => l.ItemId).ToList();
         var codings = await LiveCodingsAsync(session, evaluationId, supporting, cancellation);
@@ -257,10 +261,21 @@ public static class FindingEndpoints
             .ToList();
         var participants = (await session.LoadManyAsync<ParticipantTimeline>(cancellation, quoted.Select(q => q.Participant).Distinct()))
             .ToDictionary(p => p.Id);
-        return [.. quoted
+        var unquotable = quoted
             .Where(q => !participants.TryGetValue(q.Participant, out var p) || p.ConsentOn(q.On)?.Quote != true)
             .Select(q => participants.TryGetValue(q.Participant, out var p) ? p.Pseudonym : q.Participant.ToString())
             .Distinct()
-            .Order(StringComparer.Ordinal)];
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var withdrawn = codings
+            .SelectMany(c => c.Value.Evidence.Current.ParticipantIds
+                .Select(id => participants.GetValueOrDefault(id))
+                .OfType<ParticipantTimeline>()
+                .Where(p => p.WithdrawnOn is not null)
+                .Select(p => $"coding {c.Key} ({p.Pseudonym} withdrew on {p.WithdrawnOn:yyyy-MM-dd}" +
+                             (p.TranscriptsErased && c.Value.Evidence.Kind == EvidenceKind.Interview ? ", its text erased)" : ")")))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return (unquotable, withdrawn);
     }
 }

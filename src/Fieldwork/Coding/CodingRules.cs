@@ -7,8 +7,9 @@ namespace Fieldwork.Coding;
 /// <summary>The rules of coding as pure functions over an evidence item and the codebook as they stand now.</summary>
 public static class CodingRules
 {
+    /// <param name="erasedFor">The pseudonyms of the item's participants who withdrew with erasure: its text is gone and takes no new codings.</param>
     public static Decision Apply(EvidenceTimeline item, IReadOnlyDictionary<Guid, CodeState> codes, Guid codingId, string coderId,
-        ApplyCoding c)
+        ApplyCoding c, IReadOnlyCollection<string>? erasedFor = null)
     {
         var errors = new List<Rejection>();
         var codeId = c.CodeId!.Value;
@@ -37,6 +38,11 @@ public static class CodingRules
         if (errors.Count > 0)
         {
             return Rejection.Combine(errors);
+        }
+
+        if (erasedFor is { Count: > 0 })
+        {
+            return Rejection.Conflict($"This text was erased when {string.Join(", ", erasedFor)} withdrew from the study; it takes no new codings.");
         }
 
         if (item.Codings.Any(x => x.RemovedSequence is null && x.CoderId == coderId && x.CodeId == codeId && x.TextVersion == c.TextVersion

@@ -183,7 +183,7 @@ public static class EvidenceRules
             }
         }
 
-        var beforeConsent = new List<string>();
+        var conflicts = new List<string>();
         for (var i = 0; i < d.ParticipantIds.Count; i++)
         {
             var field = $"participantIds[{i}]";
@@ -196,7 +196,13 @@ public static class EvidenceRules
             var consent = participant.ConsentOn(d.On);
             if (consent is null && participant.ConsentGivenOn is { } givenOn && d.On < givenOn)
             {
-                beforeConsent.Add($"{participant.Pseudonym} gave consent on {givenOn:yyyy-MM-dd}, after the field date {d.On:yyyy-MM-dd}");
+                conflicts.Add($"{participant.Pseudonym} gave consent on {givenOn:yyyy-MM-dd}, after the field date {d.On:yyyy-MM-dd}");
+            }
+            else if (textField is not null && participant.TranscriptsErased)
+            {
+                // Erasure is final for new material: the bare fact of an earlier interview may still be logged, not their words.
+                conflicts.Add($"{participant.Pseudonym} withdrew on {participant.WithdrawnOn:yyyy-MM-dd} and asked for their transcripts to be " +
+                              "erased: no new text naming them may be kept (log the interview without it)");
             }
             else if (consent is null || !consent.TakePart)
             {
@@ -210,8 +216,7 @@ public static class EvidenceRules
         }
 
         return errors.Count > 0 ? Rejection.Combine(errors)
-            : beforeConsent.Count > 0 ? Rejection.Conflict("Nothing from a participant may be dated before their consent was given: "
-                + string.Join("; ", beforeConsent) + ".")
+            : conflicts.Count > 0 ? Rejection.Conflict(string.Join("; ", conflicts) + ".")
             : null;
     }
 

@@ -71,7 +71,12 @@ public static class FindingRules
     /// For a move to reported: the pseudonyms of participants quoted through a supporting coding
     /// whose consent on the field date did not allow quoting.
     /// </param>
-    public static Decision ChangeStatus(Guid evaluationId, FindingState finding, ChangeFindingStatus c, IReadOnlyList<string> unquotable)
+    /// <param name="withdrawn">
+    /// For a move to reported: each supporting coding that rests on a withdrawn participant's material
+    /// (or quotes text erased with their withdrawal), described for the analyst who must detach or replace it.
+    /// </param>
+    public static Decision ChangeStatus(Guid evaluationId, FindingState finding, ChangeFindingStatus c, IReadOnlyList<string> unquotable,
+        IReadOnlyList<string>? withdrawn = null)
     {
         if (Stale(finding, c.ExpectedVersion) is { } stale)
         {
@@ -90,6 +95,12 @@ public static class FindingRules
                 ? "A reported finding can only be retracted."
                 : $"A finding cannot go from {Camel(finding.Status)} to {Camel(to)}; from {Camel(finding.Status)} it may go to " +
                   $"{(Moves[finding.Status].Length == 0 ? "nothing" : string.Join(", ", Moves[finding.Status].Select(Camel)))}.");
+        }
+
+        if (to == FindingStatus.Reported && withdrawn is { Count: > 0 })
+        {
+            return Rejection.Conflict("The finding rests, through supporting codings, on material of participants who have withdrawn: " +
+                                      $"{string.Join("; ", withdrawn)}. Unlink or replace those codings first.");
         }
 
         if (to == FindingStatus.Reported && unquotable.Count > 0)

@@ -104,6 +104,48 @@ public sealed class when_a_participant_withdraws(AppFixture app) : ApiTest(app)
     }
 
     [Fact]
+    public async Task erasure_is_final_for_new_material_and_blocks_reporting_what_rests_on_it()
+    {
+        var s = await SetUp();
+        var finding = $"{s.Url}/findings/{s.Finding}";
+        (await Post($"{finding}/status", s.Lead, new { expectedVersion = 2, status = "underReview" })).ShouldBe(HttpStatusCode.OK);
+        (await Post($"{finding}/status", s.Lead, new { expectedVersion = 3, status = "accepted" })).ShouldBe(HttpStatusCode.OK);
+        (await Post($"{s.Url}/participants/{s.Participant}/withdrawal", s.Lead, new { eraseTranscripts = true })).ShouldBe(HttpStatusCode.OK);
+        var code = (await Post($"{s.Url}/codebook/codes", s.Lead, new { name = "After", definition = "Coded after the withdrawal" }))
+            .ShouldBe(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
+        var events = await App.EventCountAsync();
+
+        // No new coding on the erased text, no new text version of the item, no new transcript naming them.
+        var coding = (await Post($"{s.Url}/evidence/{s.Interview}/codings", s.Lead, new { codeId = code, textVersion = 1, start = 0, end = 5 }))
+            .ShouldBeProblem(HttpStatusCode.Conflict);
+        Assert.Contains("P-101", coding.Json["detail"]!.GetValue<string>());
+        (await Post($"{s.Url}/evidence/{s.Interview}/texts", s.Lead, new { expectedVersion = 1, text = "A fresh transcript." }))
+            .ShouldBeProblem(HttpStatusCode.Conflict);
+        var sites = (await Get($"{s.Url}/sites", s.Lead)).Json["items"]!.AsArray().Select(x => x!["id"]!.GetValue<Guid>()).ToArray();
+        object Interview(string? transcript) => new
+        {
+            occurredOn = "2018-04-01",
+            siteIds = sites,
+            participantIds = new[] { s.Participant },
+            format = "oneToOne",
+            mode = "inPerson",
+            durationMinutes = 30,
+            transcript,
+        };
+        var transcript = (await Post($"{s.Url}/interviews", s.Lead, Interview("What they said then."))).ShouldBeProblem(HttpStatusCode.Conflict);
+        Assert.Contains("erased", transcript.Json["detail"]!.GetValue<string>());
+        // Reporting rests on their words: refused, naming the coding, until it is unlinked.
+        var report = (await Post($"{finding}/status", s.Lead, new { expectedVersion = 4, status = "reported" })).ShouldBeProblem(HttpStatusCode.Conflict);
+        Assert.Contains(s.Coding.ToString(), report.Json["detail"]!.GetValue<string>());
+        Assert.Equal(events, await App.EventCountAsync());
+
+        // The bare fact of an earlier interview may still be logged.
+        (await Post($"{s.Url}/interviews", s.Lead, Interview(null))).ShouldBe(HttpStatusCode.Created);
+        (await Delete($"{finding}/evidence/{s.Coding}?expectedVersion=4", s.Lead)).ShouldBe(HttpStatusCode.OK);
+        (await Post($"{finding}/status", s.Lead, new { expectedVersion = 5, status = "reported" })).ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task withdrawal_without_erasure_keeps_transcripts_until_erasure_is_asked_for()
     {
         var s = await SetUp();
