@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Text.RegularExpressions;
 using Wolverine.Http;
 
 namespace Fieldwork.Api.Problems;
@@ -34,8 +36,8 @@ public sealed record RequestContract(Type? Body, IReadOnlyDictionary<string, Typ
     }
 }
 
-/// <summary>Facts about the types of request values: what a valid one looks like, what a body type holds.</summary>
-public static class RequestShape
+/// <summary>Facts about the types of request values: what a valid one looks like, and which type sits at a JSON path.</summary>
+public static partial class RequestShape
 {
     /// <summary>What a value of <paramref name="type"/> must be, as the end of "'x' must be ...".</summary>
     public static string Describe(Type type)
@@ -60,6 +62,64 @@ public static class RequestShape
     /// <summary>An enum's values as the API reads and writes them (camelCase).</summary>
     public static IEnumerable<string> EnumNames(Type type) => Enum.GetNames(type).Select(JsonNamingPolicy.CamelCase.ConvertName);
 
+    /// <summary>
+    /// Follows a System.Text.Json path ("$.consent.lawfulBasis", "$.siteIds[1]", "$['odd name']")
+    /// through the body type: the API's key for it (camelCase, as declared) and the type there, or
+    /// null where the path leaves the body's contract.
+    /// </summary>
+    public static (string Key, Type? Type) Resolve(Type? body, string jsonPath, JsonSerializerOptions options)
+    {
+        var key = new StringBuilder();
+        var type = body;
+        foreach (Match segment in PathSegment().Matches(jsonPath))
+        {
+            if (segment.Groups["index"].Success)
+            {
+                key.Append('[').Append(segment.Groups["index"].Value).Append(']');
+                type = type is null ? null : ElementType(Nullable.GetUnderlyingType(type) ?? type);
+                continue;
+            }
+
+            var name = segment.Groups["name"].Success ? segment.Groups["name"].Value : segment.Groups["quoted"].Value.Replace("''", "'", StringComparison.Ordinal);
+            var property = type is null ? null : Properties(type, options)
+                .FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+            key.Append(key.Length > 0 ? "." : "").Append(property?.Name ?? name);
+            type = property?.PropertyType;
+        }
+
+        return (key.Length == 0 ? "body" : key.ToString(), type);
+    }
+
+    /// <summary>
+    /// Where, inside <paramref name="body"/>, the object sits whose type System.Text.Json names
+    /// <paramref name="typeName"/> (in its messages about unknown and repeated fields): its path
+    /// prefix ("consent." for ConsentInput, "" for the body itself) and its type; ("", null) when
+    /// it cannot be told (inside a list, or not found).
+    /// </summary>
+    public static (string Prefix, Type? Type) Locate(Type? body, string typeName, JsonSerializerOptions options, int depth = 0)
+    {
+        if (body is null || depth > 8)
+        {
+            return ("", null);
+        }
+
+        if (body.ToString() == typeName)
+        {
+            return ("", body);
+        }
+
+        foreach (var property in Properties(body, options))
+        {
+            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (options.GetTypeInfo(type).Kind == JsonTypeInfoKind.Object && Locate(type, typeName, options, depth + 1) is (var inner, { } found))
+            {
+                return (property.Name + "." + inner, found);
+            }
+        }
+
+        return ("", null);
+    }
+
     /// <summary>The fields a client may send for <paramref name="type"/>: what the serializer reads, not what it only writes.</summary>
     public static IEnumerable<JsonPropertyInfo> Properties(Type type, JsonSerializerOptions options)
     {
@@ -81,4 +141,7 @@ public static class RequestShape
 
     /// <summary>An item's path under its list's ("siteIds", 1 is "siteIds[1]").</summary>
     public static string Index(string path, int index) => $"{path}[{index.ToString(CultureInfo.InvariantCulture)}]";
+
+    [GeneratedRegex(@"\.(?<name>[^.\[]+)|\[(?<index>\d+)\]|\['(?<quoted>(?:[^']|'')*)'\]")]
+    private static partial Regex PathSegment();
 }

@@ -128,8 +128,9 @@ public sealed class when_sending_bad_characters(AppFixture app) : ApiTest(app)
     {
         var s = await SetUp();
         var before = await App.TableCountsAsync();
-        (await Post("/api/evaluations", s.Lead, """{"name":"Bad \ud800 name","startsOn":"2016-09-01"}"""))
+        var high = (await Post("/api/evaluations", s.Lead, """{"name":"Bad \ud800 name","startsOn":"2016-09-01"}"""))
             .ShouldBeProblem(HttpStatusCode.BadRequest, "name");
+        Assert.Contains("unpaired surrogate", Message(high, "name"), StringComparison.Ordinal);
         (await Post("/api/evaluations", s.Lead, """{"name":"x","startsOn":"2016-09-01","description":"\udc00 low first"}"""))
             .ShouldBeProblem(HttpStatusCode.BadRequest, "description");
 
