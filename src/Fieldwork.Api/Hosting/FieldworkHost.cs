@@ -111,6 +111,7 @@ public static class FieldworkHost
         {
             o.AddDocumentTransformer<OpenApiDocumentInfo>();
             o.AddSchemaTransformer<OpenApiRequiredFields>();
+            o.AddSchemaTransformer<OpenApiTextFields>();
         });
 
         // Requests without a valid token are limited per client address (RateLimiting:UnauthenticatedPerMinute).

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Fieldwork.Tests.Infrastructure;
 
 namespace Fieldwork.Tests.Problems;
@@ -149,6 +150,40 @@ public sealed class when_sending_bad_characters(AppFixture app) : ApiTest(app)
         var reply = (await Get($"{s.Url}/codings?coderId={new string('x', 2001)}", s.Lead)).ShouldBeProblem(HttpStatusCode.BadRequest, "coderId");
         Assert.Contains("at most 2000 characters", Message(reply, "coderId"), StringComparison.Ordinal);
         (await Get($"{s.Url}/codings?coderId={new string('x', 2000)}", s.Lead)).ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task the_openapi_document_says_what_each_text_field_of_a_request_is()
+    {
+        var schemas = (await Get("/openapi/v1.json", null)).ShouldBe(HttpStatusCode.OK).Json["components"]!["schemas"]!.AsObject();
+        JsonNode Field(string schema, string field) => schemas[schema]!["properties"]![field]!;
+
+        Assert.Equal("singleLine", Field("CreateEvaluation", "name")["x-text"]!.GetValue<string>());
+        Assert.Equal(200, Field("CreateEvaluation", "name")["maxLength"]!.GetValue<int>());
+        Assert.Equal("long", Field("CreateEvaluation", "description")["x-text"]!.GetValue<string>());
+        Assert.Equal(4000, Field("CreateEvaluation", "description")["maxLength"]!.GetValue<int>());
+        Assert.Equal("long", Field("LogInterview", "transcript")["x-text"]!.GetValue<string>());
+        Assert.Null(Field("LogInterview", "transcript")["maxLength"]); // bounded by the 5 MB of a text version
+        Assert.Equal(40, Field("EnrolSite", "code")["maxLength"]!.GetValue<int>());
+        Assert.Equal(200, Field("PersonalInput", "name")["maxLength"]!.GetValue<int>());
+
+        // Every string field of every request body is one or the other; answers are not marked.
+        var requests = (await Get("/openapi/v1.json", null)).Json["paths"]!.AsObject()
+            .Select(p => p.Value?["post"]?["requestBody"]?["content"]?["application/json"]?["schema"]?["$ref"]?.GetValue<string>())
+            .OfType<string>().Select(r => r.Split('/')[^1]).ToHashSet();
+        foreach (var name in requests)
+        {
+            foreach (var (field, schema) in schemas[name]!["properties"]?.AsObject() ?? [])
+            {
+                var type = schema!["type"]?.ToJsonString() ?? "";
+                if (type.Contains("\"string\"", StringComparison.Ordinal) && schema["format"] is null && schema["enum"] is null)
+                {
+                    Assert.True(schema["x-text"] is not null, $"{name}.{field} says nothing of its text");
+                }
+            }
+        }
+
+        Assert.Null(schemas["EvaluationView"]?["properties"]?["name"]?["x-text"]);
     }
 
     [Fact]
