@@ -3,8 +3,6 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using Fieldwork.Api.Problems;
 using Fieldwork.Rules;
-using FluentValidation;
-using FluentValidation.Validators;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -30,8 +28,6 @@ public sealed class OpenApiTextFields : IOpenApiSchemaTransformer
             return Task.CompletedTask;
         }
 
-        var validator = context.ApplicationServices.GetService(typeof(IValidator<>).MakeGenericType(info.Type)) as IValidator;
-        var descriptor = validator?.CreateDescriptor();
         foreach (var property in RequestShape.Properties(info.Type, info.Options))
         {
             if (property.PropertyType != typeof(string) || property.AttributeProvider is not MemberInfo member
@@ -41,11 +37,8 @@ public sealed class OpenApiTextFields : IOpenApiSchemaTransformer
             }
 
             var isLong = member.IsDefined(typeof(LongTextAttribute), inherit: true);
-            var max = descriptor?.GetRulesForMember(member.Name)
-                .SelectMany(rule => rule.Components)
-                .Select(c => c.Validator).OfType<ILengthValidator>()
-                .Where(v => v.Max > 0).Select(v => (int?)v.Max).Min();
-            text.MaxLength = max ?? (isLong ? null : TextPolicy.SingleLineMaxLength);
+            text.MaxLength = RequestShape.ValidatorMaxLength(info.Type, member.Name, context.ApplicationServices)
+                             ?? (isLong ? null : TextPolicy.SingleLineMaxLength);
             text.Extensions ??= new Dictionary<string, IOpenApiExtension>();
             text.Extensions["x-text"] = new JsonNodeExtension(JsonValue.Create(isLong ? "long" : "singleLine"));
         }

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
+using FluentValidation;
+using FluentValidation.Validators;
 using Wolverine.Http;
 
 namespace Fieldwork.Api.Problems;
@@ -128,6 +130,17 @@ public static partial class RequestShape
             ? info.Properties.Where(p => p.Get is not null && (p.Set is not null || p.AssociatedParameter is not null))
             : [];
     }
+
+    /// <summary>
+    /// The maximum length the validator of <paramref name="type"/> sets on the property
+    /// <paramref name="member"/> (MaximumLength, Length), or null when it sets none.
+    /// </summary>
+    public static int? ValidatorMaxLength(Type type, string member, IServiceProvider services) =>
+        (services.GetService(typeof(IValidator<>).MakeGenericType(type)) as IValidator)?.CreateDescriptor()
+            .GetRulesForMember(member)
+            .SelectMany(rule => rule.Components)
+            .Select(component => component.Validator).OfType<ILengthValidator>()
+            .Where(length => length.Max > 0).Select(length => (int?)length.Max).Min();
 
     /// <summary>The item type of a list or array, or null.</summary>
     public static Type? ElementType(Type type) =>

@@ -12,13 +12,15 @@ namespace Fieldwork.Api.Problems;
 /// objects, lists), under its JSON path: the one place bodies' text is checked, whatever the
 /// validators say. The walk follows the serializer's own contract of the body type, so the paths
 /// are the JSON's ("consent.informationSheetVersion", "items[2].title") and a computed property
-/// the client never sends is not looked at; it is worked out once per type.
+/// the client never sends is not looked at; it is worked out once per type. A single line's
+/// length is checked here only when its validator sets no maximum, so that an over-long field
+/// gets one message, with its own maximum.
 /// </summary>
 public static class RequestText
 {
     private abstract record Node;
 
-    private sealed record Text(TextKind Kind) : Node;
+    private sealed record Text(TextKind Kind, int MaxLength) : Node;
 
     private sealed record Member(string Name, Func<object, object?> Get, Node Node);
 
@@ -30,9 +32,9 @@ public static class RequestText
     private static readonly ConcurrentDictionary<Type, Node?> Plans = new();
 
     /// <summary>Adds an entry to <paramref name="errors"/> for each string of <paramref name="body"/> the policy refuses.</summary>
-    public static void Check(object body, JsonSerializerOptions options, IDictionary<string, List<string>> errors)
+    public static void Check(object body, JsonSerializerOptions options, IServiceProvider services, IDictionary<string, List<string>> errors)
     {
-        if (Plans.GetOrAdd(body.GetType(), type => Plan(type, TextKind.SingleLine, options, [])) is { } plan)
+        if (Plans.GetOrAdd(body.GetType(), type => Plan(type, TextKind.SingleLine, null, options, services, [])) is { } plan)
         {
             Walk(body, plan, "", errors);
         }
@@ -42,14 +44,14 @@ public static class RequestText
     {
         switch (node)
         {
-            case Text text when value is string s && TextPolicy.Find(s, text.Kind) is { } fault:
+            case Text text when value is string s && TextPolicy.Find(s, text.Kind, text.MaxLength) is { } fault:
                 var key = path.Length == 0 ? "body" : path;
                 if (!errors.TryGetValue(key, out var messages))
                 {
                     errors[key] = messages = [];
                 }
 
-                messages.Add(TextPolicy.Describe(key, fault, text.Kind));
+                messages.Add(TextPolicy.Describe(key, fault, text.Kind, text.MaxLength));
                 break;
             case Composite composite:
                 foreach (var member in composite.Members)
@@ -77,11 +79,15 @@ public static class RequestText
         }
     }
 
-    private static Node? Plan(Type type, TextKind kind, JsonSerializerOptions options, HashSet<Type> seen)
+    /// <summary>
+    /// What to check in a value of <paramref name="type"/>, held by a property of this
+    /// <paramref name="kind"/> on which the validator sets <paramref name="validatorMax"/> (if any).
+    /// </summary>
+    private static Node? Plan(Type type, TextKind kind, int? validatorMax, JsonSerializerOptions options, IServiceProvider services, HashSet<Type> seen)
     {
         if (type == typeof(string))
         {
-            return new Text(kind);
+            return new Text(kind, validatorMax is null && kind == TextKind.SingleLine ? TextPolicy.SingleLineMaxLength : int.MaxValue);
         }
 
         if (!seen.Add(type))
@@ -95,7 +101,7 @@ public static class RequestText
             if (info.Kind == JsonTypeInfoKind.Enumerable && info.ElementType is { } element)
             {
                 // [LongText] on a list of strings makes each item a long text.
-                return Plan(element, kind, options, seen) is { } item ? new Items(item) : null;
+                return Plan(element, kind, null, options, services, seen) is { } item ? new Items(item) : null;
             }
 
             if (info.Kind != JsonTypeInfoKind.Object)
@@ -106,9 +112,10 @@ public static class RequestText
             var members = new List<Member>();
             foreach (var property in RequestShape.Properties(type, options))
             {
-                var longText = property.AttributeProvider is ICustomAttributeProvider provider
-                               && provider.IsDefined(typeof(LongTextAttribute), inherit: true);
-                if (Plan(property.PropertyType, longText ? TextKind.Long : TextKind.SingleLine, options, seen) is { } node)
+                var member = property.AttributeProvider as MemberInfo;
+                var longText = member?.IsDefined(typeof(LongTextAttribute), inherit: true) == true;
+                var max = member is null ? null : RequestShape.ValidatorMaxLength(type, member.Name, services);
+                if (Plan(property.PropertyType, longText ? TextKind.Long : TextKind.SingleLine, max, options, services, seen) is { } node)
                 {
                     members.Add(new Member(property.Name, property.Get!, node));
                 }

@@ -121,7 +121,7 @@ public static class Validation
     private static Dictionary<string, List<string>> TextErrors(object body, HttpContext context)
     {
         var errors = new Dictionary<string, List<string>>();
-        RequestText.Check(body, SerializerOptions(context), errors);
+        RequestText.Check(body, SerializerOptions(context), context.RequestServices, errors);
         return errors;
     }
 

@@ -73,6 +73,9 @@ public sealed class when_the_body_is_bad(AppFixture app) : ApiTest(app)
     {
         var reply = await Post("/api/evaluations", NewUser(), new { name = new string('x', 5000), startsOn = "2019-01-01" });
         reply.ShouldBeProblem(HttpStatusCode.BadRequest, "name");
+        // One message, with the field's own maximum: the character policy's default (2,000) does not add a second.
+        var message = Assert.Single(reply.Json["errors"]!["name"]!.AsArray())!.GetValue<string>();
+        Assert.Contains("200 characters", message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Fieldwork.Api.Hosting;
 using Fieldwork.Api.Problems;
 using Fieldwork.Rules;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Fieldwork.Tests.Problems;
 
@@ -18,6 +19,9 @@ public sealed class RequestTextTests
 
     private static readonly JsonSerializerOptions Options = Api();
 
+    /// <summary>No validator sets a maximum, so every single line has the policy's default.</summary>
+    private static readonly IServiceProvider NoValidators = new ServiceCollection().BuildServiceProvider();
+
     private static JsonSerializerOptions Api()
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
@@ -29,7 +33,7 @@ public sealed class RequestTextTests
     private static Dictionary<string, List<string>> Check(object body)
     {
         var errors = new Dictionary<string, List<string>>();
-        RequestText.Check(body, Options, errors);
+        RequestText.Check(body, Options, NoValidators, errors);
         return errors;
     }
 
