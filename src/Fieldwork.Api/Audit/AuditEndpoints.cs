@@ -38,6 +38,10 @@ public static class AuditEndpoints
         Paging.AddErrors(offset, limit, errors);
         var since = Instant(from, "from", endOfDay: false, errors);
         var until = Instant(to, "to", endOfDay: true, errors);
+        if (until < since)
+        {
+            errors["to"] = [$"'to' ({to}) is before 'from' ({from}): nothing can have been recorded in between."];
+        }
         if (errors.Count > 0)
         {
             return Problems.Problems.Invalid(errors);

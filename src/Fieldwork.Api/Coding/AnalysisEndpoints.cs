@@ -195,9 +195,10 @@ public static class AnalysisEndpoints
         IReadOnlyDictionary<Guid, int> Lengths, IReadOnlyDictionary<Guid, int> Versions);
 
     /// <summary>
-    /// Resolves the query: at least two distinct coders; the codes asked for (default: every code
-    /// any of them applied in the compared items); the items asked for (default: every item with
-    /// text that any of them coded). Unknown codes or items are 400s.
+    /// Resolves the query: at least two distinct coders, each with a coding in the compared items;
+    /// the codes asked for (default: every code any of them applied in the compared items); the
+    /// items asked for (default: every item with text that any of them coded). Unknown codes or
+    /// items are 400s.
     /// </summary>
     private static async Task<(Comparison?, IResult?)> CompareAsync(IQuerySession session, TimeTravel time, Guid evaluationId,
         string? coderIds, string? codeIds, string? evidenceIds, string? asOf, string? knownAt, CancellationToken cancellation)
@@ -250,6 +251,19 @@ public static class AnalysisEndpoints
             .OrderBy(id => withText[id].Details.On).ThenBy(id => id)
             .ToList();
         var chosen = chosenItems.ToHashSet();
+
+        // A coder with nothing coded in the compared items has nothing to agree or disagree with:
+        // their "agreement" would only measure how much the others left uncoded.
+        var silent = coders.Where(coder => !byCoders.Any(s => s.Coding.CoderId == coder && chosen.Contains(s.EvidenceId))).ToList();
+        if (silent.Count > 0)
+        {
+            return (null, Problems.Problems.Invalid(new Dictionary<string, string[]>
+            {
+                ["coderIds"] = [.. silent.Select(coder =>
+                    $"'{coder}' has no coding at all in the compared items: leave them out, or name items they coded in 'evidenceIds'.")],
+            }));
+        }
+
         var chosenCodes = codes?.Select(c => Codebook.Resolve(snapshot.Codes, c)).Distinct().ToList()
                           ?? [.. byCoders.Where(s => chosen.Contains(s.EvidenceId)).Select(s => s.CodeId).Distinct()
                               .OrderBy(snapshot.CodeName, StringComparer.OrdinalIgnoreCase)];

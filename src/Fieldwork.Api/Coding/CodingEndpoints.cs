@@ -146,6 +146,14 @@ public static class CodingEndpoints
         string? coderId, Guid? evidenceId, string? asOf, string? knownAt, int? offset, int? limit, IQuerySession session, TimeTravel time,
         CancellationToken cancellation)
     {
+        if (includeDescendants is not null && codeId is null)
+        {
+            return Problems.Problems.Invalid(new Dictionary<string, string[]>
+            {
+                ["includeDescendants"] = ["'includeDescendants' says whether to take in the codes under 'codeId'; give 'codeId' too."],
+            });
+        }
+
         var (cut, problem) = await time.ResolveListAsync(session, asOf, knownAt, offset, limit, cancellation);
         if (problem is not null)
         {

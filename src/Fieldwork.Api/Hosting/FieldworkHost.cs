@@ -122,6 +122,7 @@ public static class FieldworkHost
         {
             o.AddDocumentTransformer<OpenApiDocumentInfo>();
             o.AddSchemaTransformer<OpenApiRequiredFields>();
+            o.AddSchemaTransformer<OpenApiTextFields>();
             o.AddDocumentTransformer<OpenApiContract>();
         });
 

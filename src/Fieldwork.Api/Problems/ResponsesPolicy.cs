@@ -10,7 +10,7 @@ namespace Fieldwork.Api.Problems;
 /// <summary>
 /// Makes the OpenAPI document exact: each route lists the statuses it can really answer.
 /// Endpoints declare their own successes and rule conflicts; this adds what the pipeline
-/// answers for every route of a kind (401, 403, 404, 400 for bodies and queries, 413) and
+/// answers for every route of a kind (401, 403, 404, 400 for bodies and query strings, 413) and
 /// drops the defaults Wolverine guesses for endpoints that return IResult.
 /// </summary>
 public sealed class ResponsesPolicy : IHttpPolicy
@@ -22,8 +22,7 @@ public sealed class ResponsesPolicy : IHttpPolicy
             var method = chain.Method.Method;
             var anonymous = method.GetCustomAttributes(typeof(AllowAnonymousAttribute), true).Length > 0;
             var scoped = method.GetCustomAttributes(typeof(RequiresAttribute), true).Length > 0;
-            var hasBody = chain.HasRequestType && chain.RequestType is { } body && body != typeof(void);
-            var hasQuery = method.GetParameters().Any(p => p.ParameterType == typeof(int?) || p.ParameterType == typeof(string) && !chain.RoutePattern!.Parameters.Any(r => r.Name == p.Name));
+            var hasBody = RequestContract.Of(chain).Body is not null;
             var declared = method.GetCustomAttributes(typeof(ProducesResponseTypeAttribute), true)
                 .Cast<ProducesResponseTypeAttribute>().Select(a => a.StatusCode).ToHashSet();
 
@@ -59,10 +58,8 @@ public sealed class ResponsesPolicy : IHttpPolicy
                 chain.Metadata.ProducesProblem(StatusCodes.Status403Forbidden);
             }
 
-            if (hasBody || hasQuery)
-            {
-                chain.Metadata.ProducesValidationProblem();
-            }
+            // Every route checks its query string (an unknown parameter is refused everywhere).
+            chain.Metadata.ProducesValidationProblem();
 
             if (hasBody)
             {

@@ -80,6 +80,14 @@ public static class StateEndpoints
             return problem;
         }
 
+        if (after.AsOf < before.AsOf)
+        {
+            return Problems.Problems.Invalid(new Dictionary<string, string[]>
+            {
+                ["to"] = [$"'to' ({Date(after.AsOf)}) is before 'from' ({Date(before.AsOf)}): give the earlier date as 'from'."],
+            });
+        }
+
         var options = json.Value.SerializerOptions;
         var tallyBefore = await ServedEvidence.TallyAsync(session, evaluationId, before, cancellation);
         var tallyAfter = await ServedEvidence.TallyAsync(session, evaluationId, after, cancellation);

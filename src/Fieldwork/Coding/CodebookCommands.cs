@@ -1,10 +1,11 @@
+using Fieldwork.Rules;
 using FluentValidation;
 
 namespace Fieldwork.Coding;
 
-public sealed record DefineCode(Guid? Id, string? Name, Guid? ParentId, string? Definition, string? Dimension);
+public sealed record DefineCode(Guid? Id, string? Name, Guid? ParentId, [property: LongText] string? Definition, string? Dimension);
 
-public sealed record ReviseCode(int? ExpectedVersion, string? Name, string? Definition, Guid? ParentId);
+public sealed record ReviseCode(int? ExpectedVersion, string? Name, [property: LongText] string? Definition, Guid? ParentId);
 
 public sealed record MergeCode(Guid? IntoCodeId);
 

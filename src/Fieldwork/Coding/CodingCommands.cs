@@ -1,9 +1,10 @@
+using Fieldwork.Rules;
 using FluentValidation;
 
 namespace Fieldwork.Coding;
 
 /// <summary>Codes the code points [start, end) of one text version; the coder is the caller.</summary>
-public sealed record ApplyCoding(Guid? Id, Guid? CodeId, int? TextVersion, int? Start, int? End, string? Note);
+public sealed record ApplyCoding(Guid? Id, Guid? CodeId, int? TextVersion, int? Start, int? End, [property: LongText] string? Note);
 
 public sealed class ApplyCodingValidator : AbstractValidator<ApplyCoding>
 {

@@ -67,9 +67,9 @@ public sealed class MemoTimeline : IEventTimeline
     }
 }
 
-public sealed record WriteMemo(Guid? Id, MemoAbout? AboutKind, Guid? AboutId, string? Text);
+public sealed record WriteMemo(Guid? Id, MemoAbout? AboutKind, Guid? AboutId, [property: LongText] string? Text);
 
-public sealed record ReviseMemo(int? ExpectedVersion, string? Text);
+public sealed record ReviseMemo(int? ExpectedVersion, [property: LongText] string? Text);
 
 public sealed class WriteMemoValidator : AbstractValidator<WriteMemo>
 {

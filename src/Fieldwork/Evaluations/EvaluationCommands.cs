@@ -1,11 +1,13 @@
 using Fieldwork.Access;
+using Fieldwork.Rules;
 using FluentValidation;
 
 namespace Fieldwork.Evaluations;
 
 // Required values are nullable here so that a missing field reads as missing, not as a default.
 
-public sealed record CreateEvaluation(Guid? Id, string? Name, DateOnly? StartsOn, DateOnly? EndsOn, string? Description);
+public sealed record CreateEvaluation(Guid? Id, string? Name, DateOnly? StartsOn, DateOnly? EndsOn,
+    [property: LongText] string? Description);
 
 public sealed record DefineWave(Guid? Id, string? Name, DateOnly? StartsOn, DateOnly? EndsOn);
 

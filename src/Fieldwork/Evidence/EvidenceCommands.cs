@@ -1,3 +1,4 @@
+using Fieldwork.Rules;
 using FluentValidation;
 
 namespace Fieldwork.Evidence;
@@ -12,7 +13,7 @@ public sealed record LogInterview(
     InterviewFormat? Format,
     InterviewMode? Mode,
     int? DurationMinutes,
-    string? Transcript);
+    [property: LongText] string? Transcript);
 
 public sealed record LogObservation(
     Guid? Id,
@@ -22,7 +23,7 @@ public sealed record LogObservation(
     Guid? PairingId,
     ObservationSetting? Setting,
     int? DurationMinutes,
-    string? FieldNotes);
+    [property: LongText] string? FieldNotes);
 
 public sealed record CaptureDocument(
     Guid? Id,
@@ -34,9 +35,9 @@ public sealed record CaptureDocument(
     string? DocumentType,
     List<Guid>? SiteIds,
     string? SourceRef,
-    string? Text);
+    [property: LongText] string? Text);
 
-public sealed record AddTextVersion(string? Text, int? ExpectedVersion);
+public sealed record AddTextVersion([property: LongText] string? Text, int? ExpectedVersion);
 
 /// <summary>Any of the logged fields, corrected; the others stay as they were.</summary>
 public sealed record CorrectEvidence(
@@ -72,10 +73,6 @@ internal static class EvidenceRuleBuilders
         var read = ids.Compile();
         validator.RuleFor(ids).ForEach(id => id.NotEqual(Guid.Empty)).When(x => read(x) is not null);
     }
-
-    public static void Text<T>(this AbstractValidator<T> validator, System.Linq.Expressions.Expression<Func<T, string?>> text) =>
-        validator.RuleFor(text).Must(t => t is null || EvidenceText.IsWellFormed(t))
-            .WithMessage("The text is not valid Unicode (it holds a lone surrogate).");
 }
 
 public sealed class LogInterviewValidator : AbstractValidator<LogInterview>
@@ -92,7 +89,6 @@ public sealed class LogInterviewValidator : AbstractValidator<LogInterview>
         RuleFor(x => x.Format).NotNull();
         RuleFor(x => x.Mode).NotNull();
         RuleFor(x => x.DurationMinutes).NotNull().InclusiveBetween(1, 1440);
-        this.Text(x => x.Transcript);
     }
 }
 
@@ -105,7 +101,6 @@ public sealed class LogObservationValidator : AbstractValidator<LogObservation>
         this.Ids(x => x.SiteIds, required: true);
         RuleFor(x => x.Setting).NotNull();
         RuleFor(x => x.DurationMinutes).NotNull().InclusiveBetween(1, 1440);
-        this.Text(x => x.FieldNotes);
     }
 }
 
@@ -122,7 +117,6 @@ public sealed class CaptureDocumentValidator : AbstractValidator<CaptureDocument
         RuleFor(x => x.DocumentType).NotEmpty().MaximumLength(100);
         RuleFor(x => x.SourceRef).MaximumLength(2000);
         this.Ids(x => x.SiteIds, required: true);
-        this.Text(x => x.Text);
     }
 }
 
@@ -131,7 +125,6 @@ public sealed class AddTextVersionValidator : AbstractValidator<AddTextVersion>
     public AddTextVersionValidator()
     {
         RuleFor(x => x.Text).NotNull();
-        this.Text(x => x.Text);
         RuleFor(x => x.ExpectedVersion).NotNull().GreaterThanOrEqualTo(0);
     }
 }

@@ -15,23 +15,6 @@ public static class EvidenceText
     /// <summary>The most a text version may hold, in UTF-8 bytes (5 MB).</summary>
     public const int MaxBytes = 5 * 1024 * 1024;
 
-    public static bool IsWellFormed(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(text[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     public static NormalisedText Normalise(string text)
     {
         var body = text.TrimStart('\uFEFF').Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Normalize(NormalizationForm.FormC);

@@ -1,14 +1,15 @@
+using Fieldwork.Rules;
 using FluentValidation;
 
 namespace Fieldwork.Findings;
 
-public sealed record DraftFinding(Guid? Id, string? Statement, List<Guid>? SiteIds, List<Guid>? PairingIds, List<Guid>? WaveIds);
+public sealed record DraftFinding(Guid? Id, [property: LongText] string? Statement, List<Guid>? SiteIds, List<Guid>? PairingIds, List<Guid>? WaveIds);
 
-public sealed record ReviseFinding(int? ExpectedVersion, string? Statement);
+public sealed record ReviseFinding(int? ExpectedVersion, [property: LongText] string? Statement);
 
 public sealed record LinkFindingEvidence(int? ExpectedVersion, Stance? Stance, List<Guid>? CodingIds, List<Guid>? MemoIds);
 
-public sealed record ChangeFindingStatus(int? ExpectedVersion, FindingStatus? Status, string? Note);
+public sealed record ChangeFindingStatus(int? ExpectedVersion, FindingStatus? Status, [property: LongText] string? Note);
 
 public sealed class DraftFindingValidator : AbstractValidator<DraftFinding>
 {

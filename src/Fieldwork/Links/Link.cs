@@ -1,3 +1,4 @@
+using Fieldwork.Rules;
 using Fieldwork.Timeline;
 using FluentValidation;
 using JasperFx.Events;
@@ -7,7 +8,7 @@ namespace Fieldwork.Links;
 /// <summary>An informal tie between two sites, inside or outside the programme, from a date on.</summary>
 public sealed record LinkFormed(Guid EvaluationId, Guid LinkId, Guid SiteAId, Guid SiteBId, DateOnly FormedOn, string? Note);
 
-public sealed record FormLink(Guid? Id, Guid? SiteAId, Guid? SiteBId, DateOnly? FormedOn, string? Note);
+public sealed record FormLink(Guid? Id, Guid? SiteAId, Guid? SiteBId, DateOnly? FormedOn, [property: LongText] string? Note);
 
 /// <summary>A link as recorded, with the log position that recorded it.</summary>
 public sealed class Link

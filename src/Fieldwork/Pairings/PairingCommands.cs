@@ -1,3 +1,4 @@
+using Fieldwork.Rules;
 using FluentValidation;
 
 namespace Fieldwork.Pairings;
@@ -13,7 +14,7 @@ public sealed record AssessAlignment(
     decimal? DistanceKm,
     bool? PriorLinks,
     int? CulturalFit,
-    string? Note);
+    [property: LongText] string? Note);
 
 public sealed record ObserveExchange(
     Guid? Id,

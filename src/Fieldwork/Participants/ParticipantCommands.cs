@@ -33,6 +33,15 @@ public sealed class ConsentInputValidator : AbstractValidator<ConsentInput>
     }
 }
 
+public sealed class PersonalInputValidator : AbstractValidator<PersonalInput>
+{
+    public PersonalInputValidator()
+    {
+        RuleFor(x => x.Name).NotEmpty().MaximumLength(200);
+        RuleFor(x => x.Email).MaximumLength(320).EmailAddress();
+    }
+}
+
 public sealed class RegisterParticipantValidator : AbstractValidator<RegisterParticipant>
 {
     public RegisterParticipantValidator()
@@ -42,11 +51,7 @@ public sealed class RegisterParticipantValidator : AbstractValidator<RegisterPar
         RuleFor(x => x.Role).NotEmpty().MaximumLength(200);
         RuleFor(x => x.SiteId).NotEqual(Guid.Empty);
         RuleFor(x => x.Consent).NotNull().SetValidator(new ConsentInputValidator()!);
-        When(x => x.Personal is not null, () =>
-        {
-            RuleFor(x => x.Personal!.Name).NotEmpty().MaximumLength(200).OverridePropertyName("personal.name");
-            RuleFor(x => x.Personal!.Email).MaximumLength(320).EmailAddress().OverridePropertyName("personal.email");
-        });
+        RuleFor(x => x.Personal).SetValidator(new PersonalInputValidator()!);
     }
 }
 

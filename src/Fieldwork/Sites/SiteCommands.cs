@@ -37,7 +37,7 @@ public sealed class EnrolSiteValidator : AbstractValidator<EnrolSite>
     public EnrolSiteValidator()
     {
         RuleFor(x => x.Id).NotEqual(Guid.Empty);
-        RuleFor(x => x.Code).NotEmpty().Matches(SiteCodes.Pattern)
+        RuleFor(x => x.Code).NotEmpty().MaximumLength(40).Matches(SiteCodes.Pattern)
             .WithMessage("'code' is a pseudonym of 1 to 40 letters, digits, '.', '_' or '-', starting with a letter or digit.");
         RuleFor(x => x.Kind).NotNull();
         RuleFor(x => x.ProgrammeRole).NotNull();

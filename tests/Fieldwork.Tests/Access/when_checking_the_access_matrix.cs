@@ -175,6 +175,8 @@ public sealed class when_checking_the_access_matrix(AppFixture app) : ApiTest(ap
             w.Observation = await w.NewObservation();
             w.Code = await w.NewCode();
             w.Coding = await w.Create($"evidence/{w.Observation}/codings", new { codeId = w.Code, textVersion = 1, start = 0, end = 5 });
+            // Agreement compares the lead and the analyst: each must have coded something.
+            await w.Create($"evidence/{w.Observation}/codings", new { codeId = w.Code, textVersion = 1, start = 2, end = 8 }, w.Analyst);
             w.Memo = await w.Create("memos", new { aboutKind = "site", aboutId = w.Site, text = "A memo." });
             w.Finding = await w.NewFinding();
             return w;

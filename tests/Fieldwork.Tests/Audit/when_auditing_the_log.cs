@@ -61,6 +61,8 @@ public sealed class when_auditing_the_log(AppFixture app) : ApiTest(app)
         Assert.Equal(0, (await Get($"{url}?to=2001-01-01", auditor)).Json["total"]!.GetValue<int>());
         Assert.Equal(all["total"]!.GetValue<int>(), (await Get($"{url}?from=2001-01-01&limit=2", auditor)).Json["total"]!.GetValue<int>());
         (await Get($"{url}?from=someday&limit=0", auditor)).ShouldBeProblem(HttpStatusCode.BadRequest, "from", "limit");
+        // An empty window the wrong way round is a mistake, not an answer of nothing.
+        (await Get($"{url}?from=2020-01-01&to=2019-01-01", auditor)).ShouldBeProblem(HttpStatusCode.BadRequest, "to");
         (await Get(url, analyst)).ShouldBeProblem(HttpStatusCode.Forbidden);
         (await Get(url, NewUser("stranger"))).ShouldBeProblem(HttpStatusCode.NotFound);
     }

@@ -181,7 +181,9 @@ public sealed class when_coding_evidence(AppFixture app) : ApiTest(app)
         Assert.Empty(Items(await Get($"{codings}?codeId={champions}&knownAt={then}", s.Lead)));
         Assert.Empty(Items(await Get($"{codings}?asOf=2018-01-01", s.Lead)));
         (await Get($"{codings}?asOf=someday&limit=0", s.Lead)).ShouldBeProblem(HttpStatusCode.BadRequest, "asOf", "limit");
-        (await Get($"{codings}?codeId=nope", s.Lead)).ShouldBeProblem(HttpStatusCode.BadRequest);
+        (await Get($"{codings}?codeId=nope", s.Lead)).ShouldBeProblem(HttpStatusCode.BadRequest, "codeId");
+        // includeDescendants widens codeId: without one it would silently mean nothing.
+        (await Get($"{codings}?includeDescendants=true", s.Lead)).ShouldBeProblem(HttpStatusCode.BadRequest, "includeDescendants");
     }
 
     [Fact]
@@ -214,7 +216,15 @@ public sealed class when_coding_evidence(AppFixture app) : ApiTest(app)
         Assert.Equal(0.7, onlyX["percentAgreement"]!.GetValue<double>(), 6);
         Assert.Equal(10, onlyX["unitCount"]!.GetValue<long>());
 
-        var three = (await Get($"{s.Url}/agreement?coderIds={s.A},{s.B},{s.Lead}&codeIds={x}", s.Lead)).Json;
+        // The lead has coded nothing in these items: a third coder with nothing to compare is refused, by name.
+        var silent = (await Get($"{s.Url}/agreement?coderIds={s.A},{s.B},{s.Lead}&codeIds={x}", s.Lead))
+            .ShouldBeProblem(HttpStatusCode.BadRequest, "coderIds");
+        Assert.StartsWith($"'{s.Lead}' has no coding", silent.Json["errors"]!["coderIds"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        (await Get($"{s.Url}/disagreements?coderIds={s.A},{s.Lead}", s.Lead)).ShouldBeProblem(HttpStatusCode.BadRequest, "coderIds");
+
+        // Once the lead has coded something there (with another code), the three compare on x.
+        await Code(s, s.Lead, s.Notes, y, 0, 1);
+        var three = (await Get($"{s.Url}/agreement?coderIds={s.A},{s.B},{s.Lead}&codeIds={x}", s.Lead)).ShouldBe(HttpStatusCode.OK).Json;
         Assert.Null(three["cohensKappa"]);
         Assert.NotNull(three["krippendorffAlpha"]);
 

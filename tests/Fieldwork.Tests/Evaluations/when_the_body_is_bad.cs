@@ -47,6 +47,21 @@ public sealed class when_the_body_is_bad(AppFixture app) : ApiTest(app)
     }
 
     [Fact]
+    public async Task a_byte_order_mark_before_the_json_is_refused_not_skipped()
+    {
+        var before = await App.TableCountsAsync();
+        // StringContent writes the string as UTF-8 without adding a mark: this one is the client's.
+        var reply = await Post("/api/evaluations", NewUser(), "\uFEFF{ \"name\": \"x\", \"startsOn\": \"2019-01-01\" }");
+        reply.ShouldBeProblem(HttpStatusCode.BadRequest, "body");
+        Assert.Contains("byte order mark", reply.Json["errors"]!["body"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(before, await App.TableCountsAsync());
+
+        // The bytes read ahead to look for a mark are still read as the body, however short it is.
+        (await Post("/api/evaluations", NewUser(), "{}")).ShouldBeProblem(HttpStatusCode.BadRequest, "name", "startsOn");
+        (await Post("/api/evaluations", NewUser(), "{ \"name\": \"Marks\", \"startsOn\": \"2019-01-01\" }")).ShouldBe(HttpStatusCode.Created);
+    }
+
+    [Fact]
     public async Task a_body_that_is_not_json_is_a_415_problem()
     {
         var reply = await Send(HttpMethod.Post, "/api/evaluations", NewUser(), "name=x", "application/x-www-form-urlencoded");
@@ -58,6 +73,9 @@ public sealed class when_the_body_is_bad(AppFixture app) : ApiTest(app)
     {
         var reply = await Post("/api/evaluations", NewUser(), new { name = new string('x', 5000), startsOn = "2019-01-01" });
         reply.ShouldBeProblem(HttpStatusCode.BadRequest, "name");
+        // One message, with the field's own maximum: the character policy's default (2,000) does not add a second.
+        var message = Assert.Single(reply.Json["errors"]!["name"]!.AsArray())!.GetValue<string>();
+        Assert.Contains("200 characters", message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -74,6 +74,48 @@ public sealed class AppFixture : IAsyncLifetime
         return await session.Events.QueryAllRawEvents().Where(e => e.EventTypeName != Tombstone.Name).CountAsync();
     }
 
+    /// <summary>
+    /// Rows per table of the store's schema: a cheap fingerprint of everything a request could
+    /// have written. Events and streams are counted without Marten's tombstones (written after a
+    /// failed append, which writes nothing of the request's); tables that the async daemon
+    /// (the integrity chain, its progress) and Wolverine's node bookkeeping write on their own
+    /// are left out.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, long>> TableCountsAsync()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = new Npgsql.NpgsqlCommand(
+            "select table_name from information_schema.tables where table_type = 'BASE TABLE' and table_schema = $1 " +
+            "and table_name not like 'wolverine%' " +
+            "and table_name not in ('fw_event_chain', 'mt_event_progression', 'mt_high_water_skips', 'mt_event_projection_floors') " +
+            "order by table_name", connection)
+        { Parameters = { new() { Value = Fieldwork.FieldworkStore.Schema } } })
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        var counts = new Dictionary<string, long>();
+        foreach (var table in tables)
+        {
+            var where = table switch
+            {
+                "mt_events" => $" where type <> '{Tombstone.Name}'",
+                "mt_streams" => $" where id not in (select stream_id from {Fieldwork.FieldworkStore.Schema}.mt_events where type = '{Tombstone.Name}')",
+                _ => "",
+            };
+            await using var count = new Npgsql.NpgsqlCommand($"select count(*) from {Fieldwork.FieldworkStore.Schema}.\"{table}\"{where}", connection);
+            counts[table] = (long)(await count.ExecuteScalarAsync())!;
+        }
+
+        return counts;
+    }
+
     public async Task<IReadOnlyList<IEvent>> EventsOfStreamAsync(Guid streamId)
     {
         await using var session = Host.Services.GetRequiredService<IDocumentStore>().QuerySession();

@@ -69,6 +69,10 @@ public sealed class when_reading_the_whole_evaluation(AppFixture app) : ApiTest(
 
         (await Get($"{url}/changes?from=2018-06-30", lead)).ShouldBeProblem(HttpStatusCode.BadRequest, "to");
         (await Get($"{url}/changes?from=june&to=2020-01-01", lead)).ShouldBeProblem(HttpStatusCode.BadRequest, "from");
+        // Backwards, it used to answer every change with before and after swapped.
+        var backwards = (await Get($"{url}/changes?from=2020-06-30&to=2018-06-30", lead)).ShouldBeProblem(HttpStatusCode.BadRequest, "to");
+        Assert.Contains("'to' (2018-06-30) is before 'from' (2020-06-30)", backwards.Json["errors"]!["to"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        (await Get($"{url}/changes?from=2018-06-30T12:00:00Z&to=2018-06-30", lead)).ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]
