@@ -73,6 +73,11 @@ public static class CodingEndpoints
                 return Rejection.NotFound("No such evidence in this evaluation.");
             }
 
+            if (EvidenceRules.Voided(item) is { } voided)
+            {
+                return voided;
+            }
+
             var codes = (await session.LoadAsync<Codebook>(Codebook.StreamId(evaluationId), http.RequestAborted))?.AsOf()
                         ?? new Dictionary<Guid, CodeState>();
             return writing.Record(CodingRules.Apply(item, codes, id, coder, command,

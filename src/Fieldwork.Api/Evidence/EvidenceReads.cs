@@ -16,6 +16,9 @@ namespace Fieldwork.Api.Evidence;
 /// <summary>One text version: its length in code points, its SHA-256, and the text (null with <c>erased</c> once its key is destroyed).</summary>
 public sealed record TextView(int Version, int Length, string Sha256, string? Text, bool Erased);
 
+/// <summary>Why and when an item was voided, and by whom.</summary>
+public sealed record VoidView(string Reason, string? VoidedBy, DateTimeOffset VoidedAt);
+
 public sealed record EvidenceView(
     Guid Id,
     EvidenceKind Kind,
@@ -38,6 +41,7 @@ public sealed record EvidenceView(
     string? LoggedBy,
     DateTimeOffset LoggedAt,
     int Version,
+    VoidView? Voided,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TextView>? Texts = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<CodingView>? Codings = null)
 {
@@ -47,7 +51,7 @@ public sealed record EvidenceView(
         var document = d.Kind == EvidenceKind.Document;
         return new EvidenceView(s.Id, d.Kind, document ? null : d.On, document ? d.On : null, d.IssuedOn, d.WaveId, d.SiteIds, d.PairingId,
             d.ParticipantIds, d.Format, d.Mode, d.Setting, d.DurationMinutes, d.Title, d.Issuer, d.DocumentType, d.SourceRef, s.Texts.Count,
-            s.LoggedBy, s.LoggedAt, s.Version);
+            s.LoggedBy, s.LoggedAt, s.Version, s.Void is { } v ? new VoidView(v.Reason, v.VoidedBy, v.VoidedAt) : null);
     }
 }
 
@@ -55,13 +59,17 @@ public static class EvidenceReads
 {
     private const string Route = "/api/evaluations/{evaluationId}/evidence";
 
-    /// <summary>The evidence that had happened by asOf, as known at knownAt, filtered by site, pairing, wave or kind; oldest first.</summary>
+    /// <summary>
+    /// The evidence that had happened by asOf, as known at knownAt, filtered by site, pairing, wave or kind; oldest first.
+    /// Items voided (as known at knownAt) are left out unless includeVoided=true, which lists them with their void.
+    /// </summary>
     [WolverineGet(Route, OperationId = "listEvidence")]
     [Tags("Evidence")]
     [Requires(Permission.ReadEvidence)]
     [ProducesResponseType<Page<EvidenceView>>(StatusCodes.Status200OK)]
     public static async Task<IResult> List(Guid evaluationId, Guid? siteId, Guid? pairingId, Guid? waveId, EvidenceKind? kind,
-        string? asOf, string? knownAt, int? offset, int? limit, IQuerySession session, TimeTravel time, CancellationToken cancellation)
+        bool? includeVoided, string? asOf, string? knownAt, int? offset, int? limit, IQuerySession session, TimeTravel time,
+        CancellationToken cancellation)
     {
         var (cut, problem) = await time.ResolveListAsync(session, asOf, knownAt, offset, limit, cancellation);
         if (problem is not null)
@@ -69,7 +77,7 @@ public static class EvidenceReads
             return problem;
         }
 
-        var items = (await ServedEvidence.AsOfAsync(session, evaluationId, cut, cancellation))
+        var items = (await ServedEvidence.AsOfAsync(session, evaluationId, cut, cancellation, includeVoided == true))
             .Where(e => siteId is null || e.Details.SiteIds.Contains(siteId.Value))
             .Where(e => pairingId is null || e.Details.PairingId == pairingId)
             .Where(e => waveId is null || e.Details.WaveId == waveId)
@@ -80,7 +88,7 @@ public static class EvidenceReads
         return TypedResults.Ok(Paging.Of(items, offset, limit));
     }
 
-    /// <summary>One evidence item as it stood at asOf, as known at knownAt, with its text versions and codings.</summary>
+    /// <summary>One evidence item as it stood at asOf, as known at knownAt, with its text versions and codings (and, once voided, its void).</summary>
     [WolverineGet(Route + "/{evidenceId}", OperationId = "getEvidence")]
     [Tags("Evidence")]
     [Requires(Permission.ReadEvidence)]
@@ -95,7 +103,7 @@ public static class EvidenceReads
         }
 
         if (await session.LoadAsync<EvidenceTimeline>(evidenceId, cancellation) is not { } item || item.EvaluationId != evaluationId
-            || item.AsOf(cut) is not { } state)
+            || item.AsOfWithVoided(cut) is not { } state)
         {
             return Problems.Problems.NotFound("No such evidence in this evaluation at that time.");
         }
@@ -108,7 +116,7 @@ public static class EvidenceReads
     {
         var item = await session.LoadAsync<EvidenceTimeline>(evidenceId, cancellation)
                    ?? throw new InvalidOperationException("evidence just written is missing");
-        var state = item.AsOf(time.ReadBack(item.AsOf))!;
+        var state = item.AsOfWithVoided(time.ReadBack(item.AsOfWithVoided))!;
         return await WithTextsAsync(session, item.EvaluationId, state, Cut.Now(DateOnly.MaxValue), cancellation);
     }
 
@@ -144,11 +152,12 @@ public static class EvidenceReads
 /// <summary>The evaluation's evidence at a cut, from the inline timelines (no texts are read).</summary>
 public static class ServedEvidence
 {
+    /// <summary>The items at the cut; voided ones only with <paramref name="includeVoided"/> (with their void): counts and analyses never take them.</summary>
     public static async Task<IReadOnlyList<EvidenceState>> AsOfAsync(IQuerySession session, Guid evaluationId, Cut cut,
-        CancellationToken cancellation)
+        CancellationToken cancellation, bool includeVoided = false)
     {
         var timelines = await session.Query<EvidenceTimeline>().Where(e => e.EvaluationId == evaluationId).ToListAsync(cancellation);
-        return [.. timelines.Select(t => t.AsOf(cut)).OfType<EvidenceState>()];
+        return [.. timelines.Select(t => includeVoided ? t.AsOfWithVoided(cut) : t.AsOf(cut)).OfType<EvidenceState>()];
     }
 
     public static async Task<EvidenceTally> TallyAsync(IQuerySession session, Guid evaluationId, Cut cut, CancellationToken cancellation)

@@ -100,6 +100,23 @@ public static class EvidenceWrites
             return decision;
         });
 
+    /// <summary>
+    /// Voids an item logged in error (the person who logged it, or a lead): from now on, as known at,
+    /// it leaves counts, /state, lists (unless includeVoided=true), codings, agreement and matrices,
+    /// and cannot support a finding; the log and replays from before keep it. Voiding again changes nothing.
+    /// </summary>
+    [WolverinePost(Root + "/evidence/{evidenceId}/void", OperationId = "voidEvidence")]
+    [Tags("Evidence")]
+    [Requires(Permission.WriteEvidence)]
+    [ProducesResponseType<EvidenceView>(StatusCodes.Status200OK)]
+    public static Task<IResult> Void(Guid evaluationId, Guid evidenceId, VoidEvidence command, HttpContext http, EventRecorder recorder,
+        TimeTravel time)
+    {
+        var access = http.Access();
+        return Change(http, recorder, time, evidenceId, null,
+            (_, _, item) => Task.FromResult(EvidenceRules.Void(item, access.UserId, access.Role, command)), allowVoided: true);
+    }
+
     private static async Task<IResult> Create(HttpContext http, EventRecorder recorder, EvidenceBatcher batcher, Guid? requestedId,
         object command, string? rawText, string textField, Func<EvidenceContext, Guid, NormalisedText?, Decision> rule, List<Guid>? siteIds,
         Guid? pairingId, List<Guid>? participantIds, bool sealsText = false)
@@ -153,7 +170,7 @@ public static class EvidenceWrites
 
     // A correction may name sites, a pairing and participants the item did not have: they join the context.
     private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeTravel time, Guid evidenceId,
-        CorrectEvidence? correction, Func<IDocumentSession, EvidenceContext, EvidenceTimeline, Task<Decision>> rule)
+        CorrectEvidence? correction, Func<IDocumentSession, EvidenceContext, EvidenceTimeline, Task<Decision>> rule, bool allowVoided = false)
     {
         var evaluation = http.Access().Evaluation;
         return recorder.ChangeAsync(http,
@@ -163,6 +180,11 @@ public static class EvidenceWrites
                 if (stream.Aggregate is not { } item || item.EvaluationId != evaluation.Id)
                 {
                     return Rejection.NotFound("No such evidence in this evaluation.");
+                }
+
+                if (!allowVoided && EvidenceRules.Voided(item) is { } voided)
+                {
+                    return voided;
                 }
 
                 var current = item.Current;

@@ -172,6 +172,11 @@ public static class FindingEndpoints
         Change(http, recorder, evaluationId, findingId, async (session, finding) =>
         {
             var codings = await LiveCodingsAsync(session, evaluationId, command.CodingIds ?? [], http.RequestAborted);
+            if (codings.Where(c => c.Value.Evidence.Void is not null).Select(c => c.Key).Order().ToList() is { Count: > 0 } voided)
+            {
+                return Rejection.Conflict($"Codings in voided evidence cannot support or contradict a finding: {string.Join(", ", voided)}.");
+            }
+
             var memos = (await session.LoadManyAsync<MemoTimeline>(http.RequestAborted, command.MemoIds ?? []))
                 .Where(m => m.EvaluationId == evaluationId).Select(m => m.Id).ToHashSet();
             return FindingRules.Link(evaluationId, finding, command, codings.Keys.ToHashSet(), memos);

@@ -145,3 +145,11 @@ public sealed class CorrectEvidenceValidator : AbstractValidator<CorrectEvidence
             .OverridePropertyName("body").WithMessage("Give at least one field to correct.");
     }
 }
+
+/// <summary>Voids an item logged in error, saying why.</summary>
+public sealed record VoidEvidence(string? Reason);
+
+public sealed class VoidEvidenceValidator : AbstractValidator<VoidEvidence>
+{
+    public VoidEvidenceValidator() => RuleFor(x => x.Reason).NotEmpty().MaximumLength(500);
+}

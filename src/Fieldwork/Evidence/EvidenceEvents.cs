@@ -100,3 +100,9 @@ public sealed record TextVersionAdded(
 
 /// <summary>Text sealed with AES-GCM under a key kept outside the event stream.</summary>
 public sealed record SealedText(string Nonce, string Ciphertext, string Tag);
+
+/// <summary>
+/// The item was logged in error (logged twice, say). It is never deleted: it leaves counts, lists
+/// and analyses from this record on (as known at), and stays in the log and in earlier replays.
+/// </summary>
+public sealed record EvidenceVoided(Guid EvaluationId, Guid EvidenceId, string Reason);

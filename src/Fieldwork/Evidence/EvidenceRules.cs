@@ -1,3 +1,4 @@
+using Fieldwork.Access;
 using Fieldwork.Evaluations;
 using Fieldwork.Pairings;
 using Fieldwork.Participants;
@@ -58,6 +59,27 @@ public static class EvidenceRules
             details.DocumentType!, details.SiteIds, c.SourceRef);
         return text is null ? Decision.Accept(captured) : Decision.Accept(captured, Text(context.Evaluation.Id, id, 1, text));
     }
+
+    /// <summary>
+    /// Voids an item logged in error: the person who logged it, or a lead. Voiding again records
+    /// nothing and answers as the first did.
+    /// </summary>
+    public static Decision Void(EvidenceTimeline item, string callerId, Role role, VoidEvidence command)
+    {
+        if (item.VoidedSequence is not null)
+        {
+            return Decision.Accept();
+        }
+
+        return role == Role.Lead || item.LoggedBy == callerId
+            ? Decision.Accept(new EvidenceVoided(item.EvaluationId, item.Id, command.Reason!.Trim()))
+            : Rejection.Forbidden("Only the person who logged this item, or a lead, may void it.");
+    }
+
+    /// <summary>A voided item takes no changes, texts or codings.</summary>
+    public static Rejection? Voided(EvidenceTimeline item) => item.Void is { } v
+        ? Rejection.Conflict($"This item was voided ({v.Reason}); it takes no changes, texts or codings.")
+        : null;
 
     public static Decision AddText(EvidenceContext context, EvidenceTimeline item, int expectedVersion, NormalisedText text)
     {

@@ -46,7 +46,10 @@ public sealed record DetailsRecord(long Sequence, EvidenceDetails Details);
 /// <summary>What is known of one text version (the text itself stays in its event).</summary>
 public sealed record TextMeta(int Version, long Sequence, int Length, string Sha256);
 
-/// <summary>An evidence item at a cut of the two timelines.</summary>
+/// <summary>That an item was voided: why, by whom, when.</summary>
+public sealed record VoidRecord(string Reason, string? VoidedBy, DateTimeOffset VoidedAt);
+
+/// <summary>An evidence item at a cut of the two timelines (<see cref="Void"/> set only when read with voided items).</summary>
 public sealed record EvidenceState(
     Guid Id,
     EvidenceDetails Details,
@@ -54,7 +57,8 @@ public sealed record EvidenceState(
     int Version,
     string? LoggedBy,
     DateTimeOffset LoggedAt,
-    IReadOnlyList<CodingRecord> Codings)
+    IReadOnlyList<CodingRecord> Codings,
+    VoidRecord? Void = null)
 {
     /// <summary>The latest text version at the cut, if any.</summary>
     public TextMeta? LatestText => Texts.Count == 0 ? null : Texts[^1];
@@ -86,6 +90,11 @@ public sealed class EvidenceTimeline : IEventTimeline
     public string? LoggedBy { get; set; }
 
     public DateTimeOffset LoggedAt { get; set; }
+
+    /// <summary>The log position of the void, if the item was voided (the first void counts).</summary>
+    public long? VoidedSequence { get; set; }
+
+    public VoidRecord? Void { get; set; }
 
     public EvidenceDetails Current => Records[^1].Details;
 
@@ -130,14 +139,24 @@ public sealed class EvidenceTimeline : IEventTimeline
             case CodingApplied x:
                 Codings.Add(new CodingRecord(x.CodingId, x.CodeId, x.TextVersion, x.Start, x.End, x.CoderId, x.Note, e.Sequence, e.RecordedAt()));
                 break;
+            case EvidenceVoided x when VoidedSequence is null:
+                VoidedSequence = e.Sequence;
+                Void = new VoidRecord(x.Reason, e.UserName, e.RecordedAt());
+                break;
             case CodingRemoved x when Codings.FindIndex(c => c.Id == x.CodingId) is var i and >= 0:
                 Codings[i] = Codings[i] with { RemovedSequence = e.Sequence, RemovedAt = e.RecordedAt(), RemovedBy = e.UserName };
                 break;
         }
     }
 
-    /// <summary>The item at the cut, or null if it had not yet happened (or was not yet recorded).</summary>
-    public EvidenceState? AsOf(Cut cut)
+    /// <summary>Whether the void (if any) is known at the cut: from then on the item counts for nothing.</summary>
+    public bool IsVoidedAt(Cut cut) => VoidedSequence is { } voided && cut.Knows(voided);
+
+    /// <summary>The item at the cut, or null if it had not yet happened (or was not yet recorded), or was voided as known at the cut.</summary>
+    public EvidenceState? AsOf(Cut cut) => IsVoidedAt(cut) ? null : AsOfWithVoided(cut);
+
+    /// <summary>The item at the cut even if voided (then with its <see cref="VoidRecord"/>): for reads that show voided items as such.</summary>
+    public EvidenceState? AsOfWithVoided(Cut cut)
     {
         var record = Records.LastOrDefault(r => cut.Knows(r.Sequence));
         if (record is null || record.Details.On > cut.AsOf)
@@ -146,6 +165,7 @@ public sealed class EvidenceTimeline : IEventTimeline
         }
 
         return new EvidenceState(Id, record.Details, [.. Texts.Where(t => cut.Knows(t.Sequence))],
-            Sequences.VersionKnownAt(cut.KnownUpTo), LoggedBy, LoggedAt, [.. Codings.Where(c => c.LiveAt(cut))]);
+            Sequences.VersionKnownAt(cut.KnownUpTo), LoggedBy, LoggedAt, [.. Codings.Where(c => c.LiveAt(cut))],
+            IsVoidedAt(cut) ? Void : null);
     }
 }
