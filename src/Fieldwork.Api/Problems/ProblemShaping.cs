@@ -19,6 +19,9 @@ public static partial class ProblemShaping
     public const string InvalidTitle = "One or more validation errors occurred.";
     public const string InvalidDetail = "The request is not valid; see 'errors'.";
 
+    /// <summary>The longest field name echoed back as a key of <c>errors</c>.</summary>
+    private const int MaxEchoedName = 100;
+
     /// <summary>The one type URI scheme: the RFC section that defines the status (RFC 9110; 429 is RFC 6585's).</summary>
     private static readonly Dictionary<int, string> Sections = new()
     {
@@ -105,6 +108,12 @@ public static partial class ProblemShaping
         if (UnknownField().Match(detail) is { Success: true } unknown)
         {
             var (prefix, owner) = RequestShape.Locate(body, unknown.Groups["type"].Value, options);
+            if (unknown.Groups["name"].Length > MaxEchoedName)
+            {
+                // Any name may be sent; only a short one is echoed back.
+                return (prefix.Length == 0 ? "body" : prefix.TrimEnd('.'), $"A field whose name is over {MaxEchoedName} characters is not a field of this request.");
+            }
+
             var key = Problems.CamelPath(prefix + unknown.Groups["name"].Value);
             var fields = owner is null ? "" : string.Join(", ", RequestShape.Properties(owner, options).Select(p => p.Name));
             return (key, $"'{key}' is not a field of this request{(fields.Length > 0 ? $"; the fields here are {fields}" : "")}.");
@@ -170,10 +179,10 @@ public static partial class ProblemShaping
     [GeneratedRegex(@"Path: (\S+) \|")]
     private static partial Regex JsonPath();
 
-    [GeneratedRegex(@"^The JSON property '(?<name>[^']{1,100})' could not be mapped to any \.NET member contained in type '(?<type>[^']+)'")]
+    [GeneratedRegex(@"^The JSON property '(?<name>.+?)' could not be mapped to any \.NET member contained in type '(?<type>[^']+)'", RegexOptions.Singleline)]
     private static partial Regex UnknownField();
 
-    [GeneratedRegex(@"^Duplicate property '(?<name>[^']{1,100})' encountered during deserialization of type '(?<type>[^']+)'")]
+    [GeneratedRegex(@"^Duplicate property '(?<name>.+?)' encountered during deserialization of type '(?<type>[^']+)'", RegexOptions.Singleline)]
     private static partial Regex DuplicateField();
 
     [GeneratedRegex(@"^(.{1,200}?)\s*(?:Path:|LineNumber:|$)")]

@@ -115,6 +115,12 @@ public sealed class when_reading_problems(AppFixture app) : ApiTest(app)
         Only(await Post($"{url}/participants", lead, $$"""{ "pseudonym": "P-1", "role": "CIO", "consent": {{consent}} }"""), "consent.quote");
         Assert.Contains("takePart", Only(await Post($"{url}/participants", lead, """{ "pseudonym": "P-1", "consent": { "takepart2": true } }"""),
             "consent.takepart2"), StringComparison.Ordinal);
+        // However long its name, an unknown field is an unknown field, not broken JSON.
+        var longName = new string('f', 500);
+        var reply = (await Post("/api/evaluations", lead, $$"""{ "name": "x", "startsOn": "2019-01-01", "{{longName}}": 1 }"""))
+            .ShouldBeProblem(HttpStatusCode.BadRequest, "body");
+        Assert.Contains("is not a field of this request", reply.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain(longName, reply.Body, StringComparison.Ordinal);
         Assert.Equal(before, await App.TableCountsAsync());
     }
 
