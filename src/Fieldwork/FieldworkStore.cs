@@ -96,6 +96,7 @@ public static class FieldworkStore
 
         opts.Events.AddEventTypes([
             typeof(InterviewLogged), typeof(ObservationLogged), typeof(DocumentCaptured), typeof(EvidenceCorrected), typeof(TextVersionAdded),
+            typeof(EvidenceVoided),
         ]);
         opts.Projections.Add<EvidenceTimelineProjection>(ProjectionLifecycle.Inline);
         opts.Schema.For<EvidenceTimeline>().Duplicate(x => x.EvaluationId);

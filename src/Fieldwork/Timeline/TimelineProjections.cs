@@ -54,6 +54,8 @@ public partial class EvidenceTimelineProjection : SingleStreamProjection<Evidenc
 
     public void Apply(IEvent<Evidence.TextVersionAdded> e, Evidence.EvidenceTimeline timeline) => timeline.Record(e);
 
+    public void Apply(IEvent<Evidence.EvidenceVoided> e, Evidence.EvidenceTimeline timeline) => timeline.Record(e);
+
     public void Apply(IEvent<Coding.CodingApplied> e, Evidence.EvidenceTimeline timeline) => timeline.Record(e);
 
     public void Apply(IEvent<Coding.CodingRemoved> e, Evidence.EvidenceTimeline timeline) => timeline.Record(e);

@@ -227,7 +227,7 @@ public sealed class when_checking_the_access_matrix(AppFixture app) : ApiTest(ap
             consent = new { givenOn = "2016-01-01", takePart = true, record = true, quote = true, archive = true, lawfulBasis = "publicTask", informationSheetVersion = "v1" },
         });
 
-        public Task<Guid> NewObservation() => Create("observations", new
+        public Task<Guid> NewObservation(string? user = null) => Create("observations", new
         {
             occurredOn = "2018-03-05",
             waveId = Wave,
@@ -235,7 +235,7 @@ public sealed class when_checking_the_access_matrix(AppFixture app) : ApiTest(ap
             setting = "meeting",
             durationMinutes = 60,
             fieldNotes = string.Concat(Enumerable.Repeat("Field notes of a board meeting. ", 40)),
-        });
+        }, user);
 
         public Task<Guid> NewCode() => Create("codebook/codes", new { name = $"Code {Next()}", definition = "A code" });
 
@@ -288,6 +288,9 @@ public sealed class when_checking_the_access_matrix(AppFixture app) : ApiTest(ap
             },
             [$"GET {E}/evidence/{{evidenceId}}/codings/{{codingId}}"] = _ => Task.FromResult(Read($"{u}/evidence/{w.Observation}/codings/{w.Coding}")),
             [$"POST {E}/evidence/{{evidenceId}}/corrections"] = _ => Task.FromResult<(string, object?)>(($"{u}/evidence/{w.Observation}/corrections", new { durationMinutes = 61 })),
+            // Each voids an item of their own (the person who logged it may void it); the auditor tries the lead's.
+            [$"POST {E}/evidence/{{evidenceId}}/void"] = async caller =>
+                ($"{u}/evidence/{await w.NewObservation(caller == w.Auditor ? null : caller)}/void", new { reason = "Logged twice" }),
             [$"POST {E}/evidence/{{evidenceId}}/texts"] = async _ => ($"{u}/evidence/{await w.NewObservation()}/texts", new { expectedVersion = 1, text = "Second version." }),
             [$"GET {E}/findings"] = _ => Task.FromResult(Read($"{u}/findings")),
             [$"POST {E}/findings"] = _ => Task.FromResult<(string, object?)>(($"{u}/findings", new { statement = "A claim." })),

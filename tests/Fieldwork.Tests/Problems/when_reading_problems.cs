@@ -156,7 +156,7 @@ public sealed class when_reading_problems(AppFixture app) : ApiTest(app)
 
         // A misspelt filter used to be ignored: the whole list came back as if it had been applied.
         var message = Only(await Get($"/api/evaluations/{evaluation}/evidence?limt=5", lead), "limt");
-        Assert.Contains("asOf, kind, knownAt, limit, offset, pairingId, siteId, waveId", message, StringComparison.Ordinal);
+        Assert.Contains("asOf, includeVoided, kind, knownAt, limit, offset, pairingId, siteId, waveId", message, StringComparison.Ordinal);
         Assert.Contains("takes none", Only(await Get($"/api/evaluations/{evaluation}/waves?limit=5", lead), "limit"), StringComparison.Ordinal);
         (await Post($"/api/evaluations?dryRun=true", lead, new { name = "x", startsOn = "2019-01-01" })).ShouldBeProblem(HttpStatusCode.BadRequest, "dryRun");
     }

@@ -299,6 +299,10 @@ public sealed partial class when_sending_hostile_input
             ["sourceRef"] = "https://trust.example/board/2018-05/item-7.pdf",
             ["text"] = "The board is asked to note the benefits realised since go-live.",
         });
+        Valid("/api/evaluations/{evaluationId}/evidence/{evidenceId}/void", await Create("interviews", interview), new JsonObject
+        {
+            ["reason"] = "Logged twice",
+        });
         Valid("/api/evaluations/{evaluationId}/evidence/{evidenceId}/texts", retextedInterview, new JsonObject
         {
             ["text"] = transcript + " (Checked against the recording.)",
