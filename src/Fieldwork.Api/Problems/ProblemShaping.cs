@@ -93,6 +93,30 @@ public static partial class ProblemShaping
             problem.Detail = "An unexpected error occurred. It has been logged; quote the traceId when reporting it.";
             problem.Extensions.Remove("exception");
         }
+
+        if (problem.Status is >= 400 and < 500)
+        {
+            LogRefusal(http, problem);
+        }
+    }
+
+    /// <summary>
+    /// A refused request is the client's mistake: one line at Information, with the fields named
+    /// but never their values (which may be anything a client sent), and no stack trace.
+    /// </summary>
+    private static void LogRefusal(HttpContext http, ProblemDetails problem)
+    {
+        var log = http.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("Fieldwork.Api.Refusals");
+        if (log is null || !log.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        var fields = problem.Extensions.TryGetValue("errors", out var errors) && errors is IDictionary<string, string[]> map
+            ? string.Join(", ", map.Keys.Take(10))
+            : "";
+        log.LogInformation("{Method} {Path} refused: {Status} {Title}{Fields} (trace {TraceId})", http.Request.Method, http.Request.Path,
+            problem.Status, problem.Title, fields.Length > 0 ? $" [{fields}]" : "", http.TraceIdentifier);
     }
 
     /// <summary>

@@ -7,16 +7,28 @@ namespace Fieldwork.Tests.Infrastructure;
 public sealed class CapturedLogs : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> messages = new();
+    private readonly ConcurrentQueue<Entry> entries = new();
+
+    /// <summary>One log entry, numbered in the order written.</summary>
+    public sealed record Entry(long Number, LogLevel Level, string Category, string Message, Exception? Exception);
 
     public IReadOnlyCollection<string> Messages => messages;
 
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, messages);
+    /// <summary>The entries written after the one numbered <paramref name="after"/> (0: all).</summary>
+    public IReadOnlyList<Entry> Since(long after) => [.. entries.Where(e => e.Number > after)];
+
+    /// <summary>The number of the latest entry, to read what comes after it.</summary>
+    public long Mark => entries.IsEmpty ? 0 : entries.Max(e => e.Number);
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, messages, entries);
 
     public void Dispose()
     {
     }
 
-    private sealed class Logger(string category, ConcurrentQueue<string> messages) : ILogger
+    private static long written;
+
+    private sealed class Logger(string category, ConcurrentQueue<string> messages, ConcurrentQueue<Entry> entries) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
@@ -26,7 +38,9 @@ public sealed class CapturedLogs : ILoggerProvider
         {
             if (messages.Count < 200_000)
             {
-                messages.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+                var message = formatter(state, exception);
+                messages.Enqueue($"{logLevel} {category}: {message} {exception}");
+                entries.Enqueue(new Entry(Interlocked.Increment(ref written), logLevel, category, message, exception));
             }
         }
     }
