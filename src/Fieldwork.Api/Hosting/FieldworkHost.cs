@@ -176,8 +176,8 @@ public static class FieldworkHost
         }
 
         Console.WriteLine("Empty database: loading the synthetic demo evaluation (about 15 seconds)...");
-        return "loaded: " + Verbs.SeedVerb.Describe(await Fieldwork.Demo.DemoEvaluation.SeedAsync(store))
-            + " Members: demo-lead, demo-fieldworker, demo-analyst, demo-analyst-2, demo-analyst-3, demo-auditor.";
+        // Describe already names the demo's members.
+        return "loaded: " + Verbs.SeedVerb.Describe(await Fieldwork.Demo.DemoEvaluation.SeedAsync(store));
     }
 
     public static void UsePipeline(WebApplication app)
