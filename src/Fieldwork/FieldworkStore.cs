@@ -89,7 +89,8 @@ public static class FieldworkStore
         opts.Projections.Snapshot<Link>(SnapshotLifecycle.Inline);
         opts.Schema.For<Link>().Duplicate(x => x.EvaluationId);
 
-        opts.Events.AddEventTypes([typeof(ParticipantRegistered), typeof(ConsentChanged), typeof(ParticipantWithdrew), typeof(PersonalDetailsRead)]);
+        opts.Events.AddEventTypes([typeof(ParticipantRegistered), typeof(ConsentChanged), typeof(ParticipantWithdrew), typeof(PersonalDetailsRead),
+            typeof(ParticipantReconsented)]);
         opts.Projections.Add<ParticipantTimelineProjection>(ProjectionLifecycle.Inline);
         opts.Schema.For<ParticipantTimeline>().Duplicate(x => x.EvaluationId);
         opts.Schema.For<ParticipantKey>().Identity(x => x.Id);
@@ -127,6 +128,7 @@ public static class FieldworkStore
         opts.Projections.Add(new Integrity.EventChainProjection(), ProjectionLifecycle.Async, "EventChain");
 
         opts.Schema.For<CreationRecord>().Identity(x => x.Id);
+        opts.Schema.For<Secrets.KeyEncryptionRecord>().Identity(x => x.Id);
         opts.Schema.For<UniqueClaim>().Identity(x => x.Id);
     }
 }

@@ -74,7 +74,8 @@ public static class AnalysisEndpoints
     [Requires(Permission.ReadCoding)]
     [ProducesResponseType<Page<DisagreementView>>(StatusCodes.Status200OK)]
     public static async Task<IResult> Disagreements(Guid evaluationId, string? coderIds, string? codeIds, string? evidenceIds,
-        string? asOf, string? knownAt, int? offset, int? limit, IQuerySession session, TimeTravel time, CancellationToken cancellation)
+        string? asOf, string? knownAt, int? offset, int? limit, IQuerySession session, TimeTravel time, Fieldwork.Secrets.KeyRing keyRing,
+        CancellationToken cancellation)
     {
         if (Paging.Check(offset, limit) is { } badPage)
         {
@@ -90,7 +91,7 @@ public static class AnalysisEndpoints
         var c = comparison!;
         var found = CodingAnalysis.Disagreements(c.Coders, c.Codes, c.Lengths, c.Snapshot.Segments, c.Versions);
         var page = Paging.Of(found, offset, limit);
-        var quotes = await Quotes.LoadAsync(session, page.Items.Select(d => (d.EvidenceId, d.TextVersion)), cancellation);
+        var quotes = await Quotes.LoadAsync(session, keyRing, page.Items.Select(d => (d.EvidenceId, d.TextVersion)), cancellation);
         return TypedResults.Ok(new Page<DisagreementView>(
             [.. page.Items.Select(d => new DisagreementView(d.EvidenceId, d.CodeId, c.Snapshot.CodeName(d.CodeId), d.TextVersion, d.Start, d.End,
                 d.CodedBy, d.NotCodedBy, quotes.Of(d.EvidenceId, d.TextVersion, d.Start, d.End)))],

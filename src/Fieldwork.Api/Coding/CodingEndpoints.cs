@@ -111,7 +111,7 @@ public static class CodingEndpoints
     [Requires(Permission.ReadCoding)]
     [ProducesResponseType<CodingView>(StatusCodes.Status200OK)]
     public static async Task<IResult> GetOne(Guid evaluationId, Guid evidenceId, Guid codingId, string? asOf, string? knownAt,
-        IQuerySession session, TimeTravel time, CancellationToken cancellation)
+        IQuerySession session, TimeTravel time, Fieldwork.Secrets.KeyRing keyRing, CancellationToken cancellation)
     {
         var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
         if (problem is not null)
@@ -133,7 +133,7 @@ public static class CodingEndpoints
         var snapshot = CodingSnapshot.ForItem((await codebookLoad)?.AsOf(cut) ?? new Dictionary<Guid, CodeState>(), state);
         var segment = snapshot.Segments.Single(s => s.Coding.Id == codingId);
 
-        var quotes = await Quotes.LoadAsync(session, [(evidenceId, segment.Coding.TextVersion)], cancellation);
+        var quotes = await Quotes.LoadAsync(session, keyRing, [(evidenceId, segment.Coding.TextVersion)], cancellation);
         return TypedResults.Ok(CodingView.From(segment, snapshot, quotes));
     }
 
@@ -149,7 +149,7 @@ public static class CodingEndpoints
     [ProducesResponseType<Page<CodingView>>(StatusCodes.Status200OK)]
     public static async Task<IResult> List(Guid evaluationId, Guid? codeId, bool? includeDescendants, Guid? siteId, Guid? waveId,
         string? coderId, Guid? evidenceId, string? asOf, string? knownAt, int? offset, int? limit, IQuerySession session, TimeTravel time,
-        CancellationToken cancellation)
+        Fieldwork.Secrets.KeyRing keyRing, CancellationToken cancellation)
     {
         if (includeDescendants is not null && codeId is null)
         {
@@ -179,7 +179,7 @@ public static class CodingEndpoints
             .ThenBy(s => s.Coding.End).ThenBy(s => s.Coding.Id)
             .ToList();
         var page = Paging.Of(matching, offset, limit);
-        var quotes = await Quotes.LoadAsync(session, page.Items.Select(s => (s.EvidenceId, s.Coding.TextVersion)), cancellation);
+        var quotes = await Quotes.LoadAsync(session, keyRing, page.Items.Select(s => (s.EvidenceId, s.Coding.TextVersion)), cancellation);
         return TypedResults.Ok(new Page<CodingView>([.. page.Items.Select(s => CodingView.From(s, snapshot, quotes))], page.Total,
             page.Offset, page.Limit));
     }

@@ -42,8 +42,8 @@ public sealed class Quotes
     public static Quotes Of(IEnumerable<(Guid Evidence, int Version, string? Text)> known) =>
         new(known.ToDictionary(t => (t.Evidence, t.Version), t => (t.Text, t.Text is null ? [] : EvidenceText.CodePointOffsets(t.Text))));
 
-    public static async Task<Quotes> LoadAsync(IQuerySession session, IEnumerable<(Guid Evidence, int Version)> wanted,
-        CancellationToken cancellation)
+    public static async Task<Quotes> LoadAsync(IQuerySession session, Fieldwork.Secrets.KeyRing keyRing,
+        IEnumerable<(Guid Evidence, int Version)> wanted, CancellationToken cancellation)
     {
         var keys = wanted.ToHashSet();
         var ids = keys.Select(k => k.Evidence).Distinct().ToArray();
@@ -63,7 +63,7 @@ public sealed class Quotes
         foreach (var version in versions.Where(v => keys.Contains((v.EvidenceId, v.Version))))
         {
             var text = version.Sealed is { } sealedText
-                ? TextVault.Open(textKeys.GetValueOrDefault(version.EvidenceId), version.Version, sealedText)
+                ? TextVault.Open(keyRing.Open(textKeys.GetValueOrDefault(version.EvidenceId)), version.Version, sealedText)
                 : version.Text;
             found[(version.EvidenceId, version.Version)] = (text, text is null ? [] : EvidenceText.CodePointOffsets(text));
         }
@@ -97,6 +97,6 @@ public static class EvidenceErasure
         }
 
         var participants = await session.LoadManyAsync<Fieldwork.Participants.ParticipantTimeline>(cancellation, item.Current.ParticipantIds);
-        return [.. participants.Where(p => p.TranscriptsErased).Select(p => p.Pseudonym).Order(StringComparer.Ordinal)];
+        return [.. participants.Where(p => p.ErasedFor(item.Current.On)).Select(p => p.Pseudonym).Order(StringComparer.Ordinal)];
     }
 }

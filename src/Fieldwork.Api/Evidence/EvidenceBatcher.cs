@@ -33,7 +33,7 @@ public sealed class EvidenceBatcher : IAsyncDisposable
     /// was queued, goes into the batch's session).
     /// </summary>
     public sealed record Request(
-        Guid Id, Guid EvaluationId, string UserId, string CorrelationId, string CausationId, string Hash, string Location,
+        Guid Id, Guid EvaluationId, string UserId, string CorrelationId, string CausationId, Fieldwork.Idempotency.RequestFingerprint Hash, string Location,
         IReadOnlyCollection<Guid> SiteIds, Guid? PairingId, IReadOnlyCollection<Guid> ParticipantIds,
         Func<EvidenceContext, Decision> Rule, Func<IDocumentSession, Decision, Decision> Seal);
 
@@ -156,6 +156,8 @@ public sealed class EvidenceBatcher : IAsyncDisposable
     {
         await using var session = store.LightweightSession();
         session.LastModifiedBy = userId;
+        // Serialised with any withdrawal of the participants named (see ParticipantLocks), before anything is read.
+        await Fieldwork.Participants.ParticipantLocks.ShareAsync(session, members.SelectMany(p => p.Request.ParticipantIds), CancellationToken.None);
 
         var (evaluation, earlier, context) = await EvidenceWrites.ReadAsync(session, evaluationId,
             [.. members.Select(p => p.Request.Id)], members.SelectMany(p => p.Request.SiteIds), members.Select(p => p.Request.PairingId),

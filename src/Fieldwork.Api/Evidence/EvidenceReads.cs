@@ -14,7 +14,12 @@ using Wolverine.Http;
 namespace Fieldwork.Api.Evidence;
 
 /// <summary>One text version: its length in code points, its SHA-256, and the text (null with <c>erased</c> once its key is destroyed).</summary>
-public sealed record TextView(int Version, int Length, string Sha256, string? Text, bool Erased);
+/// <summary>
+/// One text version: <c>sha256</c> (SHA-256 of its UTF-8) when it is stored in the clear;
+/// <c>hmacSha256</c> (HMAC-SHA256 under the transcript's own key) when it is sealed, so that its
+/// fingerprint dies with the key and confirms no guess about an erased transcript.
+/// </summary>
+public sealed record TextView(int Version, int Length, string? Sha256, string? Text, bool Erased, string? HmacSha256);
 
 /// <summary>Why and when an item was voided, and by whom.</summary>
 public sealed record VoidView(string Reason, string? VoidedBy, DateTimeOffset VoidedAt);
@@ -94,7 +99,7 @@ public static class EvidenceReads
     [Requires(Permission.ReadEvidence)]
     [ProducesResponseType<EvidenceView>(StatusCodes.Status200OK)]
     public static async Task<IResult> Get(Guid evaluationId, Guid evidenceId, string? asOf, string? knownAt, IQuerySession session,
-        TimeTravel time, CancellationToken cancellation)
+        TimeTravel time, Fieldwork.Secrets.KeyRing keyRing, CancellationToken cancellation)
     {
         var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
         if (problem is not null)
@@ -108,19 +113,20 @@ public static class EvidenceReads
             return Problems.Problems.NotFound("No such evidence in this evaluation at that time.");
         }
 
-        return TypedResults.Ok(await WithTextsAsync(session, evaluationId, state, cut, cancellation));
+        return TypedResults.Ok(await WithTextsAsync(session, keyRing, evaluationId, state, cut, cancellation));
     }
 
     /// <summary>The item as it stands today (or as logged, if its field date is still to come), with texts.</summary>
-    internal static async Task<EvidenceView> ViewAsync(IQuerySession session, Guid evidenceId, TimeTravel time, CancellationToken cancellation)
+    internal static async Task<EvidenceView> ViewAsync(IQuerySession session, Fieldwork.Secrets.KeyRing keyRing, Guid evidenceId, TimeTravel time,
+        CancellationToken cancellation)
     {
         var item = await session.LoadAsync<EvidenceTimeline>(evidenceId, cancellation)
                    ?? throw new InvalidOperationException("evidence just written is missing");
         var state = item.AsOfWithVoided(time.ReadBack(item.AsOfWithVoided))!;
-        return await WithTextsAsync(session, item.EvaluationId, state, Cut.Now(DateOnly.MaxValue), cancellation);
+        return await WithTextsAsync(session, keyRing, item.EvaluationId, state, Cut.Now(DateOnly.MaxValue), cancellation);
     }
 
-    private static async Task<EvidenceView> WithTextsAsync(IQuerySession session, Guid evaluationId, EvidenceState state, Cut cut, CancellationToken cancellation)
+    private static async Task<EvidenceView> WithTextsAsync(IQuerySession session, Fieldwork.Secrets.KeyRing keyRing, Guid evaluationId, EvidenceState state, Cut cut, CancellationToken cancellation)
     {
         var events = await session.Events.FetchStreamAsync(state.Id, token: cancellation);
         var batch = session.CreateBatchQuery();
@@ -134,8 +140,8 @@ public static class EvidenceReads
             .OfType<TextVersionAdded>()
             .Select(t =>
             {
-                var text = t.Sealed is { } sealedText ? TextVault.Open(key, t.Version, sealedText) : t.Text;
-                return new TextView(t.Version, t.Length, t.Sha256, text, text is null);
+                var text = t.Sealed is { } sealedText ? TextVault.Open(keyRing.Open(key), t.Version, sealedText) : t.Text;
+                return new TextView(t.Version, t.Length, t.Sha256, text, text is null, t.HmacSha256);
             })
             .ToList();
         var codes = (await codebookLoad)?.AsOf(cut) ?? new Dictionary<Guid, CodeState>();

@@ -9,6 +9,7 @@ using Fieldwork.Idempotency;
 using Fieldwork.Pairings;
 using Fieldwork.Participants;
 using Fieldwork.Rules;
+using Fieldwork.Secrets;
 using Fieldwork.Sites;
 using Marten;
 using Marten.Services.BatchQuerying;
@@ -28,10 +29,10 @@ public static class EvidenceWrites
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> LogInterview(Guid evaluationId, LogInterview command, HttpContext http, EventRecorder recorder,
-        EvidenceBatcher batcher) =>
+        EvidenceBatcher batcher, KeyRing keys) =>
         Create(http, recorder, batcher, command.Id, command, command.Transcript, "transcript",
             (context, id, text) => EvidenceRules.LogInterview(context, id, command, text),
-            command.SiteIds, command.PairingId, command.ParticipantIds, sealsText: true);
+            command.SiteIds, command.PairingId, command.ParticipantIds, sealing: keys, clear: command with { Transcript = null });
 
     /// <summary>Logs an observation (meeting, workshop, site visit, conference) with optional field notes.</summary>
     [WolverinePost(Root + "/observations", OperationId = "logObservation")]
@@ -64,7 +65,7 @@ public static class EvidenceWrites
     [ProducesResponseType<EvidenceView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> AddText(Guid evaluationId, Guid evidenceId, AddTextVersion command, HttpContext http, EventRecorder recorder,
-        TimeTravel time)
+        TimeTravel time, KeyRing keys)
     {
         if (Measure(command.Text, "text") is { } tooLarge)
         {
@@ -72,11 +73,11 @@ public static class EvidenceWrites
         }
 
         var text = EvidenceText.Normalise(command.Text!);
-        return Change(http, recorder, time, evidenceId, null, async (session, context, item) =>
+        return Change(http, recorder, time, keys, evidenceId, null, async (session, context, item) =>
         {
             var decision = EvidenceRules.AddText(context, item, command.ExpectedVersion!.Value, text);
-            return await SealAsync(session, context.Evaluation.Id, item.Kind, item.Id, item.Current.ParticipantIds, decision, http.RequestAborted);
-        });
+            return await SealAsync(session, keys, context.Evaluation.Id, item, decision, http.RequestAborted);
+        }, lockParticipants: true);
     }
 
     /// <summary>Corrects logged fields as a new event; replays with an earlier knownAt still show the old values.</summary>
@@ -84,21 +85,21 @@ public static class EvidenceWrites
     [Tags("Evidence")]
     [Requires(Permission.WriteEvidence)]
     [ProducesResponseType<EvidenceView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Correct(Guid evaluationId, Guid evidenceId, CorrectEvidence command, HttpContext http, EventRecorder recorder,
-        TimeTravel time) =>
-        Change(http, recorder, time, evidenceId, command, async (session, context, item) =>
+        TimeTravel time, KeyRing keys) =>
+        Change(http, recorder, time, keys, evidenceId, command, async (session, context, item) =>
         {
             var decision = EvidenceRules.Correct(context, item, command);
             if (decision.Accepted && command.ParticipantIds is { } participants
-                && await session.LoadAsync<TextKey>(item.Id, http.RequestAborted) is { } key)
+                && await session.LoadAsync<TextKey>(item.Id, http.RequestAborted) is { Erased: false } key)
             {
                 // The key follows everyone whose words it seals, so erasing any of them reaches it.
-                key.ParticipantIds = [.. key.ParticipantIds.Union(participants)];
-                session.Store(key);
+                session.Store(key with { ParticipantIds = [.. key.ParticipantIds.Union(participants)] });
             }
 
             return decision;
-        });
+        }, lockParticipants: command.ParticipantIds is { Count: > 0 });
 
     /// <summary>
     /// Voids an item logged in error (the person who logged it, or a lead): from now on, as known at,
@@ -110,16 +111,16 @@ public static class EvidenceWrites
     [Requires(Permission.WriteEvidence)]
     [ProducesResponseType<EvidenceView>(StatusCodes.Status200OK)]
     public static Task<IResult> Void(Guid evaluationId, Guid evidenceId, VoidEvidence command, HttpContext http, EventRecorder recorder,
-        TimeTravel time)
+        TimeTravel time, KeyRing keys)
     {
         var access = http.Access();
-        return Change(http, recorder, time, evidenceId, null,
+        return Change(http, recorder, time, keys, evidenceId, null,
             (_, _, item) => Task.FromResult(EvidenceRules.Void(item, access.UserId, access.Role, command)), allowVoided: true);
     }
 
     private static async Task<IResult> Create(HttpContext http, EventRecorder recorder, EvidenceBatcher batcher, Guid? requestedId,
         object command, string? rawText, string textField, Func<EvidenceContext, Guid, NormalisedText?, Decision> rule, List<Guid>? siteIds,
-        Guid? pairingId, List<Guid>? participantIds, bool sealsText = false)
+        Guid? pairingId, List<Guid>? participantIds, KeyRing? sealing = null, object? clear = null)
     {
         if (Measure(rawText, textField) is { } tooLarge)
         {
@@ -131,11 +132,12 @@ public static class EvidenceWrites
         var evaluation = access.Evaluation;
         var text = rawText is null ? null : EvidenceText.Normalise(rawText);
         var location = $"/api/evaluations/{evaluation.Id}/evidence/{id}";
-        var hash = recorder.HashOf(http, id, command);
+        // A transcript is fingerprinted apart from the rest, so that its erasure reaches the fingerprint.
+        var hash = recorder.FingerprintOf(http, id, command, clear, sealing is null ? null : text?.Text);
         // A transcript is sealed here, on the request's own thread, under the key made for the new
         // interview: the write that follows (shared by every request committed with it) only stores
         // both. A request refused by its rule throws them away unstored.
-        var presealed = sealsText && text is not null ? Preseal(evaluation.Id, id, participantIds ?? [], text) : null;
+        var presealed = sealing is not null && text is not null ? Preseal(sealing, evaluation.Id, id, participantIds ?? [], text) : null;
 
         // The usual case is committed together with whatever else is being logged at the moment.
         var batched = await batcher.SubmitAsync(new EvidenceBatcher.Request(
@@ -150,6 +152,11 @@ public static class EvidenceWrites
 
         return await recorder.CreateAsync(http, id, command, location, async session =>
         {
+            if (presealed is not null)
+            {
+                await ParticipantLocks.ShareAsync(session, participantIds ?? [], http.RequestAborted);
+            }
+
             // Handed back by the batch: access and rules as of a fresh read of the evaluation, not the
             // snapshot the access check may have taken.
             var (current, context) = await ReadAsync(session, evaluation.Id, siteIds ?? [], [pairingId], participantIds ?? [], http.RequestAborted);
@@ -169,13 +176,21 @@ public static class EvidenceWrites
     }
 
     // A correction may name sites, a pairing and participants the item did not have: they join the context.
-    private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeTravel time, Guid evidenceId,
-        CorrectEvidence? correction, Func<IDocumentSession, EvidenceContext, EvidenceTimeline, Task<Decision>> rule, bool allowVoided = false)
+    private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeTravel time, KeyRing keys, Guid evidenceId,
+        CorrectEvidence? correction, Func<IDocumentSession, EvidenceContext, EvidenceTimeline, Task<Decision>> rule, bool allowVoided = false,
+        bool lockParticipants = false)
     {
         var evaluation = http.Access().Evaluation;
         return recorder.ChangeAsync(http,
             async session =>
             {
+                if (lockParticipants)
+                {
+                    // Serialised with any withdrawal of the participants named: it either sees this write's key or this write sees it.
+                    var named = (await session.LoadAsync<EvidenceTimeline>(evidenceId, http.RequestAborted))?.Current.ParticipantIds ?? [];
+                    await ParticipantLocks.ShareAsync(session, [.. named, .. correction?.ParticipantIds ?? []], http.RequestAborted);
+                }
+
                 var stream = await session.Events.FetchForWriting<EvidenceTimeline>(evidenceId, http.RequestAborted);
                 if (stream.Aggregate is not { } item || item.EvaluationId != evaluation.Id)
                 {
@@ -195,29 +210,50 @@ public static class EvidenceWrites
                     http.RequestAborted);
                 return stream.Record(await rule(session, context, item));
             },
-            async query => TypedResults.Ok(await EvidenceReads.ViewAsync(query, evidenceId, time, http.RequestAborted)));
+            async query => TypedResults.Ok(await EvidenceReads.ViewAsync(query, keys, evidenceId, time, http.RequestAborted)));
     }
 
-    /// <summary>Seals the text of an interview's new version under the interview's key.</summary>
-    private static async Task<Decision> SealAsync(IDocumentSession session, Guid evaluationId, EvidenceKind kind, Guid evidenceId,
-        IReadOnlyList<Guid> participants, Decision decision, CancellationToken cancellation)
+    /// <summary>
+    /// Seals the text of an interview's new version under the interview's key, made on first use.
+    /// A destroyed key is never replaced: the interview's transcripts were erased, and no new text
+    /// of it may be kept (409).
+    /// </summary>
+    private static async Task<Decision> SealAsync(IDocumentSession session, KeyRing keys, Guid evaluationId, EvidenceTimeline item,
+        Decision decision, CancellationToken cancellation)
     {
-        if (!decision.Accepted || kind != EvidenceKind.Interview || decision.Events.OfType<TextVersionAdded>().FirstOrDefault() is not { } text)
+        if (!decision.Accepted || item.Kind != EvidenceKind.Interview || decision.Events.OfType<TextVersionAdded>().FirstOrDefault() is not { } text)
         {
             return decision;
         }
 
-        var key = await TextVault.KeyForAsync(session, evaluationId, evidenceId, participants, cancellation);
-        return WithSealed(decision, text, TextVault.Seal(key, text.Version, text.Text!));
+        var stored = await session.LoadAsync<TextKey>(item.Id, cancellation);
+        // An interview that has texts had a key: if it is gone (a store from before erased keys were kept marked), it was erased.
+        if (stored is { Erased: true } || (stored is null && item.Texts.Count > 0))
+        {
+            return Rejection.Conflict("This interview's transcripts were erased with a participant's withdrawal: no new text of it may be kept.");
+        }
+
+        TextSecret key;
+        if (keys.Open(stored) is { } existing)
+        {
+            key = existing;
+        }
+        else
+        {
+            (var made, key) = keys.NewTextKey(evaluationId, item.Id, item.Current.ParticipantIds);
+            session.Insert(made);
+        }
+
+        return WithSealed(decision, text, key);
     }
 
-    /// <summary>A new interview's key and its first text version (the rule's version 1 of the same text) sealed under it, made before the write.</summary>
-    private sealed record Presealed(TextKey Key, SealedText Sealed);
+    /// <summary>A new interview's key, made before the write, to seal its first text version (the rule's version 1 of the same text).</summary>
+    private sealed record Presealed(TextKey Stored, SealedText Sealed, string HmacSha256);
 
-    private static Presealed Preseal(Guid evaluationId, Guid evidenceId, IReadOnlyList<Guid> participants, NormalisedText text)
+    private static Presealed Preseal(KeyRing keys, Guid evaluationId, Guid evidenceId, IReadOnlyList<Guid> participants, NormalisedText text)
     {
-        var key = TextVault.Key(evaluationId, evidenceId, participants);
-        return new Presealed(key, TextVault.Seal(key, 1, text.Text));
+        var (stored, key) = keys.NewTextKey(evaluationId, evidenceId, participants);
+        return new Presealed(stored, TextVault.Seal(key, 1, text.Text), TextVault.Fingerprint(key, text.Text));
     }
 
     /// <summary>
@@ -231,13 +267,17 @@ public static class EvidenceWrites
             return decision;
         }
 
-        session.Insert(presealed.Key);
-        return WithSealed(decision, text, presealed.Sealed);
+        session.Insert(presealed.Stored);
+        return WithSealed(decision, text, presealed.Sealed, presealed.HmacSha256);
     }
 
-    private static Decision WithSealed(Decision decision, TextVersionAdded text, SealedText sealedText)
+    private static Decision WithSealed(Decision decision, TextVersionAdded text, TextSecret key) =>
+        WithSealed(decision, text, TextVault.Seal(key, text.Version, text.Text!), TextVault.Fingerprint(key, text.Text!));
+
+    /// <summary>The decision with its text sealed, and fingerprinted under the text's key instead of a plain SHA-256.</summary>
+    private static Decision WithSealed(Decision decision, TextVersionAdded text, SealedText sealedText, string hmacSha256)
     {
-        var stored = text with { Text = null, Sealed = sealedText };
+        var stored = text with { Text = null, Sha256 = null, Sealed = sealedText, HmacSha256 = hmacSha256 };
         return Decision.Accept([.. decision.Events.Select(e => ReferenceEquals(e, text) ? stored : e)]);
     }
 

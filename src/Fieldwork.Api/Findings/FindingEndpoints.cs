@@ -98,7 +98,7 @@ public static class FindingEndpoints
     [Requires(Permission.ReadProvenance)]
     [ProducesResponseType<ProvenanceView>(StatusCodes.Status200OK)]
     public static async Task<IResult> Provenance(Guid evaluationId, Guid findingId, string? format, HttpContext http, IQuerySession session,
-        CancellationToken cancellation)
+        Fieldwork.Secrets.KeyRing keyRing, CancellationToken cancellation)
     {
         var prov = format?.Trim().ToLowerInvariant() switch
         {
@@ -118,7 +118,7 @@ public static class FindingEndpoints
             return Problems.Problems.NotFound("No such finding in this evaluation.");
         }
 
-        var view = await ProvenanceReader.ReadAsync(session, http.Access().Evaluation, state, cancellation);
+        var view = await ProvenanceReader.ReadAsync(session, keyRing, http.Access().Evaluation, state, cancellation);
         return prov.Value
             ? TypedResults.Text(ProvJson.From(view).ToJsonString(), ProvJson.MediaType)
             : TypedResults.Ok(view);

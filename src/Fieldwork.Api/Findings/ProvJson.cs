@@ -120,7 +120,7 @@ public static class ProvJson
             ["prov:type"] = "fw:TextVersion",
             ["fw:version"] = c.Text.Version,
             ["fw:length"] = c.Text.Length,
-            ["fw:sha256"] = c.Text.Sha256,
+            [c.Text.HmacSha256 is null ? "fw:sha256" : "fw:hmacSha256"] = c.Text.HmacSha256 ?? c.Text.Sha256,
         }))
         {
             doc.Relation("wasDerivedFrom", new JsonObject { ["prov:generatedEntity"] = text, ["prov:usedEntity"] = evidence });

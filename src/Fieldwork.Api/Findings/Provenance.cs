@@ -19,8 +19,12 @@ public sealed record FindingProvenance(Guid Id, string Statement, FindingStatus 
 public sealed record CodeAtCoding(Guid Id, string Name, string Definition, string? Dimension, int Version, CodeStatus StatusNow,
     Guid? MergedIntoNow);
 
-public sealed record TextProvenance(int Version, int Length, string Sha256, DateTimeOffset AddedAt, string? AddedBy, int LatestVersion,
-    bool Superseded);
+/// <summary>
+/// The text version a coding was made on: <c>sha256</c> of an unsealed text, or <c>hmacSha256</c>
+/// of a sealed one (under the transcript's own key, so it dies with it).
+/// </summary>
+public sealed record TextProvenance(int Version, int Length, string? Sha256, DateTimeOffset AddedAt, string? AddedBy, int LatestVersion,
+    bool Superseded, string? HmacSha256);
 
 public sealed record CorrectionProvenance(DateTimeOffset RecordedAt, string? By, IReadOnlyList<string> Fields);
 
@@ -53,8 +57,8 @@ public sealed record ProvenanceView(FindingProvenance Finding, IReadOnlyList<Lin
 /// <summary>Reads everything a finding rests on, in a handful of batched round trips, and assembles the tree.</summary>
 public static class ProvenanceReader
 {
-    public static async Task<ProvenanceView> ReadAsync(IQuerySession session, Evaluation evaluation, FindingState finding,
-        CancellationToken cancellation)
+    public static async Task<ProvenanceView> ReadAsync(IQuerySession session, Fieldwork.Secrets.KeyRing keyRing, Evaluation evaluation,
+        FindingState finding, CancellationToken cancellation)
     {
         var codingIds = finding.Evidence.Where(l => l.Kind == FindingItemKind.Coding).Select(l => l.ItemId).ToList();
         var memoIds = finding.Evidence.Where(l => l.Kind == FindingItemKind.Memo).Select(l => l.ItemId).ToList();
@@ -94,7 +98,7 @@ public static class ProvenanceReader
         var quotes = Fieldwork.Api.Coding.Quotes.Of(texts.Select(t =>
         {
             var added = (TextVersionAdded)t.Value.Data;
-            var text = added.Sealed is { } sealedText ? TextVault.Open(keys.GetValueOrDefault(t.Key.StreamId), added.Version, sealedText) : added.Text;
+            var text = added.Sealed is { } sealedText ? TextVault.Open(keyRing.Open(keys.GetValueOrDefault(t.Key.StreamId)), added.Version, sealedText) : added.Text;
             return (t.Key.StreamId, added.Version, text);
         }));
 
@@ -161,8 +165,8 @@ public static class ProvenanceReader
                 now?.Status ?? CodeStatus.Active, now?.MergedInto);
             var text = texts.TryGetValue((item.Id, record.TextVersion), out var added) ? (TextVersionAdded)added.Data : null;
             var latest = item.Texts.Count == 0 ? 0 : item.Texts[^1].Version;
-            var textView = new TextProvenance(record.TextVersion, text?.Length ?? 0, text?.Sha256 ?? "", added?.Timestamp ?? default, added?.UserName,
-                latest, record.TextVersion < latest);
+            var textView = new TextProvenance(record.TextVersion, text?.Length ?? 0, text?.Sha256, added?.Timestamp ?? default, added?.UserName,
+                latest, record.TextVersion < latest, text?.HmacSha256);
             var quote = quotes.Of(item.Id, record.TextVersion, record.Start, record.End);
             return new CodingProvenance(record.Id, record.CoderId, record.AppliedAt, record.Start, record.End, quote, quote is null, record.Note,
                 record.RemovedSequence is not null, record.RemovedAt, record.RemovedBy, codeView, textView, Evidence(item));

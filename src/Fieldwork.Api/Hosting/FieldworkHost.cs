@@ -73,6 +73,9 @@ public static class FieldworkHost
             opts.Durability.Mode = builder.Configuration.GetValue("Wolverine:Solo", false) ? DurabilityMode.Solo : DurabilityMode.Balanced;
         });
         services.AddWolverineHttp();
+        // The key-encryption key, read once; the check runs after Marten's schema is in place.
+        services.AddSingleton(new Fieldwork.Secrets.KeyRing(KeyEncryptionSettings.From(builder.Configuration, builder.Environment)));
+        services.AddHostedService<KeyEncryptionCheck>();
         services.AddScoped<EventRecorder>();
         services.AddSingleton<Access.EvaluationSnapshots>();
         services.AddSingleton<Evidence.EvidenceBatcher>();
@@ -176,8 +179,11 @@ public static class FieldworkHost
         }
 
         Console.WriteLine("Empty database: loading the synthetic demo evaluation (about 15 seconds)...");
+        // The keys are checked before the demo's are wrapped (the start-up check runs later, and then finds them in order).
+        var keys = app.Services.GetRequiredService<Fieldwork.Secrets.KeyRing>();
+        await keys.EnsureStoreAsync(store, TimeProvider.System);
         // Describe already names the demo's members.
-        return "loaded: " + Verbs.SeedVerb.Describe(await Fieldwork.Demo.DemoEvaluation.SeedAsync(store));
+        return "loaded: " + Verbs.SeedVerb.Describe(await Fieldwork.Demo.DemoEvaluation.SeedAsync(store, keys));
     }
 
     public static void UsePipeline(WebApplication app)

@@ -5,6 +5,7 @@ using Fieldwork.Api.Recording;
 using Fieldwork.Api.Timeline;
 using Fieldwork.Participants;
 using Fieldwork.Rules;
+using Fieldwork.Secrets;
 using Fieldwork.Sites;
 using Fieldwork.Timeline;
 using Marten;
@@ -15,16 +16,18 @@ namespace Fieldwork.Api.Participants;
 
 /// <summary>
 /// A participant by pseudonym; <c>personal</c> is present only for leads, and <c>personalErased</c>
-/// says their details were destroyed with a withdrawal (<c>transcriptsErased</c>: their transcripts too).
+/// says their details were destroyed with a withdrawal (<c>transcriptsErased</c>: their transcripts too);
+/// <c>reconsentedOn</c> is the day a lead recorded their new consent from, after a withdrawal.
 /// </summary>
 public sealed record ParticipantView(Guid Id, string Pseudonym, string Role, Guid? SiteId, ConsentScope Consent, DateOnly? ConsentGivenOn, int Version,
-    DateOnly? WithdrawnOn, bool PersonalErased, bool TranscriptsErased,
+    DateOnly? WithdrawnOn, bool PersonalErased, bool TranscriptsErased, DateOnly? ReconsentedOn,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     PersonalDetails? Personal = null)
 {
     /// <summary>Withdrawal and erasure are shown as they are now: time travel does not undo an erasure.</summary>
     public static ParticipantView From(ParticipantState p, ParticipantTimeline t, PersonalDetails? personal = null) =>
-        new(p.Id, p.Pseudonym, p.Role, p.SiteId, p.Consent, t.ConsentGivenOn, p.Version, t.WithdrawnOn, t.WithdrawnOn is not null, t.TranscriptsErased, personal);
+        new(p.Id, p.Pseudonym, p.Role, p.SiteId, p.Consent, t.ConsentGivenOn, p.Version, t.WithdrawnOn, t.PersonalErased || t.WithdrawnOn is not null,
+            t.TranscriptsErased, t.ReconsentedOn, personal);
 }
 
 /// <summary>One read of a participant's personal details: who, when.</summary>
@@ -43,10 +46,12 @@ public static class ParticipantsEndpoint
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public static Task<IResult> Post(Guid evaluationId, RegisterParticipant command, HttpContext http, EventRecorder recorder)
+    public static Task<IResult> Post(Guid evaluationId, RegisterParticipant command, HttpContext http, EventRecorder recorder, KeyRing keys)
     {
         var id = command.Id ?? Guid.NewGuid();
         var evaluation = http.Access().Evaluation;
+        // The personal details are fingerprinted apart from the rest, so that the withdrawal's erasure reaches that fingerprint.
+        var fingerprint = recorder.FingerprintOf(http, id, command, command with { Personal = null }, command.Personal);
         return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/participants/{id}", async session =>
         {
             var site = command.SiteId is { } siteId ? await session.LoadAsync<SiteTimeline>(siteId, http.RequestAborted) : null;
@@ -56,9 +61,14 @@ public static class ParticipantsEndpoint
                 return Rejection.Invalid("siteId", "There is no such site in this evaluation.");
             }
 
-            var personal = command.Personal is { Name: { } name } p
-                ? PersonalDetailsVault.Seal(session, id, new PersonalDetails(name.Trim(), p.Email?.Trim()))
-                : null;
+            SealedPersonalDetails? personal = null;
+            if (command.Personal is { Name: { } name } p)
+            {
+                var (stored, key) = keys.NewParticipantKey(id);
+                session.Insert(stored);
+                personal = PersonalDetailsVault.Seal(key, id, new PersonalDetails(name.Trim(), p.Email?.Trim()));
+            }
+
             var decision = ParticipantRules.Register(evaluation, id, command, site, personal);
             if (decision.Accepted)
             {
@@ -66,14 +76,15 @@ public static class ParticipantsEndpoint
             }
 
             return decision;
-        });
+        }, fingerprint);
     }
 
-    /// <summary>Records a change of consent from a date on.</summary>
+    /// <summary>Records a change of consent from a date on. Once the participant has withdrawn, only a lead's re-consent changes it (409).</summary>
     [WolverinePost(Route + "/{participantId}/consent", OperationId = "changeConsent")]
     [Tags("Participants")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<ParticipantView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> ChangeConsent(Guid evaluationId, Guid participantId, ChangeConsent command, HttpContext http,
         EventRecorder recorder, TimeTravel time)
     {
@@ -90,6 +101,36 @@ public static class ParticipantsEndpoint
             {
                 var timeline = await query.LoadAsync<ParticipantTimeline>(participantId, http.RequestAborted);
                 return TypedResults.Ok(ParticipantView.From(timeline!.AsOf(time.Today)!, timeline));
+            });
+    }
+
+    /// <summary>
+    /// Records that a withdrawn participant consented again (leads only), from <c>consent.givenOn</c>
+    /// (on or after the withdrawal) with <c>takePart</c> true. What the withdrawal erased stays
+    /// erased: personal details, and transcripts dated before the new consent.
+    /// </summary>
+    [WolverinePost(Route + "/{participantId}/reconsent", OperationId = "reconsentParticipant")]
+    [Tags("Participants")]
+    [Requires(Permission.WithdrawConsent)]
+    [ProducesResponseType<ParticipantView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> Reconsent(Guid evaluationId, Guid participantId, ReconsentParticipant command, HttpContext http,
+        EventRecorder recorder, TimeTravel time)
+    {
+        var evaluation = http.Access().Evaluation;
+        return recorder.ChangeAsync(http,
+            async session =>
+            {
+                var stream = await session.Events.FetchForWriting<ParticipantTimeline>(participantId, http.RequestAborted);
+                return stream.Aggregate is { } participant && participant.EvaluationId == evaluationId
+                    ? stream.Record(ParticipantRules.Reconsent(evaluation, participant, command))
+                    : Rejection.NotFound("No such participant in this evaluation.");
+            },
+            async query =>
+            {
+                var timeline = await query.LoadAsync<ParticipantTimeline>(participantId, http.RequestAborted);
+                var state = timeline!.AsOf(time.Today) ?? timeline.AsOf(Cut.Now(DateOnly.MaxValue))!;
+                return TypedResults.Ok(ParticipantView.From(state, timeline));
             });
     }
 
@@ -120,7 +161,7 @@ public static class ParticipantsEndpoint
     [Requires(Permission.ReadSites)]
     [ProducesResponseType<ParticipantView>(StatusCodes.Status200OK)]
     public static async Task<IResult> Get(Guid evaluationId, Guid participantId, string? asOf, string? knownAt, HttpContext http,
-        IQuerySession session, IDocumentStore store, TimeTravel time, CancellationToken cancellation)
+        IQuerySession session, IDocumentStore store, TimeTravel time, KeyRing keys, CancellationToken cancellation)
     {
         var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
         if (problem is not null)
@@ -139,7 +180,7 @@ public static class ParticipantsEndpoint
         PersonalDetails? personal = null;
         if (AccessPolicy.Allows(access.Role, Permission.ReadPersonalDetails) && timeline.Personal is not null)
         {
-            personal = await PersonalDetailsVault.OpenAsync(session, participantId, timeline.Personal, cancellation);
+            personal = await PersonalDetailsVault.OpenAsync(session, keys, participantId, timeline.Personal, cancellation);
             if (personal is not null)
             {
                 // Who read whose personal details, and when, is itself on the record.
@@ -170,6 +211,9 @@ public static class ParticipantsEndpoint
         return recorder.ChangeAsync(http,
             async session =>
             {
+                // Before reading anything: a write naming this participant either committed (and its key is
+                // swept below) or waits for this withdrawal and then reads it.
+                await ParticipantLocks.ExclusiveAsync(session, participantId, http.RequestAborted);
                 var stream = await session.Events.FetchForWriting<ParticipantTimeline>(participantId, http.RequestAborted);
                 if (stream.Aggregate is not { } participant || participant.EvaluationId != evaluationId)
                 {
@@ -179,17 +223,8 @@ public static class ParticipantsEndpoint
                 var decision = stream.Record(ParticipantRules.Withdraw(evaluation, participant, command, time.Today.AsOf));
                 if (decision.Accepted)
                 {
-                    session.Delete<ParticipantKey>(participantId);
-                    if (command.EraseTranscripts == true || participant.TranscriptsErased)
-                    {
-                        var keys = await session.Query<Fieldwork.Evidence.TextKey>()
-                            .Where(k => k.EvaluationId == evaluationId && k.ParticipantIds.Contains(participantId))
-                            .ToListAsync(http.RequestAborted);
-                        foreach (var key in keys)
-                        {
-                            session.Delete(key);
-                        }
-                    }
+                    await EraseAsync(session, evaluationId, participantId, command.EraseTranscripts == true || participant.TranscriptsErased,
+                        http.RequestAborted);
                 }
 
                 return decision;
@@ -200,6 +235,40 @@ public static class ParticipantsEndpoint
                 var state = timeline!.AsOf(time.Today) ?? timeline.AsOf(Cut.Now(DateOnly.MaxValue))!;
                 return TypedResults.Ok(ParticipantView.From(state, timeline));
             });
+    }
+
+    /// <summary>
+    /// Destroys the participant's key (and with <paramref name="transcripts"/> every transcript key
+    /// that lists them), leaving each key's document marked erased so that nothing makes a new one,
+    /// and deletes the fingerprints of what those keys sealed from the idempotency records.
+    /// </summary>
+    private static async Task EraseAsync(IDocumentSession session, Guid evaluationId, Guid participantId, bool transcripts, CancellationToken cancellation)
+    {
+        var erased = new List<Guid> { participantId };
+        if (await session.LoadAsync<ParticipantKey>(participantId, cancellation) is { Erased: false } key)
+        {
+            session.Store(key.Destroyed());
+        }
+
+        if (transcripts)
+        {
+            var textKeys = await session.Query<Fieldwork.Evidence.TextKey>()
+                .Where(k => k.EvaluationId == evaluationId && k.ParticipantIds.Contains(participantId))
+                .ToListAsync(cancellation);
+            foreach (var textKey in textKeys.Where(k => !k.Erased))
+            {
+                session.Store(textKey.Destroyed());
+                erased.Add(textKey.Id);
+            }
+        }
+
+        foreach (var record in await session.LoadManyAsync<Fieldwork.Idempotency.CreationRecord>(cancellation, erased))
+        {
+            if (record.SealedHash is not null)
+            {
+                session.Store(record with { SealedHash = null });
+            }
+        }
     }
 
     /// <summary>Every read of this participant's personal details: who read them and when, oldest first.</summary>

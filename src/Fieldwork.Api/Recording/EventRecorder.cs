@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Fieldwork.Api.Auth;
 using Fieldwork.Api.Problems;
@@ -21,7 +19,8 @@ public sealed record Created(Guid Id);
 /// Creation is idempotent on the client-chosen id; decisions are retried on a fresh read when a
 /// concurrent write got there first, so a race never loses a write and never breaks a rule.
 /// </summary>
-public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+    Fieldwork.Secrets.KeyRing keys)
 {
     private const int Attempts = 4;
 
@@ -31,9 +30,9 @@ public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOpt
     /// (it runs again on a fresh session if a concurrent write won).
     /// </summary>
     public async Task<IResult> CreateAsync(HttpContext http, Guid id, object command, string location,
-        Func<IDocumentSession, Task<Decision>> decide, string? requestHash = null)
+        Func<IDocumentSession, Task<Decision>> decide, RequestFingerprint? fingerprint = null)
     {
-        var hash = requestHash ?? HashOf(http, id, command);
+        var hash = fingerprint ?? FingerprintOf(http, id, command);
         for (var attempt = 1; ; attempt++)
         {
             await using var session = Open(http);
@@ -109,10 +108,12 @@ public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOpt
     }
 
     /// <summary>What a creation leaves for its repeats to find: the request's hash, its location and who sent it.</summary>
-    public static CreationRecord RecordOf(Guid id, string hash, string location, string userId, DateTimeOffset recordedAt) => new()
+    public static CreationRecord RecordOf(Guid id, RequestFingerprint hash, string location, string userId, DateTimeOffset recordedAt) => new()
     {
         Id = id,
-        RequestHash = hash,
+        RequestHash = hash.Request,
+        SealedHash = hash.Sealed,
+        Keyed = true,
         Location = location,
         UserId = userId,
         RecordedAt = recordedAt,
@@ -133,18 +134,25 @@ public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOpt
     /// else who learnt the id and the body gets the same 409 as for a different request, not the
     /// location of something they may not be allowed to see.
     /// </summary>
-    public static IResult Replay(CreationRecord earlier, string hash, string userId, Guid id) =>
-        earlier.RequestHash == hash && earlier.UserId == userId
+    public static IResult Replay(CreationRecord earlier, RequestFingerprint hash, string userId, Guid id) =>
+        hash.Matches(earlier) && earlier.UserId == userId
             ? TypedResults.Created(earlier.Location, new Created(id))
             : Problems.Problems.Conflict($"The id {id} was already used for a different request.");
 
-    /// <summary>What identifies a request for replay: method, path, id and the command as understood.</summary>
-    public string HashOf(HttpContext http, Guid id, object command)
+    /// <summary>
+    /// What identifies a request for replay: method, path, id and the command as understood, as
+    /// keyed fingerprints (see <see cref="RequestFingerprint"/>). <paramref name="clear"/> is the
+    /// command without what it seals (the command itself when it seals nothing), and
+    /// <paramref name="sealedPart"/> what it seals (personal details, a transcript): fingerprinted
+    /// apart, so that an erasure can delete that fingerprint and keep the rest.
+    /// </summary>
+    public RequestFingerprint FingerprintOf(HttpContext http, Guid id, object command, object? clear = null, object? sealedPart = null)
     {
         // The command as understood, not the raw bytes: whitespace and field order do not matter.
-        var body = JsonSerializer.Serialize(command, command.GetType(), json.Value.SerializerOptions);
-        var text = $"{http.Request.Method}\n{http.Request.Path}\n{id}\n{body}";
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        string Json(object value) => JsonSerializer.Serialize(value, value.GetType(), json.Value.SerializerOptions);
+        var whole = Json(command);
+        return RequestFingerprint.Of(keys.RequestFingerprintKey, http.Request.Method, http.Request.Path, id, clear is null ? whole : Json(clear),
+            sealedPart is null ? null : Json(sealedPart), whole);
     }
 }
 

@@ -12,6 +12,7 @@ public static class CommandLine
         Token,
         Seed,
         Verify,
+        RotateKey,
         Help,
         Unknown,
     }
@@ -27,6 +28,7 @@ public static class CommandLine
           token <userId>               print a development bearer token for that user (needs no database)
           seed [--seed N] [--scale N]  load the synthetic demo evaluation (and N more of its shape)
           verify                       check the integrity chain of the event log
+          rotate-key [--new-key-file F] rewrap every data key under a new key-encryption key
           help                         print this text
 
         Configuration (appsettings.json, environment variables such as ConnectionStrings__Fieldwork,
@@ -39,6 +41,7 @@ public static class CommandLine
         ["token", ..] => Kind.Token,
         ["seed", ..] => Kind.Seed,
         ["verify", ..] => Kind.Verify,
+        ["rotate-key", ..] => Kind.RotateKey,
         ["help" or "--help" or "-h" or "-?", ..] => Kind.Help,
         // Configuration for the server: --urls x, --Key=value, /Key value, Key=value.
         [var first, ..] when first.StartsWith('-') || first.StartsWith('/') || first.Contains('=') => Kind.Serve,

@@ -53,11 +53,13 @@ public static class SeedVerb
         {
             var connectionString = await FieldworkHost.ConnectionStringAsync(builder, errors.WriteLine);
 
+            var keys = new Fieldwork.Secrets.KeyRing(KeyEncryptionSettings.From(builder.Configuration, builder.Environment));
             await using var store = DocumentStore.For(opts => FieldworkStore.Configure(opts, connectionString));
             await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            await keys.EnsureStoreAsync(store, TimeProvider.System);
             if (scale == 0)
             {
-                output.WriteLine(Describe(await DemoEvaluation.SeedAsync(store, seed)));
+                output.WriteLine(Describe(await DemoEvaluation.SeedAsync(store, keys, seed)));
                 return 0;
             }
 
@@ -66,7 +68,7 @@ public static class SeedVerb
             long events = 0;
             for (var i = 1; i <= scale; i++)
             {
-                var summary = await DemoEvaluation.SeedBulkAsync(store, seed * 1000 + i, $"Scale evaluation {i} of {scale} (synthetic)");
+                var summary = await DemoEvaluation.SeedBulkAsync(store, keys, seed * 1000 + i, $"Scale evaluation {i} of {scale} (synthetic)");
                 events += summary.Events;
                 errors.WriteLine(Describe(summary));
             }

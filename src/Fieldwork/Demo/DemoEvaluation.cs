@@ -37,10 +37,11 @@ public static class DemoEvaluation
         TimeSpan Elapsed, TimeSpan EventImport = default);
 
     /// <summary>Seeds the demo unless an evaluation with its id is already there.</summary>
-    public static Task<Summary> SeedAsync(IDocumentStore store, int seed = 2018, string? name = null, CancellationToken cancellation = default) =>
+    public static Task<Summary> SeedAsync(IDocumentStore store, Secrets.KeyRing keys, int seed = 2018, string? name = null,
+        CancellationToken cancellation = default) =>
         SeedWithAsync(store, seed, name, async plan =>
         {
-            await plan.WriteAsync(store, cancellation);
+            await plan.WriteAsync(store, keys, cancellation);
             return TimeSpan.Zero;
         }, cancellation);
 
@@ -49,8 +50,9 @@ public static class DemoEvaluation
     /// the record times), then its read models folded from the stored events by the same code the
     /// inline projections run, and stored in bulk. For scale data: much faster than appending.
     /// </summary>
-    public static Task<Summary> SeedBulkAsync(IDocumentStore store, int seed, string? name = null, CancellationToken cancellation = default) =>
-        SeedWithAsync(store, seed, name, plan => plan.BulkWriteAsync(store, cancellation), cancellation);
+    public static Task<Summary> SeedBulkAsync(IDocumentStore store, Secrets.KeyRing keys, int seed, string? name = null,
+        CancellationToken cancellation = default) =>
+        SeedWithAsync(store, seed, name, plan => plan.BulkWriteAsync(store, keys, cancellation), cancellation);
 
     /// <summary>Builds the plan of seed <paramref name="seed"/> and has <paramref name="write"/> store it (answering its event import time), unless it is there.</summary>
     private static async Task<Summary> SeedWithAsync(IDocumentStore store, int seed, string? name, Func<Plan, Task<TimeSpan>> write,
@@ -334,9 +336,9 @@ public static class DemoEvaluation
                         var key = new byte[32];
                         random.NextBytes(key);
                         TextKeys.Add((id, key, [.. people.Select(p => p.Id)]));
-                        var textKey = new TextKey { Id = id, EvaluationId = evaluation, ParticipantIds = [.. people.Select(p => p.Id)], Key = key };
-                        Add(recorded.AddMinutes(30), id, typeof(EvidenceTimeline), new TextVersionAdded(evaluation, id, 1, text.Length, text.Sha256, null,
-                            TextVault.Seal(textKey, 1, text.Text)), "demo-fieldworker");
+                        var textKey = new TextSecret(id, key);
+                        Add(recorded.AddMinutes(30), id, typeof(EvidenceTimeline), new TextVersionAdded(evaluation, id, 1, text.Length, null, null,
+                            TextVault.Seal(textKey, 1, text.Text), TextVault.Fingerprint(textKey, text.Text)), "demo-fieldworker");
                         texts.Add((id, text.Length, on, text.Text));
                     }
                 }
@@ -472,7 +474,7 @@ public static class DemoEvaluation
         }
 
         /// <summary>Imports the events in bulk, then stores the read models; answers the time the event import took.</summary>
-        public async Task<TimeSpan> BulkWriteAsync(IDocumentStore store, CancellationToken cancellation)
+        public async Task<TimeSpan> BulkWriteAsync(IDocumentStore store, Secrets.KeyRing keys, CancellationToken cancellation)
         {
             var ordered = Records.Select((r, i) => (r, i)).OrderBy(x => x.r.At).ThenBy(x => x.i).Select(x => x.r).ToList();
             var versions = new Dictionary<Guid, long>();
@@ -544,7 +546,7 @@ public static class DemoEvaluation
             session.Store(Claims.ToArray());
             foreach (var (id, key, people) in TextKeys)
             {
-                session.Store(new TextKey { Id = id, EvaluationId = evaluation, ParticipantIds = people, Key = key });
+                session.Store(keys.Wrapped(evaluation, id, people, key));
             }
 
             await session.SaveChangesAsync(cancellation);
@@ -552,14 +554,14 @@ public static class DemoEvaluation
         }
 
         /// <summary>Appends everything in record order, one transaction per recorded day, each event stamped with its record time.</summary>
-        public async Task WriteAsync(IDocumentStore store, CancellationToken cancellation)
+        public async Task WriteAsync(IDocumentStore store, Secrets.KeyRing keys, CancellationToken cancellation)
         {
             await using (var setup = store.LightweightSession())
             {
                 setup.Store(Claims.ToArray());
                 foreach (var (id, key, people) in TextKeys)
                 {
-                    setup.Store(new TextKey { Id = id, EvaluationId = evaluation, ParticipantIds = people, Key = key });
+                    setup.Store(keys.Wrapped(evaluation, id, people, key));
                 }
 
                 await setup.SaveChangesAsync(cancellation);

@@ -87,16 +87,20 @@ public sealed record EvidenceCorrected(
 /// <summary>
 /// A new version of the item's text (transcript, field notes, extracted text), normalised (NFC,
 /// LF, no BOM) and measured in code points. Interview text is sealed under the interview's
-/// text key; other text is stored as it is.
+/// text key, and its fingerprint is <see cref="HmacSha256"/> under that key (so it dies with
+/// the key: nobody can test a guess against an erased transcript); other text is stored as it
+/// is, with its plain <see cref="Sha256"/>. (Sealed texts recorded before keyed fingerprints
+/// carry a plain SHA-256.)
 /// </summary>
 public sealed record TextVersionAdded(
     Guid EvaluationId,
     Guid EvidenceId,
     int Version,
     int Length,
-    string Sha256,
+    string? Sha256,
     string? Text,
-    SealedText? Sealed);
+    SealedText? Sealed,
+    string? HmacSha256 = null);
 
 /// <summary>Text sealed with AES-GCM under a key kept outside the event stream.</summary>
 public sealed record SealedText(string Nonce, string Ciphertext, string Tag);

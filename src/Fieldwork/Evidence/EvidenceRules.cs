@@ -143,6 +143,17 @@ public static class EvidenceRules
             return Rejection.Invalid("issuedOn", "'issuedOn' must not be after 'capturedOn'.");
         }
 
+        // A withdrawal is final for new links: nobody who has withdrawn joins an item after it.
+        var joining = corrected.ParticipantIds.Except(item.Current.ParticipantIds)
+            .Select(id => context.Participants.GetValueOrDefault(id))
+            .Where(p => p?.WithdrawnOn is not null)
+            .Select(p => $"{p!.Pseudonym} withdrew on {p.WithdrawnOn:yyyy-MM-dd}")
+            .ToList();
+        if (joining.Count > 0)
+        {
+            return Rejection.Conflict(string.Join("; ", joining) + ": no correction may link them to an item.");
+        }
+
         var texts = item.Kind == EvidenceKind.Interview && item.Texts.Count > 0 ? "participantIds" : null;
         return Check(context, corrected, texts) is { } refused ? refused : Decision.Accept(correction);
     }
@@ -220,7 +231,7 @@ public static class EvidenceRules
             {
                 conflicts.Add($"{participant.Pseudonym} gave consent on {givenOn:yyyy-MM-dd}, after the field date {d.On:yyyy-MM-dd}");
             }
-            else if (textField is not null && participant.TranscriptsErased)
+            else if (textField is not null && participant.ErasedFor(d.On))
             {
                 // Erasure is final for new material: the bare fact of an earlier interview may still be logged, not their words.
                 conflicts.Add($"{participant.Pseudonym} withdrew on {participant.WithdrawnOn:yyyy-MM-dd} and asked for their transcripts to be " +

@@ -44,7 +44,7 @@ public sealed record EvidenceDetails(
 public sealed record DetailsRecord(long Sequence, EvidenceDetails Details);
 
 /// <summary>What is known of one text version (the text itself stays in its event).</summary>
-public sealed record TextMeta(int Version, long Sequence, int Length, string Sha256);
+public sealed record TextMeta(int Version, long Sequence, int Length, string? Sha256, string? HmacSha256 = null);
 
 /// <summary>That an item was voided: why, by whom, when.</summary>
 public sealed record VoidRecord(string Reason, string? VoidedBy, DateTimeOffset VoidedAt);
@@ -134,7 +134,7 @@ public sealed class EvidenceTimeline : IEventTimeline
                 Records.Add(new DetailsRecord(e.Sequence, Current.Correct(x)));
                 break;
             case TextVersionAdded x:
-                Texts.Add(new TextMeta(x.Version, e.Sequence, x.Length, x.Sha256));
+                Texts.Add(new TextMeta(x.Version, e.Sequence, x.Length, x.Sha256, x.HmacSha256));
                 break;
             case CodingApplied x:
                 Codings.Add(new CodingRecord(x.CodingId, x.CodeId, x.TextVersion, x.Start, x.End, x.CoderId, x.Note, e.Sequence, e.RecordedAt()));

@@ -69,5 +69,16 @@ public sealed class ChangeConsentValidator : AbstractValidator<ChangeConsent>
     }
 }
 
+/// <summary>A withdrawn participant's new consent, with the date it was given (<c>consent.givenOn</c>).</summary>
+public sealed record ReconsentParticipant(ConsentInput? Consent);
+
+public sealed class ReconsentParticipantValidator : AbstractValidator<ReconsentParticipant>
+{
+    public ReconsentParticipantValidator()
+    {
+        RuleFor(x => x.Consent).NotNull().SetValidator(new ConsentInputValidator()!);
+    }
+}
+
 /// <summary>A withdrawal from a date on (today by default); with eraseTranscripts, their transcripts are erased too.</summary>
 public sealed record WithdrawParticipant(DateOnly? EffectiveOn, bool? EraseTranscripts);

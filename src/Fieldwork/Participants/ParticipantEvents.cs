@@ -43,6 +43,13 @@ public sealed record ConsentChanged(Guid EvaluationId, Guid ParticipantId, DateO
 /// </summary>
 public sealed record ParticipantWithdrew(Guid EvaluationId, Guid ParticipantId, DateOnly EffectiveOn, bool EraseTranscripts);
 
+/// <summary>
+/// A lead recorded that a withdrawn participant consented again, on <see cref="GivenOn"/> (on or
+/// after the withdrawal), to <see cref="Consent"/>. What the withdrawal erased stays erased: the new
+/// consent covers material dated from <see cref="GivenOn"/> on.
+/// </summary>
+public sealed record ParticipantReconsented(Guid EvaluationId, Guid ParticipantId, DateOnly GivenOn, ConsentScope Consent);
+
 /// <summary>A lead read a participant's personal details. Each read is its own one-event stream, so reads never contend.</summary>
 public sealed record PersonalDetailsRead(Guid EvaluationId, Guid ParticipantId, string ReaderId);
 

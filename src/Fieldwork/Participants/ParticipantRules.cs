@@ -20,8 +20,15 @@ public static class ParticipantRules
             site?.Id, command.Consent!.ToScope(), personal, command.Consent.GivenOn!.Value));
     }
 
+    /// <summary>A change of consent; once a participant has withdrawn, only a lead's re-consent changes it (409).</summary>
     public static Decision ChangeConsent(Evaluation evaluation, ParticipantTimeline participant, ChangeConsent command)
     {
+        if (participant.WithdrawnOn is { } withdrawn)
+        {
+            return Rejection.Conflict($"{participant.Pseudonym} withdrew on {withdrawn:yyyy-MM-dd}: their consent changes only with a lead's " +
+                                      "re-consent (POST .../reconsent, with the date it was given).");
+        }
+
         var on = command.EffectiveOn!.Value;
         if (Dates.Outside(evaluation, on, "effectiveOn") is { } outside)
         {
@@ -29,6 +36,42 @@ public static class ParticipantRules
         }
 
         return Decision.Accept(new ConsentChanged(evaluation.Id, participant.Id, on, command.Consent.ToScope()));
+    }
+
+    /// <summary>
+    /// Records a withdrawn participant's new consent, given on or after the withdrawal and taking
+    /// part again. What the withdrawal erased stays erased. The same re-consent again records nothing.
+    /// </summary>
+    public static Decision Reconsent(Evaluation evaluation, ParticipantTimeline participant, ReconsentParticipant command)
+    {
+        var consent = command.Consent!;
+        var on = consent.GivenOn!.Value;
+        if (participant.WithdrawnOn is null && participant.ReconsentedOn == on && participant.ConsentOn(on) == consent.ToScope())
+        {
+            return Decision.Accept();
+        }
+
+        if (participant.WithdrawnOn is not { } withdrawn)
+        {
+            return Rejection.Conflict($"{participant.Pseudonym} has not withdrawn: record a change of consent instead (POST .../consent).");
+        }
+
+        if (Dates.Outside(evaluation, on, "consent.givenOn") is { } outside)
+        {
+            return outside;
+        }
+
+        if (on < withdrawn)
+        {
+            return Rejection.Invalid("consent.givenOn", $"{participant.Pseudonym} withdrew on {withdrawn:yyyy-MM-dd}: a new consent is given on or after it.");
+        }
+
+        if (consent.TakePart != true)
+        {
+            return Rejection.Invalid("consent.takePart", "A re-consent is a consent to take part again: takePart must be true.");
+        }
+
+        return Decision.Accept(new ParticipantReconsented(evaluation.Id, participant.Id, on, consent.ToScope()));
     }
 
     /// <summary>

@@ -41,6 +41,18 @@ public sealed class ParticipantTimeline : IEventTimeline
     /// <summary>True once their transcripts were erased with the withdrawal.</summary>
     public bool TranscriptsErased { get; set; }
 
+    /// <summary>True once a withdrawal destroyed their personal details (a re-consent does not bring them back).</summary>
+    public bool PersonalErased { get; set; }
+
+    /// <summary>The day a lead recorded their new consent from, after a withdrawal (null unless re-consented).</summary>
+    public DateOnly? ReconsentedOn { get; set; }
+
+    /// <summary>
+    /// Whether new text naming them may not be kept for a field date: their transcripts were erased
+    /// and the date is before any re-consent (erasure is final for what it covered).
+    /// </summary>
+    public bool ErasedFor(DateOnly on) => TranscriptsErased && (ReconsentedOn is not { } again || on < again);
+
     public void Record(IEvent e)
     {
         Sequences.Add(e.Sequence);
@@ -69,6 +81,12 @@ public sealed class ParticipantTimeline : IEventTimeline
 
                 WithdrawnOn ??= x.EffectiveOn;
                 TranscriptsErased |= x.EraseTranscripts;
+                PersonalErased = true;
+                break;
+            case ParticipantReconsented x:
+                Consents.Add(new ConsentFact(e.Sequence, x.GivenOn, x.Consent));
+                ReconsentedOn = x.GivenOn;
+                WithdrawnOn = null;
                 break;
         }
     }

@@ -8,12 +8,28 @@ namespace Fieldwork.Participants;
 /// <summary>A participant's name and email: personal data, never stored in plaintext.</summary>
 public sealed record PersonalDetails(string Name, string? Email);
 
-/// <summary>One participant's data key, kept in its own table outside the event stream.</summary>
-public sealed class ParticipantKey
+/// <summary>
+/// One participant's data key, kept in its own table outside the event stream, wrapped under the
+/// key-encryption key (see <see cref="Secrets.KeyRing"/>). A withdrawal destroys it and leaves the
+/// document marked <see cref="Erased"/>.
+/// </summary>
+public sealed record ParticipantKey
 {
     public Guid Id { get; set; }
 
+    /// <summary>The key wrapped under the key-encryption key (empty once erased).</summary>
+    public byte[] Wrapped { get; set; } = [];
+
+    /// <summary>The fingerprint of the key-encryption key that wraps it.</summary>
+    public string Kek { get; set; } = "";
+
+    public bool Erased { get; set; }
+
+    /// <summary>Stores from before wrapping kept the key here in plaintext; the first start wraps it and empties this.</summary>
     public byte[] Key { get; set; } = [];
+
+    /// <summary>The same document with the key destroyed.</summary>
+    public ParticipantKey Destroyed() => this with { Wrapped = [], Key = [], Kek = "", Erased = true };
 }
 
 /// <summary>
@@ -23,13 +39,6 @@ public sealed class ParticipantKey
 /// </summary>
 public static class PersonalDetailsVault
 {
-    public static SealedPersonalDetails Seal(IDocumentSession session, Guid participantId, PersonalDetails details)
-    {
-        var key = RandomNumberGenerator.GetBytes(32);
-        session.Insert(new ParticipantKey { Id = participantId, Key = key });
-        return Seal(key, participantId, details);
-    }
-
     public static SealedPersonalDetails Seal(byte[] key, Guid participantId, PersonalDetails details)
     {
         var plaintext = JsonSerializer.SerializeToUtf8Bytes(details);
@@ -42,15 +51,15 @@ public static class PersonalDetailsVault
     }
 
     /// <summary>The details, or null when the key is gone (erased) or nothing was sealed.</summary>
-    public static async Task<PersonalDetails?> OpenAsync(IQuerySession session, Guid participantId, SealedPersonalDetails? sealedDetails,
-        CancellationToken cancellation = default)
+    public static async Task<PersonalDetails?> OpenAsync(IQuerySession session, Secrets.KeyRing keys, Guid participantId,
+        SealedPersonalDetails? sealedDetails, CancellationToken cancellation = default)
     {
-        if (sealedDetails is null || await session.LoadAsync<ParticipantKey>(participantId, cancellation) is not { } key)
+        if (sealedDetails is null || keys.Open(await session.LoadAsync<ParticipantKey>(participantId, cancellation)) is not { } key)
         {
             return null;
         }
 
-        return Open(key.Key, participantId, sealedDetails);
+        return Open(key, participantId, sealedDetails);
     }
 
     public static PersonalDetails Open(byte[] key, Guid participantId, SealedPersonalDetails sealedDetails)

@@ -39,6 +39,8 @@ public partial class ParticipantTimelineProjection : SingleStreamProjection<Part
     public void Apply(IEvent<Participants.ConsentChanged> e, Participants.ParticipantTimeline timeline) => timeline.Record(e);
 
     public void Apply(IEvent<Participants.ParticipantWithdrew> e, Participants.ParticipantTimeline timeline) => timeline.Record(e);
+
+    public void Apply(IEvent<Participants.ParticipantReconsented> e, Participants.ParticipantTimeline timeline) => timeline.Record(e);
 }
 
 /// <summary>Keeps each evidence item's timeline inline (its logged fields and text metadata, not the texts).</summary>

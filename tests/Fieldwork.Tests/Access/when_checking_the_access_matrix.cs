@@ -227,6 +227,13 @@ public sealed class when_checking_the_access_matrix(AppFixture app) : ApiTest(ap
             consent = new { givenOn = "2016-01-01", takePart = true, record = true, quote = true, archive = true, lawfulBasis = "publicTask", informationSheetVersion = "v1" },
         });
 
+        public async Task<Guid> WithdrawnParticipant()
+        {
+            var participant = await NewParticipant();
+            await Call($"participants/{participant}/withdrawal", new { effectiveOn = "2019-01-01" });
+            return participant;
+        }
+
         public Task<Guid> NewObservation(string? user = null) => Create("observations", new
         {
             occurredOn = "2018-03-05",
@@ -388,6 +395,10 @@ public sealed class when_checking_the_access_matrix(AppFixture app) : ApiTest(ap
                 informationSheetVersion = "v2",
             }),
             [$"GET {E}/participants/{{participantId}}/disclosures"] = _ => Task.FromResult(Read($"{u}/participants/{w.Participant}/disclosures")),
+            [$"POST {E}/participants/{{participantId}}/reconsent"] = async _ => ($"{u}/participants/{await w.WithdrawnParticipant()}/reconsent", new
+            {
+                consent = new { givenOn = "2019-06-01", takePart = true, record = true, quote = false, archive = false, lawfulBasis = "consent", informationSheetVersion = "v3" },
+            }),
             [$"POST {E}/participants/{{participantId}}/withdrawal"] = async _ => ($"{u}/participants/{await w.NewParticipant()}/withdrawal", new { eraseTranscripts = true }),
             [$"GET {E}/sites"] = _ => Task.FromResult(Read($"{u}/sites")),
             [$"POST {E}/sites"] = _ => Task.FromResult<(string, object?)>(($"{u}/sites", new

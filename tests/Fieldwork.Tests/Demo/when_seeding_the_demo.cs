@@ -15,9 +15,10 @@ public sealed class when_seeding_the_demo(AppFixture app) : ApiTest(app)
     public async Task the_demo_is_a_living_evaluation_seeded_once(int seedNumber, bool bulk)
     {
         var store = App.Host.Services.GetRequiredService<IDocumentStore>();
+        var keys = App.Host.Services.GetRequiredService<Fieldwork.Secrets.KeyRing>();
         Func<Task<DemoEvaluation.Summary>> seed = bulk
-            ? () => DemoEvaluation.SeedBulkAsync(store, seedNumber, "Bulk demo for tests")
-            : () => DemoEvaluation.SeedAsync(store, seedNumber, "Demo for tests");
+            ? () => DemoEvaluation.SeedBulkAsync(store, keys, seedNumber, "Bulk demo for tests")
+            : () => DemoEvaluation.SeedAsync(store, keys, seedNumber, "Demo for tests");
         var first = await seed();
         var again = await seed();
         Assert.True(again.AlreadyThere);

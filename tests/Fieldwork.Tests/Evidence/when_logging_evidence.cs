@@ -63,10 +63,14 @@ public sealed class when_logging_evidence(AppFixture app) : ApiTest(app)
         Assert.Equal(1, text["version"]!.GetValue<int>());
         Assert.Equal(sentence, text["text"]!.GetValue<string>());
         Assert.Equal(sentence.Length, text["length"]!.GetValue<int>());
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sentence))), text["sha256"]!.GetValue<string>());
+        // A sealed transcript publishes no plain SHA-256 (anyone holding a guess could confirm it), only an HMAC under its own key.
+        Assert.Null(text["sha256"]);
+        var hmac = text["hmacSha256"]!.GetValue<string>();
+        Assert.Matches("^[0-9a-f]{64}$", hmac);
+        Assert.NotEqual(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sentence))), hmac);
         Assert.Empty(read["codings"]!.AsArray());
 
-        Assert.DoesNotContain(sentence, await App.DatabaseTextAsync());
+        Assert.DoesNotContain(sentence, await App.DatabaseTextAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -218,7 +222,7 @@ public sealed class when_logging_evidence(AppFixture app) : ApiTest(app)
         Assert.All(replies, r => r.ShouldBe(HttpStatusCode.Created));
         Assert.Equal(2, (await App.EventsOfStreamAsync(id)).Count);
         (await Post($"{s.Url}/interviews", s.Lead, Interview(s, "Another transcript", id: id))).ShouldBeProblem(HttpStatusCode.Conflict);
-        Assert.DoesNotContain("A retried transcript", await App.DatabaseTextAsync());
+        Assert.DoesNotContain("A retried transcript", await App.DatabaseTextAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

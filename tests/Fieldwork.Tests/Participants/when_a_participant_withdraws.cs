@@ -60,8 +60,8 @@ public sealed class when_a_participant_withdraws(AppFixture app) : ApiTest(app)
         Assert.Equal(s.Name, (await Get($"{s.Url}/participants/{s.Participant}", s.Lead)).Json["personal"]!["name"]!.GetValue<string>());
         var before = Uri.EscapeDataString((await App.EventsOfStreamAsync(s.Participant))[^1].Timestamp.ToString("O"));
         var dump = await App.DatabaseTextAsync();
-        Assert.DoesNotContain(s.Name, dump);
-        Assert.DoesNotContain(s.Sentence, dump);
+        Assert.DoesNotContain(s.Name, dump, StringComparison.Ordinal);
+        Assert.DoesNotContain(s.Sentence, dump, StringComparison.Ordinal);
 
         var withdrawn = (await Post($"{s.Url}/participants/{s.Participant}/withdrawal", s.Lead, new { eraseTranscripts = true }))
             .ShouldBe(HttpStatusCode.OK).Json;
@@ -73,10 +73,10 @@ public sealed class when_a_participant_withdraws(AppFixture app) : ApiTest(app)
         Assert.Equal(events, await App.EventCountAsync());
 
         dump = await App.DatabaseTextAsync();
-        Assert.DoesNotContain(s.Name, dump);
-        Assert.DoesNotContain(s.Email, dump);
-        Assert.DoesNotContain(s.Sentence, dump);
-        Assert.DoesNotContain(s.Sentence[2..26], dump);
+        Assert.DoesNotContain(s.Name, dump, StringComparison.Ordinal);
+        Assert.DoesNotContain(s.Email, dump, StringComparison.Ordinal);
+        Assert.DoesNotContain(s.Sentence, dump, StringComparison.Ordinal);
+        Assert.DoesNotContain(s.Sentence[2..26], dump, StringComparison.Ordinal);
 
         var read = (await Get($"{s.Url}/participants/{s.Participant}", s.Lead)).ShouldBe(HttpStatusCode.OK).Json;
         Assert.Null(read["personal"]);

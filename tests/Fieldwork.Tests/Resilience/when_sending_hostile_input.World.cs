@@ -200,6 +200,8 @@ public sealed partial class when_sending_hostile_input
         var secondInterviewee = await Create("participants", new { pseudonym = "P-02", role = "Chief nurse", siteId = follower1, consent });
         var consentingParticipant = await Create("participants", new { pseudonym = "P-03", role = "Pharmacist", siteId = exemplar1, consent });
         var withdrawingParticipant = await Create("participants", new { pseudonym = "P-04", role = "Porter", siteId = follower1, consent });
+        var reconsentingParticipant = await Create("participants", new { pseudonym = "P-06", role = "Matron", siteId = follower1, consent });
+        await Change($"participants/{reconsentingParticipant}/withdrawal", new { effectiveOn = "2018-02-01" });
         Valid("/api/evaluations/{evaluationId}/participants", null, new JsonObject
         {
             ["id"] = Guid.NewGuid(),
@@ -227,6 +229,19 @@ public sealed partial class when_sending_hostile_input
             ["archive"] = false,
             ["lawfulBasis"] = "consent",
             ["informationSheetVersion"] = "v2",
+        });
+        Valid("/api/evaluations/{evaluationId}/participants/{participantId}/reconsent", reconsentingParticipant, new JsonObject
+        {
+            ["consent"] = new JsonObject
+            {
+                ["givenOn"] = "2018-09-01",
+                ["takePart"] = true,
+                ["record"] = true,
+                ["quote"] = false,
+                ["archive"] = false,
+                ["lawfulBasis"] = "consent",
+                ["informationSheetVersion"] = "v3",
+            },
         });
         Valid("/api/evaluations/{evaluationId}/participants/{participantId}/withdrawal", withdrawingParticipant, new JsonObject
         {
