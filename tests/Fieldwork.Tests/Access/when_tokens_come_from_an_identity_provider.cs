@@ -103,6 +103,16 @@ public sealed class when_tokens_come_from_an_identity_provider(AppFixture app) :
         Assert.Equal(notSigned, await RefusedAsync(client, provider.Token(lead, Audience,
             new SigningCredentials(new ECDsaSecurityKey(otherEc) { KeyId = "ec-1" }, SecurityAlgorithms.EcdsaSha256))));
 
+        // Another key that carries its own public half in the header (jwk) or points to it (jku): keys come from the provider alone.
+        var otherPublic = otherRsa.ExportParameters(false);
+        var selfSigned = provider.Token(lead, Audience, new SigningCredentials(new RsaSecurityKey(otherRsa) { KeyId = "rsa-1" }, SecurityAlgorithms.RsaSha256),
+            d => d.AdditionalHeaderClaims = new Dictionary<string, object>
+            {
+                ["jwk"] = new Dictionary<string, object> { ["kty"] = "RSA", ["kid"] = "rsa-1", ["n"] = Base64UrlEncoder.Encode(otherPublic.Modulus), ["e"] = Base64UrlEncoder.Encode(otherPublic.Exponent) },
+                ["jku"] = "https://attacker.example/jwks",
+            });
+        Assert.Equal(notSigned, await RefusedAsync(client, selfSigned));
+
         // The provider's key, but another issuer or another audience.
         Assert.Equal($"The token's issuer (iss) is not the one {provider.Authority} announces.",
             await RefusedAsync(client, provider.Token(lead, Audience, provider.Rs256, d => d.Issuer = "https://elsewhere.example")));
