@@ -168,6 +168,21 @@ public sealed class when_tokens_come_from_an_identity_provider(AppFixture app) :
     }
 
     [Fact]
+    public async Task a_provider_that_cannot_be_reached_lets_no_token_through()
+    {
+        // A token the provider really signed, but the provider is gone before the API could fetch its keys.
+        var provider = await TestIdentityProvider.StartAsync();
+        var user = NewUser();
+        var token = provider.Token(user, Audience, provider.Rs256);
+        await provider.DisposeAsync();
+        await using var host = await StartWithAsync(provider);
+        using var client = AppFixture.ClientOf(host, App.Contract);
+
+        await RefusedAsync(client, token);
+        await RefusedAsync(client, token);
+    }
+
+    [Fact]
     public async Task the_signing_key_mode_accepts_hs256_alone()
     {
         var settings = App.Host.Services.GetRequiredService<AuthSettings>();
