@@ -30,6 +30,7 @@ public static class BearerChallenge
         null => null,
         AggregateException { InnerExceptions.Count: > 0 } many => Describe(many.InnerExceptions[0], settings),
         UserIdClaimMissingException missing => missing.Message,
+        IdentityProviderUnavailableException => "The identity provider's keys could not be fetched, so the token could not be checked; try again later.",
         SecurityTokenExpiredException expired => $"The token expired at {Instant(expired.Expires)}.",
         SecurityTokenNotYetValidException early => $"The token is not valid before {Instant(early.NotBefore)}.",
         SecurityTokenNoExpirationException => "The token has no expiry time (exp).",

@@ -96,12 +96,9 @@ public static class FieldworkHost
 
                     return Task.CompletedTask;
                 },
-                // A token naming an algorithm outside the pinned ones is refused for that, in so many words.
-                OnAuthenticationFailed = context =>
-                {
-                    context.Exception = BearerChallenge.Reclassify(context.Exception, context.Request.Headers.Authorization, auth);
-                    return Task.CompletedTask;
-                },
+                // A token naming an algorithm outside the pinned ones, or met while the identity
+                // provider is unreachable, is refused for that, in so many words.
+                OnAuthenticationFailed = context => BearerFailures.ExplainAsync(context, auth),
                 // RFC 6750: no token is a bare challenge, a bad one says what is wrong with it.
                 OnChallenge = async context =>
                 {

@@ -178,8 +178,9 @@ public sealed class when_tokens_come_from_an_identity_provider(AppFixture app) :
         await using var host = await StartWithAsync(provider);
         using var client = AppFixture.ClientOf(host, App.Contract);
 
-        await RefusedAsync(client, token);
-        await RefusedAsync(client, token);
+        const string unavailable = "The identity provider's keys could not be fetched, so the token could not be checked; try again later.";
+        Assert.Equal(unavailable, await RefusedAsync(client, token));
+        Assert.Equal(unavailable, await RefusedAsync(client, token));
     }
 
     [Fact]

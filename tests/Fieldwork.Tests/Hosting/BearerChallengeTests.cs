@@ -81,6 +81,8 @@ public sealed class BearerChallengeTests
             BearerChallenge.Describe(new SecurityTokenInvalidAlgorithmException("IDX10696"), provider));
         Assert.Equal("The token's algorithm (alg) is not one this API accepts (HS256).",
             BearerChallenge.Describe(new SecurityTokenInvalidAlgorithmException("IDX10696"), Settings));
+        Assert.Equal("The identity provider's keys could not be fetched, so the token could not be checked; try again later.",
+            BearerChallenge.Describe(new IdentityProviderUnavailableException(new SecurityTokenInvalidIssuerException("IDX10204")), provider));
     }
 
     [Fact]
