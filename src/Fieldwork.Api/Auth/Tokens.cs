@@ -4,11 +4,17 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Fieldwork.Api.Auth;
 
-/// <summary>Mints development tokens: HS256, the user id in the configured claim (<c>sub</c> unless Auth:UserIdClaim says otherwise).</summary>
+/// <summary>
+/// Mints development tokens: HS256, the user id in the configured claim (<c>sub</c> unless
+/// Auth:UserIdClaim says otherwise). Only in signing key mode: with an identity provider
+/// (Auth:Authority) the API holds no key that could mint a token.
+/// </summary>
 public static class Tokens
 {
     public static string Mint(AuthSettings settings, string userId, TimeProvider clock, TimeSpan? lifetime = null)
     {
+        var key = settings.Key ?? throw new InvalidOperationException(
+            "Auth:Authority is set: tokens come from the identity provider, and this API cannot mint any (the token verb works only with Auth:SigningKey).");
         var now = clock.GetUtcNow().UtcDateTime;
         var descriptor = new SecurityTokenDescriptor
         {
@@ -18,7 +24,7 @@ public static class Tokens
             IssuedAt = now,
             NotBefore = now,
             Expires = now + (lifetime ?? TimeSpan.FromDays(1)),
-            SigningCredentials = new SigningCredentials(settings.Key, SecurityAlgorithms.HmacSha256),
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
         };
         return new JsonWebTokenHandler().CreateToken(descriptor);
     }

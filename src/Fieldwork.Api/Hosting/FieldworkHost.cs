@@ -9,7 +9,6 @@ using JasperFx.CodeGeneration;
 using Marten;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.IdentityModel.Tokens;
 using Scalar.AspNetCore;
 using Wolverine;
 using Wolverine.Http;
@@ -86,16 +85,8 @@ public static class FieldworkHost
         services.AddSingleton(auth);
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
-            o.MapInboundClaims = false;
-            o.TokenValidationParameters = new TokenValidationParameters
-            {
-                ValidIssuer = auth.Issuer,
-                ValidAudience = auth.Audience,
-                IssuerSigningKey = auth.Key,
-                // The user id claim becomes the identity's name, which is where CallerExtensions.UserId reads it.
-                NameClaimType = auth.UserIdClaim,
-                ClockSkew = TimeSpan.FromSeconds(30),
-            };
+            // Signing key or identity provider, with the algorithms pinned to the mode (AuthSettings).
+            auth.Apply(o);
             o.Events = new JwtBearerEvents
             {
                 // A token is only as good as the user id it carries: without one it does not authenticate.
@@ -108,6 +99,9 @@ public static class FieldworkHost
 
                     return Task.CompletedTask;
                 },
+                // A token naming an algorithm outside the pinned ones, or met while the identity
+                // provider is unreachable, is refused for that, in so many words.
+                OnAuthenticationFailed = context => BearerFailures.ExplainAsync(context, auth),
                 // RFC 6750: no token is a bare challenge, a bad one says what is wrong with it.
                 OnChallenge = async context =>
                 {

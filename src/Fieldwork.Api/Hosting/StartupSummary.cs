@@ -5,7 +5,8 @@ namespace Fieldwork.Api.Hosting;
 
 /// <summary>
 /// What an operator needs once the API is up, in a few lines: where it listens, which database it
-/// uses (never the password), whether the demo was loaded, and where the reference is. The
+/// uses (never the password), which tokens it accepts (a signing key or an identity provider),
+/// whether the demo was loaded, and where the reference is. The
 /// libraries' own start-up chatter is kept at Warning in appsettings.json.
 /// </summary>
 public static class StartupSummary
@@ -16,19 +17,25 @@ public static class StartupSummary
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             var url = addresses.FirstOrDefault() ?? "(no address)";
-            Console.WriteLine(Describe(url, app.Configuration.GetConnectionString("Fieldwork") ?? "", app.Environment.EnvironmentName, demo));
+            var tokens = app.Services.GetService<Auth.AuthSettings>()?.Describe();
+            Console.WriteLine(Describe(url, app.Configuration.GetConnectionString("Fieldwork") ?? "", app.Environment.EnvironmentName, demo, tokens));
         });
     }
 
-    public static string Describe(string url, string connectionString, string environment, string? demo)
+    public static string Describe(string url, string connectionString, string environment, string? demo, string? tokens = null)
     {
         var database = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
         var lines = new List<string>
         {
             $"Fieldwork is listening on {url} ({environment}).",
             $"  Database:  {database.Database} on {database.Host}:{database.Port}",
-            $"  Reference: {url.TrimEnd('/')}/reference/  (OpenAPI document: {url.TrimEnd('/')}/openapi/v1.json)",
         };
+        if (tokens is not null)
+        {
+            lines.Add($"  Tokens:    {tokens}");
+        }
+
+        lines.Add($"  Reference: {url.TrimEnd('/')}/reference/  (OpenAPI document: {url.TrimEnd('/')}/openapi/v1.json)");
         if (demo is not null)
         {
             lines.Add($"  Demo:      {demo}");

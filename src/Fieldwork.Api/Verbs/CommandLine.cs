@@ -25,7 +25,8 @@ public static class CommandLine
         With no verb, serves the API (and the demo evaluation on a first run in Development).
 
         Verbs:
-          token <userId>               print a development bearer token for that user (needs no database)
+          token <userId>               print a development bearer token for that user (needs no database;
+                                       signed with Auth:SigningKey, so not with Auth:Authority)
           seed [--seed N] [--scale N]  load the synthetic demo evaluation (and N more of its shape)
           verify                       check the integrity chain of the event log
           rotate-key [--new-key-file F] rewrap every data key under a new key-encryption key

@@ -66,4 +66,37 @@ public sealed class BearerChallengeTests
         Assert.Equal("Bearer error=\"invalid_token\", error_description=\"a?b?c??d?\"", BearerChallenge.Header("a\"b\\c\r\nd\u00e9"));
         Assert.Equal("The token has no expiry time (exp).", BearerChallenge.Detail("The token has no expiry time (exp)."));
     }
+
+    [Fact]
+    public void with_an_identity_provider_the_words_name_the_provider_and_its_algorithms()
+    {
+        var provider = new AuthSettings(null, "fieldwork-api", null) { Authority = new Uri("https://login.example.org/realms/fw") };
+        Assert.Equal("The token's signature is not valid: it was not signed with a key of the identity provider.",
+            BearerChallenge.Describe(new SecurityTokenInvalidSignatureException("IDX10511"), provider));
+        Assert.Equal("The token's issuer (iss) is not the one https://login.example.org/realms/fw announces.",
+            BearerChallenge.Describe(new SecurityTokenInvalidIssuerException("IDX10205"), provider));
+        Assert.Equal("The token's issuer (iss) is not https://login.example.org/v2.",
+            BearerChallenge.Describe(new SecurityTokenInvalidIssuerException("IDX10205"), provider with { Issuer = "https://login.example.org/v2" }));
+        Assert.Equal("The token's algorithm (alg) is not one this API accepts (RS256, ES256).",
+            BearerChallenge.Describe(new SecurityTokenInvalidAlgorithmException("IDX10696"), provider));
+        Assert.Equal("The token's algorithm (alg) is not one this API accepts (HS256).",
+            BearerChallenge.Describe(new SecurityTokenInvalidAlgorithmException("IDX10696"), Settings));
+        Assert.Equal("The identity provider's keys could not be fetched, so the token could not be checked; try again later.",
+            BearerChallenge.Describe(new IdentityProviderUnavailableException(new SecurityTokenInvalidIssuerException("IDX10204")), provider));
+    }
+
+    [Fact]
+    public void a_failed_token_outside_the_pinned_algorithms_fails_for_its_algorithm()
+    {
+        static string Header(string alg) =>
+            "Bearer " + Base64UrlEncoder.Encode($$"""{"alg":"{{alg}}","typ":"JWT"}""") + "." + Base64UrlEncoder.Encode("{}") + ".c2ln";
+
+        var signature = new SecurityTokenInvalidSignatureException("IDX10511");
+        Assert.IsType<SecurityTokenInvalidAlgorithmException>(BearerChallenge.Reclassify(signature, Header("RS256"), Settings));
+        Assert.IsType<SecurityTokenInvalidAlgorithmException>(BearerChallenge.Reclassify(signature, Header("none"), Settings));
+        Assert.Same(signature, BearerChallenge.Reclassify(signature, Header("HS256"), Settings));
+        Assert.Same(signature, BearerChallenge.Reclassify(signature, "Bearer garbage", Settings));
+        Assert.Same(signature, BearerChallenge.Reclassify(signature, "Basic abc", Settings));
+        Assert.Same(signature, BearerChallenge.Reclassify(signature, null, Settings));
+    }
 }
