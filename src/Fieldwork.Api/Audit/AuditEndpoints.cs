@@ -90,24 +90,84 @@ public static class AuditEndpoints
 
     /// <summary>
     /// Recomputes the integrity chain over every event of the store and compares it with the
-    /// stored links: <c>{ ok, checked, head, firstBrokenSequence, pending }</c>. Open to any lead
+    /// stored links: <c>status</c> is <c>ok</c> (every event chained and verified), <c>pending</c>
+    /// (verified up to <c>headSequence</c>, <c>pending</c> events not chained yet) or <c>broken</c>
+    /// (<c>firstBrokenSequence</c> says where). With <c>sequence</c> and <c>head</c> (an anchor an
+    /// auditor recorded earlier from a verify or a checkpoint: a sequence and the 64 hex digits of
+    /// the link there), <c>anchorOk</c> says whether the log still passes through it, and
+    /// <c>anchorBreak</c> and <c>anchorBrokenSequence</c> how and where it departs. Open to any lead
     /// or auditor of any evaluation (it reveals only counts, sequences and hashes).
     /// </summary>
     [WolverineGet("/api/audit/verify", OperationId = "verifyAudit")]
     [Tags("Audit")]
     [ProducesResponseType<ChainReport>(StatusCodes.Status200OK)]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    public static async Task<IResult> Verify(HttpContext http, IQuerySession session, NpgsqlDataSource database, CancellationToken cancellation)
+    public static async Task<IResult> Verify(HttpContext http, long? sequence, string? head, IQuerySession session, NpgsqlDataSource database,
+        CancellationToken cancellation)
+    {
+        if (await RefuseUnlessAuditingAsync(http, session, "verify the log", cancellation) is { } refused)
+        {
+            return refused;
+        }
+
+        var errors = await AnchorErrorsAsync(sequence, head, database, cancellation);
+        if (errors.Count > 0)
+        {
+            return Problems.Problems.Invalid(errors);
+        }
+
+        var anchor = sequence is { } s ? new ChainAnchor(s, head!) : null;
+        return TypedResults.Ok(await EventChain.VerifyAsync(database, FieldworkStore.Schema, anchor, cancellation: cancellation));
+    }
+
+    /// <summary>The errors of an anchor given as query parameters (none when neither is given): each names its field.</summary>
+    public static async Task<Dictionary<string, string[]>> AnchorErrorsAsync(long? sequence, string? head, NpgsqlDataSource database,
+        CancellationToken cancellation)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (sequence is null && head is null)
+        {
+            return errors;
+        }
+
+        if (sequence is null)
+        {
+            errors["sequence"] = ["An anchor needs the 'sequence' its 'head' was reported at."];
+        }
+        else if (sequence < 1)
+        {
+            errors["sequence"] = ["'sequence' must be an event's sequence: a whole number of at least 1."];
+        }
+
+        if (head is null)
+        {
+            errors["head"] = ["An anchor needs the 'head' reported at its 'sequence'."];
+        }
+        else if (head.Length != 64 || !head.All(char.IsAsciiHexDigit))
+        {
+            errors["head"] = ["'head' must be a link as verify reports it: 64 hexadecimal digits."];
+        }
+
+        if (errors.Count == 0 && sequence is { } s)
+        {
+            var issued = await EventChain.IssuedAsync(database, FieldworkStore.Schema, cancellation);
+            if (s > issued)
+            {
+                errors["sequence"] = [string.Create(CultureInfo.InvariantCulture,
+                    $"The store has issued no sequence beyond {issued}, so {s} is not a point of this log. If you recorded it from this store, its log was cut and its counters wound back.")];
+            }
+        }
+
+        return errors;
+    }
+
+    private static async Task<IResult?> RefuseUnlessAuditingAsync(HttpContext http, IQuerySession session, string what, CancellationToken cancellation)
     {
         var userId = http.User.UserId();
         var allowed = await session.Query<Evaluation>()
             .AnyAsync(e => e.Members.Any(m => m.UserId == userId && (m.Role == Role.Lead || m.Role == Role.Auditor)), cancellation);
-        if (!allowed)
-        {
-            return Problems.Problems.Forbidden("Only a lead or an auditor of an evaluation may verify the log.");
-        }
-
-        return TypedResults.Ok(await EventChain.VerifyAsync(database, FieldworkStore.Schema, cancellation: cancellation));
+        return allowed ? null : Problems.Problems.Forbidden($"Only a lead or an auditor of an evaluation may {what}.");
     }
 
     private static DateTimeOffset? Instant(string? value, string field, bool endOfDay, Dictionary<string, string[]> errors)

@@ -26,7 +26,9 @@ public static class CommandLine
         Verbs:
           token <userId>               print a development bearer token for that user (needs no database)
           seed [--seed N] [--scale N]  load the synthetic demo evaluation (and N more of its shape)
-          verify                       check the integrity chain of the event log
+          verify [--sequence N --head H]
+                               check the integrity chain of the event log (and that it
+                               still passes through an anchor recorded earlier)
           help                         print this text
 
         Configuration (appsettings.json, environment variables such as ConnectionStrings__Fieldwork,
