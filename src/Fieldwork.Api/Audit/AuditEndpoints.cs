@@ -16,6 +16,9 @@ namespace Fieldwork.Api.Audit;
 public sealed record AuditEntry(long Sequence, string Type, Guid StreamId, string? UserId, DateTimeOffset RecordedAt, DateOnly? OccurredOn,
     string? CausationId);
 
+/// <summary>The key checkpoints are signed with: its algorithm, its id (SHA-256 of its DER) and the public key as PEM.</summary>
+public sealed record CheckpointPublicKey(string Algorithm, string KeyId, string Pem);
+
 public static class AuditEndpoints
 {
     /// <summary>The field dates events carry, in the order an event's own date is looked for.</summary>
@@ -119,6 +122,55 @@ public static class AuditEndpoints
 
         var anchor = sequence is { } s ? new ChainAnchor(s, head!) : null;
         return TypedResults.Ok(await EventChain.VerifyAsync(database, FieldworkStore.Schema, anchor, cancellation: cancellation));
+    }
+
+    /// <summary>
+    /// A checkpoint of the chain signed now: the last chained sequence and its link, the time, the
+    /// exact text signed and its ECDSA P-256 signature. The chain is verified first: a broken log
+    /// gets no checkpoint (409). Store checkpoints outside the system; a later verify with
+    /// <c>sequence</c> and <c>head</c> tells whether the log still passes through them. Open to any
+    /// lead or auditor of any evaluation.
+    /// </summary>
+    [WolverineGet("/api/audit/checkpoint", OperationId = "auditCheckpoint")]
+    [Tags("Audit")]
+    [ProducesResponseType<Checkpoint>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static async Task<IResult> Checkpoint(HttpContext http, IQuerySession session, NpgsqlDataSource database, CheckpointKey key,
+        TimeProvider time, CancellationToken cancellation)
+    {
+        if (await RefuseUnlessAuditingAsync(http, session, "take a checkpoint", cancellation) is { } refused)
+        {
+            return refused;
+        }
+
+        var report = await EventChain.VerifyAsync(database, FieldworkStore.Schema, cancellation: cancellation);
+        if (report.Status == ChainStatus.Broken)
+        {
+            return Problems.Problems.Conflict(
+                $"The chain is broken at sequence {report.FirstBrokenSequence}: no checkpoint is signed for a log that does not verify.");
+        }
+
+        return TypedResults.Ok(Checkpoints.Sign(key.Key, report.HeadSequence, report.Head, time.GetUtcNow()));
+    }
+
+    /// <summary>
+    /// The public key that checkpoint signatures verify with (ECDSA P-256, SubjectPublicKeyInfo
+    /// PEM) and its id, the SHA-256 of its DER. Record it once, outside the system. Open to any lead
+    /// or auditor of any evaluation.
+    /// </summary>
+    [WolverineGet("/api/audit/checkpoint-key", OperationId = "auditCheckpointKey")]
+    [Tags("Audit")]
+    [ProducesResponseType<CheckpointPublicKey>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    public static async Task<IResult> CheckpointPublicKey(HttpContext http, IQuerySession session, CheckpointKey key, CancellationToken cancellation)
+    {
+        if (await RefuseUnlessAuditingAsync(http, session, "read the checkpoint key", cancellation) is { } refused)
+        {
+            return refused;
+        }
+
+        return TypedResults.Ok(new CheckpointPublicKey(Checkpoints.Algorithm, key.KeyId, key.PublicPem));
     }
 
     /// <summary>The errors of an anchor given as query parameters (none when neither is given): each names its field.</summary>

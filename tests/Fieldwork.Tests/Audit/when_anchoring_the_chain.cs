@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Fieldwork.Api.Verbs;
 using Fieldwork.Integrity;
@@ -11,9 +14,9 @@ using Npgsql;
 namespace Fieldwork.Tests.Audit;
 
 /// <summary>
-/// An insider with write access to the database rewrites the log in each of the ways the chain
-/// alone cannot stop; an auditor holding an earlier anchor catches each, at its sequence. Every
-/// test puts the store back as it was.
+/// An insider with write access to the database (but not to the checkpoint key) rewrites the log
+/// in each of the ways the chain alone cannot stop; an auditor holding an earlier anchor or signed
+/// checkpoint catches each, at its sequence. Every test puts the store back as it was.
 /// </summary>
 public sealed class when_anchoring_the_chain(AppFixture app) : ApiTest(app)
 {
@@ -168,6 +171,9 @@ public sealed class when_anchoring_the_chain(AppFixture app) : ApiTest(app)
             Assert.Equal(target, verb["anchorBrokenSequence"]!.GetValue<long>());
             Assert.Equal("rewritten", verb["anchorBreak"]!.GetValue<string>());
 
+            // A broken log gets no signed checkpoint.
+            (await Get("/api/audit/checkpoint", lead)).ShouldBeProblem(HttpStatusCode.Conflict);
+
             // Causation and headers are covered the same way.
             await ExecuteAsync($"update {Events} set user_name = $1 where seq_id = {target}", lead);
             Assert.True((await VerifyAsync(lead, sequence, head))["anchorOk"]!.GetValue<bool>());
@@ -264,6 +270,66 @@ public sealed class when_anchoring_the_chain(AppFixture app) : ApiTest(app)
         }
 
         Assert.True((await VerifyAsync(lead, sequence, head))["anchorOk"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task a_checkpoint_is_signed_by_a_key_outside_the_database_and_checks_offline()
+    {
+        var (lead, _, _, _) = await SetUp();
+        var checkpoint = (await Get("/api/audit/checkpoint", lead)).ShouldBe(HttpStatusCode.OK).Json.Deserialize<Checkpoint>(JsonSerializerOptions.Web)!;
+        var key = (await Get("/api/audit/checkpoint-key", lead)).ShouldBe(HttpStatusCode.OK).Json;
+        Assert.Equal("ES256", key["algorithm"]!.GetValue<string>());
+        Assert.Equal(checkpoint.KeyId, key["keyId"]!.GetValue<string>());
+        using var publicKey = ECDsa.Create();
+        publicKey.ImportFromPem(key["pem"]!.GetValue<string>());
+        Assert.Equal(checkpoint.KeyId, Checkpoints.KeyId(publicKey));
+
+        Assert.True(Checkpoints.Verify(publicKey, checkpoint));
+        Assert.False(Checkpoints.Verify(publicKey, checkpoint with { Sequence = checkpoint.Sequence + 1 }));
+        Assert.False(Checkpoints.Verify(publicKey, checkpoint with { Head = new string('0', 64) }));
+        Assert.False(Checkpoints.Verify(publicKey, checkpoint with { Time = checkpoint.Time.AddSeconds(1) }));
+        var forged = Checkpoints.Message(checkpoint.Sequence, new string('0', 64), checkpoint.Time);
+        Assert.False(Checkpoints.Verify(publicKey, checkpoint with { Head = new string('0', 64), Message = forged }));
+        using (var other = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        {
+            Assert.False(Checkpoints.Verify(other, checkpoint));
+        }
+
+        // As docs/security.md tells an auditor: openssl, with the message, the signature and the public key.
+        var folder = Directory.CreateTempSubdirectory("fieldwork-checkpoint-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "key.pem"), key["pem"]!.GetValue<string>());
+            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "message.txt"), checkpoint.Message);
+            await File.WriteAllBytesAsync(Path.Combine(folder.FullName, "signature.der"), Convert.FromBase64String(checkpoint.Signature));
+            Assert.Equal(0, await OpenSslAsync(folder.FullName));
+            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "message.txt"), forged);
+            Assert.NotEqual(0, await OpenSslAsync(folder.FullName));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+
+        // The checkpoint is an anchor: the log passes through it.
+        var anchored = await VerifyAsync(lead, checkpoint.Sequence, checkpoint.Head);
+        Assert.True(anchored["anchorOk"]!.GetValue<bool>(), anchored.ToJsonString());
+        Assert.Null(anchored["anchorBreak"]);
+    }
+
+    private static async Task<int> OpenSslAsync(string folder)
+    {
+        var start = new ProcessStartInfo("openssl", ["dgst", "-sha256", "-verify", "key.pem", "-signature", "signature.der", "message.txt"])
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        await process.StandardOutput.ReadToEndAsync();
+        await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode;
     }
 
     [Fact]

@@ -1,5 +1,9 @@
 using System.Security.Cryptography;
+using Fieldwork.Api.Audit;
 using Fieldwork.Integrity;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 
 namespace Fieldwork.Tests.Domain;
 
@@ -71,5 +75,63 @@ public sealed class EventChainTests
         Assert.Equal(1, EventChain.FormatAt(9, 10));
         Assert.Equal(2, EventChain.FormatAt(10, 10));
         Assert.Equal(2, EventChain.FormatAt(1, 1));
+    }
+
+    [Fact]
+    public void a_checkpoint_verifies_with_its_public_key_and_not_once_changed()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var checkpoint = Checkpoints.Sign(key, 42, new string('a', 64), new DateTimeOffset(2026, 11, 30, 12, 0, 0, 500, TimeSpan.Zero));
+        Assert.Equal("fieldwork-checkpoint/1\nsequence=42 head=" + new string('a', 64) + "\ntime=2026-11-30T12:00:00Z", checkpoint.Message);
+        using var publicKey = ECDsa.Create();
+        publicKey.ImportFromPem(key.ExportSubjectPublicKeyInfoPem());
+        Assert.True(Checkpoints.Verify(publicKey, checkpoint));
+        Assert.False(Checkpoints.Verify(publicKey, checkpoint with { Sequence = 41 }));
+        var signature = Convert.FromBase64String(checkpoint.Signature);
+        signature[^1] ^= 1;
+        Assert.False(Checkpoints.Verify(publicKey, checkpoint with { Signature = Convert.ToBase64String(signature) }));
+        Assert.False(Checkpoints.Verify(publicKey, checkpoint with { Signature = "not base64!" }));
+    }
+
+    private static IHostEnvironment Environment(string name) => new HostingEnvironment { EnvironmentName = name };
+
+    private static IConfiguration Configuration(string? value) =>
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [CheckpointKey.Setting] = value }).Build();
+
+    [Fact]
+    public void outside_development_the_api_refuses_to_start_without_a_checkpoint_key()
+    {
+        var refused = Assert.Throws<InvalidOperationException>(() => CheckpointKey.From(Configuration(null), Environment(Environments.Production)));
+        Assert.Contains("Secrets__CheckpointSigningKey", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void the_checkpoint_key_is_pem_or_a_file_of_it_and_only_p256()
+    {
+        using var p256 = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var pem = p256.ExportPkcs8PrivateKeyPem();
+        using (var given = CheckpointKey.From(Configuration(pem), Environment(Environments.Production)))
+        {
+            Assert.Equal(Checkpoints.KeyId(p256), given.KeyId);
+        }
+
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, p256.ExportECPrivateKeyPem());
+            using var fromFile = CheckpointKey.From(Configuration(file), Environment(Environments.Production));
+            Assert.Equal(Checkpoints.KeyId(p256), fromFile.KeyId);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        Assert.Contains("P-256", Assert.Throws<InvalidOperationException>(() =>
+            CheckpointKey.From(Configuration(p384.ExportPkcs8PrivateKeyPem()), Environment(Environments.Production))).Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() =>
+            CheckpointKey.From(Configuration(p256.ExportSubjectPublicKeyInfoPem()), Environment(Environments.Production)));
+        Assert.Throws<InvalidOperationException>(() => CheckpointKey.From(Configuration("/nowhere/key.pem"), Environment(Environments.Production)));
     }
 }
