@@ -104,7 +104,6 @@ public static class AuditEndpoints
     [WolverineGet("/api/audit/verify", OperationId = "verifyAudit")]
     [Tags("Audit")]
     [ProducesResponseType<ChainReport>(StatusCodes.Status200OK)]
-    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     public static async Task<IResult> Verify(HttpContext http, long? sequence, string? head, IQuerySession session, NpgsqlDataSource database,
         CancellationToken cancellation)
