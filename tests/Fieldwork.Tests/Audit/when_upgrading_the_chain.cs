@@ -100,8 +100,17 @@ public sealed class when_upgrading_the_chain(AppFixture app) : ApiTest(app)
             Assert.Equal(ChainStatus.Ok, old.Status);
             Assert.Equal([new ChainFormat(1, 1)], old.Formats);
 
-            // The new version's projection takes over, handed the log as the daemon hands it over: in batches, in order.
+            // The new version is deployed and records two more events.
             await AppendAsync(store, "bob", "four", "five");
+
+            // Not chained yet: verified up to the head, but not ok.
+            var pending = await EventChain.VerifyAsync(dataSource, schema);
+            Assert.Equal(ChainStatus.Pending, pending.Status);
+            Assert.False(pending.Ok);
+            Assert.Equal((3, 3, 2), (pending.HeadSequence, pending.Checked, pending.Pending));
+            Assert.Equal(old.Head, pending.Head);
+
+            // Its projection takes over, handed the log as the daemon hands it over: in order.
             await using (var session = store.LightweightSession())
             {
                 var events = await session.Events.QueryAllRawEvents().OrderBy(e => e.Sequence).ToListAsync();
