@@ -274,7 +274,7 @@ public static class EventChain
             }
         }
 
-        // The log's last event (up to the anchor's sequence at least), for a cut tail.
+        // The log's last event: an anchor beyond it, on a sequence the store issued, means a cut tail.
         var lastEvent = await ScalarAsync<long>(connection, $"select coalesce(max(seq_id), 0) from {schema}.mt_events", cancellation);
         brokenAt ??= orphan;
         var formats = format2From is { } f2 && f2 > 1
