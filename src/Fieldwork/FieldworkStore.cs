@@ -125,6 +125,12 @@ public static class FieldworkStore
         chain.AddColumn<long>("seq_id").AsPrimaryKey();
         chain.AddColumn("hash", "bytea").NotNull();
         opts.Storage.ExtendedSchemaObjects.Add(chain);
+        // Which link format applies from which sequence: a store chained before format 2 keeps its format 1 links.
+        var formats = new Weasel.Postgresql.Tables.Table(new Weasel.Postgresql.PostgresqlObjectName(Schema, Integrity.EventChain.FormatTable, Weasel.Postgresql.SchemaUtils.IdentifierUsage.General));
+        formats.AddColumn<int>("format").AsPrimaryKey();
+        formats.AddColumn<long>("from_seq").NotNull();
+        formats.AddColumn("recorded_at", "timestamptz").NotNull();
+        opts.Storage.ExtendedSchemaObjects.Add(formats);
         opts.Projections.Add(new Integrity.EventChainProjection(), ProjectionLifecycle.Async, "EventChain");
 
         opts.Schema.For<CreationRecord>().Identity(x => x.Id);

@@ -60,7 +60,7 @@ public static class AuditBenchmark
         }
 
         var verifySamples = Math.Max(3, samples / 10);
-        var baseline = await Measure.RunAsync("plain Npgsql: read every event's sequence, stream, type, timestamp and data as text", verifySamples, async _ =>
+        var baseline = await Measure.RunAsync("plain Npgsql: read every event's row as text (the columns the chain hashes)", verifySamples, async _ =>
         {
             await using var command = dataSource.CreateCommand($"select {EventChain.Columns("e")} from {FieldworkStore.Schema}.mt_events e order by e.seq_id");
             await using var reader = await command.ExecuteReaderAsync();

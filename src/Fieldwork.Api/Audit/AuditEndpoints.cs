@@ -16,6 +16,9 @@ namespace Fieldwork.Api.Audit;
 public sealed record AuditEntry(long Sequence, string Type, Guid StreamId, string? UserId, DateTimeOffset RecordedAt, DateOnly? OccurredOn,
     string? CausationId);
 
+/// <summary>The key checkpoints are signed with: its algorithm, its id (SHA-256 of its DER) and the public key as PEM.</summary>
+public sealed record CheckpointPublicKey(string Algorithm, string KeyId, string Pem);
+
 public static class AuditEndpoints
 {
     /// <summary>The field dates events carry, in the order an event's own date is looked for.</summary>
@@ -90,24 +93,132 @@ public static class AuditEndpoints
 
     /// <summary>
     /// Recomputes the integrity chain over every event of the store and compares it with the
-    /// stored links: <c>{ ok, checked, head, firstBrokenSequence, pending }</c>. Open to any lead
+    /// stored links: <c>status</c> is <c>ok</c> (every event chained and verified), <c>pending</c>
+    /// (verified up to <c>headSequence</c>, <c>pending</c> events not chained yet) or <c>broken</c>
+    /// (<c>firstBrokenSequence</c> says where). With <c>sequence</c> and <c>head</c> (an anchor an
+    /// auditor recorded earlier from a verify or a checkpoint: a sequence and the 64 hex digits of
+    /// the link there), <c>anchorOk</c> says whether the log still passes through it, and
+    /// <c>anchorBreak</c> and <c>anchorBrokenSequence</c> how and where it departs. Open to any lead
     /// or auditor of any evaluation (it reveals only counts, sequences and hashes).
     /// </summary>
     [WolverineGet("/api/audit/verify", OperationId = "verifyAudit")]
     [Tags("Audit")]
     [ProducesResponseType<ChainReport>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    public static async Task<IResult> Verify(HttpContext http, IQuerySession session, NpgsqlDataSource database, CancellationToken cancellation)
+    public static async Task<IResult> Verify(HttpContext http, long? sequence, string? head, IQuerySession session, NpgsqlDataSource database,
+        CancellationToken cancellation)
+    {
+        if (await RefuseUnlessAuditingAsync(http, session, "verify the log", cancellation) is { } refused)
+        {
+            return refused;
+        }
+
+        var errors = await AnchorErrorsAsync(sequence, head, database, cancellation);
+        if (errors.Count > 0)
+        {
+            return Problems.Problems.Invalid(errors);
+        }
+
+        var anchor = sequence is { } s ? new ChainAnchor(s, head!) : null;
+        return TypedResults.Ok(await EventChain.VerifyAsync(database, FieldworkStore.Schema, anchor, cancellation: cancellation));
+    }
+
+    /// <summary>
+    /// A checkpoint of the chain signed now: the last chained sequence and its link, the time, the
+    /// exact text signed and its ECDSA P-256 signature. The chain is verified first: a broken log
+    /// gets no checkpoint (409). Store checkpoints outside the system; a later verify with
+    /// <c>sequence</c> and <c>head</c> tells whether the log still passes through them. Open to any
+    /// lead or auditor of any evaluation.
+    /// </summary>
+    [WolverineGet("/api/audit/checkpoint", OperationId = "auditCheckpoint")]
+    [Tags("Audit")]
+    [ProducesResponseType<Checkpoint>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static async Task<IResult> Checkpoint(HttpContext http, IQuerySession session, NpgsqlDataSource database, CheckpointKey key,
+        TimeProvider time, CancellationToken cancellation)
+    {
+        if (await RefuseUnlessAuditingAsync(http, session, "take a checkpoint", cancellation) is { } refused)
+        {
+            return refused;
+        }
+
+        var report = await EventChain.VerifyAsync(database, FieldworkStore.Schema, cancellation: cancellation);
+        if (report.Status == ChainStatus.Broken)
+        {
+            return Problems.Problems.Conflict(
+                $"The chain is broken at sequence {report.FirstBrokenSequence}: no checkpoint is signed for a log that does not verify.");
+        }
+
+        return TypedResults.Ok(Checkpoints.Sign(key.Key, report.HeadSequence, report.Head, time.GetUtcNow()));
+    }
+
+    /// <summary>
+    /// The public key that checkpoint signatures verify with (ECDSA P-256, SubjectPublicKeyInfo
+    /// PEM) and its id, the SHA-256 of its DER. Record it once, outside the system. Open to any lead
+    /// or auditor of any evaluation.
+    /// </summary>
+    [WolverineGet("/api/audit/checkpoint-key", OperationId = "auditCheckpointKey")]
+    [Tags("Audit")]
+    [ProducesResponseType<CheckpointPublicKey>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    public static async Task<IResult> CheckpointPublicKey(HttpContext http, IQuerySession session, CheckpointKey key, CancellationToken cancellation)
+    {
+        if (await RefuseUnlessAuditingAsync(http, session, "read the checkpoint key", cancellation) is { } refused)
+        {
+            return refused;
+        }
+
+        return TypedResults.Ok(new CheckpointPublicKey(Checkpoints.Algorithm, key.KeyId, key.PublicPem));
+    }
+
+    /// <summary>The errors of an anchor given as query parameters (none when neither is given): each names its field.</summary>
+    public static async Task<Dictionary<string, string[]>> AnchorErrorsAsync(long? sequence, string? head, NpgsqlDataSource database,
+        CancellationToken cancellation)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (sequence is null && head is null)
+        {
+            return errors;
+        }
+
+        if (sequence is null)
+        {
+            errors["sequence"] = ["An anchor needs the 'sequence' its 'head' was reported at."];
+        }
+        else if (sequence < 1)
+        {
+            errors["sequence"] = ["'sequence' must be an event's sequence: a whole number of at least 1."];
+        }
+
+        if (head is null)
+        {
+            errors["head"] = ["An anchor needs the 'head' reported at its 'sequence'."];
+        }
+        else if (head.Length != 64 || !head.All(char.IsAsciiHexDigit))
+        {
+            errors["head"] = ["'head' must be a link as verify reports it: 64 hexadecimal digits."];
+        }
+
+        if (errors.Count == 0 && sequence is { } s)
+        {
+            var issued = await EventChain.IssuedAsync(database, FieldworkStore.Schema, cancellation);
+            if (s > issued)
+            {
+                errors["sequence"] = [string.Create(CultureInfo.InvariantCulture,
+                    $"The store has issued no sequence beyond {issued}, so {s} is not a point of this log. If you recorded it from this store, its log was cut and its counters wound back.")];
+            }
+        }
+
+        return errors;
+    }
+
+    private static async Task<IResult?> RefuseUnlessAuditingAsync(HttpContext http, IQuerySession session, string what, CancellationToken cancellation)
     {
         var userId = http.User.UserId();
         var allowed = await session.Query<Evaluation>()
             .AnyAsync(e => e.Members.Any(m => m.UserId == userId && (m.Role == Role.Lead || m.Role == Role.Auditor)), cancellation);
-        if (!allowed)
-        {
-            return Problems.Problems.Forbidden("Only a lead or an auditor of an evaluation may verify the log.");
-        }
-
-        return TypedResults.Ok(await EventChain.VerifyAsync(database, FieldworkStore.Schema, cancellation: cancellation));
+        return allowed ? null : Problems.Problems.Forbidden($"Only a lead or an auditor of an evaluation may {what}.");
     }
 
     private static DateTimeOffset? Instant(string? value, string field, bool endOfDay, Dictionary<string, string[]> errors)

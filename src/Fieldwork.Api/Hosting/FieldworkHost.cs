@@ -81,6 +81,9 @@ public static class FieldworkHost
         services.AddSingleton<Timeline.TimeTravel>();
         AddValidators(services);
 
+        // The key that signs checkpoints of the integrity chain, kept outside the database.
+        services.AddSingleton(Audit.CheckpointKey.From(builder.Configuration, builder.Environment));
+
         var auth = AuthSettings.From(builder.Configuration, builder.Environment);
         services.AddSingleton(auth);
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>

@@ -28,8 +28,11 @@ public static class CommandLine
           token <userId>               print a development bearer token for that user (needs no database;
                                        signed with Auth:SigningKey, so not with Auth:Authority)
           seed [--seed N] [--scale N]  load the synthetic demo evaluation (and N more of its shape)
-          verify                       check the integrity chain of the event log
-          rotate-key [--new-key-file F] rewrap every data key under a new key-encryption key
+          verify [--sequence N --head H]
+                                       check the integrity chain of the event log (and that it
+                                       still passes through an anchor recorded earlier)
+          rotate-key [--new-key-file F]
+                                       rewrap every data key under a new key-encryption key
           help                         print this text
 
         Configuration (appsettings.json, environment variables such as ConnectionStrings__Fieldwork,

@@ -41,7 +41,9 @@ public sealed class when_checking_the_access_matrix(AppFixture app) : ApiTest(ap
             .Select(e => $"{e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Single()} /{e.RoutePattern.RawText!.TrimStart('/')}")
             .ToHashSet();
         var listed = table.Select(r => $"{r.Method} {r.Route}").ToHashSet();
-        var outside = new[] { "GET /health", "GET /api/evaluations", "POST /api/evaluations", "GET /api/audit/verify" };
+        var outside = new[] { "GET /health", "GET /api/evaluations", "POST /api/evaluations", "GET /api/audit/verify", "GET /api/audit/checkpoint",
+            "GET /api/audit/checkpoint-key",
+        };
         Assert.Empty(routes.Except(listed).Except(outside));
         Assert.Empty(listed.Except(routes));
 
@@ -92,12 +94,15 @@ public sealed class when_checking_the_access_matrix(AppFixture app) : ApiTest(ap
         (await Get("/api/evaluations", null)).ShouldBeProblem(HttpStatusCode.Unauthorized);
         (await Get("/api/evaluations", NewUser())).ShouldBe(HttpStatusCode.OK);
         (await Post("/api/evaluations", null, new { name = "x", startsOn = "2016-09-01" })).ShouldBeProblem(HttpStatusCode.Unauthorized);
-        (await Get("/api/audit/verify", null)).ShouldBeProblem(HttpStatusCode.Unauthorized);
-        (await Get("/api/audit/verify", NewUser())).ShouldBeProblem(HttpStatusCode.Forbidden);
-        (await Get("/api/audit/verify", w.Fieldworker)).ShouldBeProblem(HttpStatusCode.Forbidden);
-        (await Get("/api/audit/verify", w.Analyst)).ShouldBeProblem(HttpStatusCode.Forbidden);
-        (await Get("/api/audit/verify", w.Auditor)).ShouldBe(HttpStatusCode.OK);
-        (await Get("/api/audit/verify", w.Lead)).ShouldBe(HttpStatusCode.OK);
+        foreach (var route in new[] { "/api/audit/verify", "/api/audit/checkpoint", "/api/audit/checkpoint-key" })
+        {
+            (await Get(route, null)).ShouldBeProblem(HttpStatusCode.Unauthorized);
+            (await Get(route, NewUser())).ShouldBeProblem(HttpStatusCode.Forbidden);
+            (await Get(route, w.Fieldworker)).ShouldBeProblem(HttpStatusCode.Forbidden);
+            (await Get(route, w.Analyst)).ShouldBeProblem(HttpStatusCode.Forbidden);
+            (await Get(route, w.Auditor)).ShouldBe(HttpStatusCode.OK);
+            (await Get(route, w.Lead)).ShouldBe(HttpStatusCode.OK);
+        }
     }
 
     private static string? Json(object? body) => body is null ? null : JsonSerializer.Serialize(body, JsonSerializerOptions.Web);

@@ -78,6 +78,9 @@ public sealed class when_auditing_the_log(AppFixture app) : ApiTest(app)
 
         var untouched = await VerifyAsync(lead);
         Assert.True(untouched["ok"]!.GetValue<bool>(), untouched.ToJsonString());
+        Assert.Equal("ok", untouched["status"]!.GetValue<string>());
+        Assert.Equal(0, untouched["pending"]!.GetValue<long>());
+        Assert.Null(untouched["anchorOk"]);
         Assert.True(untouched["checked"]!.GetValue<long>() > 0);
         Assert.Matches("^[0-9a-f]{64}$", untouched["head"]!.GetValue<string>());
         Assert.Null(untouched["firstBrokenSequence"]);
@@ -101,6 +104,7 @@ public sealed class when_auditing_the_log(AppFixture app) : ApiTest(app)
 
             var broken = (await Get("/api/audit/verify", lead)).ShouldBe(HttpStatusCode.OK).Json;
             Assert.False(broken["ok"]!.GetValue<bool>());
+            Assert.Equal("broken", broken["status"]!.GetValue<string>());
             Assert.Equal(target, broken["firstBrokenSequence"]!.GetValue<long>());
 
             var output = new StringWriter();
@@ -115,6 +119,7 @@ public sealed class when_auditing_the_log(AppFixture app) : ApiTest(app)
         }
 
         Assert.True((await VerifyAsync(lead))["ok"]!.GetValue<bool>());
+        await App.Host.Services.GetRequiredService<IDocumentStore>().WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
         var verb = new StringWriter();
         Assert.Equal(0, await VerifyVerb.RunAsync(["verify"], verb, TextWriter.Null));
         Assert.True(JsonNode.Parse(verb.ToString())!["ok"]!.GetValue<bool>());
