@@ -31,6 +31,8 @@ public sealed class when_the_key_encryption_key_changes(AppFixture app) : ApiTes
         start.Environment["ConnectionStrings__Fieldwork"] = App.ConnectionString;
         start.Environment["Auth__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
         start.Environment["Secrets__KeyEncryptionKey"] = NewKeyText();
+        using var checkpointKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        start.Environment["Secrets__CheckpointSigningKey"] = checkpointKey.ExportPkcs8PrivateKeyPem();
         start.Environment["Fieldwork__AsyncDaemon"] = "false";
         start.Environment["Wolverine__Solo"] = "true";
         using var process = Process.Start(start)!;
