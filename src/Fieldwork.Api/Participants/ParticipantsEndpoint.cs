@@ -86,23 +86,8 @@ public static class ParticipantsEndpoint
     [ProducesResponseType<ParticipantView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> ChangeConsent(Guid evaluationId, Guid participantId, ChangeConsent command, HttpContext http,
-        EventRecorder recorder, TimeTravel time)
-    {
-        var evaluation = http.Access().Evaluation;
-        return recorder.ChangeAsync(http,
-            async session =>
-            {
-                var stream = await session.Events.FetchForWriting<ParticipantTimeline>(participantId, http.RequestAborted);
-                return stream.Aggregate is { } participant && participant.EvaluationId == evaluationId
-                    ? stream.Record(ParticipantRules.ChangeConsent(evaluation, participant, command))
-                    : Rejection.NotFound("No such participant in this evaluation.");
-            },
-            async query =>
-            {
-                var timeline = await query.LoadAsync<ParticipantTimeline>(participantId, http.RequestAborted);
-                return TypedResults.Ok(ParticipantView.From(timeline!.AsOf(time.Today)!, timeline));
-            });
-    }
+        EventRecorder recorder, TimeTravel time) =>
+        Change(http, recorder, time, evaluationId, participantId, (evaluation, participant) => ParticipantRules.ChangeConsent(evaluation, participant, command));
 
     /// <summary>
     /// Records that a withdrawn participant consented again (leads only), from <c>consent.givenOn</c>
@@ -115,7 +100,12 @@ public static class ParticipantsEndpoint
     [ProducesResponseType<ParticipantView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Reconsent(Guid evaluationId, Guid participantId, ReconsentParticipant command, HttpContext http,
-        EventRecorder recorder, TimeTravel time)
+        EventRecorder recorder, TimeTravel time) =>
+        Change(http, recorder, time, evaluationId, participantId, (evaluation, participant) => ParticipantRules.Reconsent(evaluation, participant, command));
+
+    /// <summary>Decides a change to one participant of this evaluation (404 for any other), and answers with the participant as it stands now.</summary>
+    private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeTravel time, Guid evaluationId, Guid participantId,
+        Func<Fieldwork.Evaluations.Evaluation, ParticipantTimeline, Decision> rule)
     {
         var evaluation = http.Access().Evaluation;
         return recorder.ChangeAsync(http,
@@ -123,15 +113,18 @@ public static class ParticipantsEndpoint
             {
                 var stream = await session.Events.FetchForWriting<ParticipantTimeline>(participantId, http.RequestAborted);
                 return stream.Aggregate is { } participant && participant.EvaluationId == evaluationId
-                    ? stream.Record(ParticipantRules.Reconsent(evaluation, participant, command))
+                    ? stream.Record(rule(evaluation, participant))
                     : Rejection.NotFound("No such participant in this evaluation.");
             },
-            async query =>
-            {
-                var timeline = await query.LoadAsync<ParticipantTimeline>(participantId, http.RequestAborted);
-                var state = timeline!.AsOf(time.Today) ?? timeline.AsOf(Cut.Now(DateOnly.MaxValue))!;
-                return TypedResults.Ok(ParticipantView.From(state, timeline));
-            });
+            query => NowAsync(query, participantId, time, http.RequestAborted));
+    }
+
+    /// <summary>The participant as it stands today (or as last recorded, if today is before their consent was given).</summary>
+    private static async Task<IResult> NowAsync(IQuerySession query, Guid participantId, TimeTravel time, CancellationToken cancellation)
+    {
+        var timeline = await query.LoadAsync<ParticipantTimeline>(participantId, cancellation);
+        var state = timeline!.AsOf(time.Today) ?? timeline.AsOf(Cut.Now(DateOnly.MaxValue))!;
+        return TypedResults.Ok(ParticipantView.From(state, timeline));
     }
 
     /// <summary>The evaluation's participants, by pseudonym, with the consent in force at asOf as known at knownAt.</summary>
@@ -229,12 +222,7 @@ public static class ParticipantsEndpoint
 
                 return decision;
             },
-            async query =>
-            {
-                var timeline = await query.LoadAsync<ParticipantTimeline>(participantId, http.RequestAborted);
-                var state = timeline!.AsOf(time.Today) ?? timeline.AsOf(Cut.Now(DateOnly.MaxValue))!;
-                return TypedResults.Ok(ParticipantView.From(state, timeline));
-            });
+            query => NowAsync(query, participantId, time, http.RequestAborted));
     }
 
     /// <summary>
