@@ -34,7 +34,7 @@ public sealed class EvaluationAccessMiddleware(RequestDelegate next)
         var userId = context.User.UserId();
         if (!Guid.TryParse(context.GetRouteValue("evaluationId") as string, out var id))
         {
-            await Problems.Problems.NotFound("No such evaluation.").ExecuteAsync(context);
+            await ProblemResults.NotFound("No such evaluation.").ExecuteAsync(context);
             return;
         }
 
@@ -55,7 +55,7 @@ public sealed class EvaluationAccessMiddleware(RequestDelegate next)
 
         if (refusal is not null)
         {
-            await Problems.Problems.From(refusal).ExecuteAsync(context);
+            await ProblemResults.From(refusal).ExecuteAsync(context);
             return;
         }
 

@@ -47,7 +47,7 @@ public static class AuditEndpoints
         }
         if (errors.Count > 0)
         {
-            return Problems.Problems.Invalid(errors);
+            return ProblemResults.Invalid(errors);
         }
 
         var (skip, take) = Paging.Resolve(offset, limit);
@@ -116,7 +116,7 @@ public static class AuditEndpoints
         var errors = await AnchorErrorsAsync(sequence, head, database, cancellation);
         if (errors.Count > 0)
         {
-            return Problems.Problems.Invalid(errors);
+            return ProblemResults.Invalid(errors);
         }
 
         var anchor = sequence is { } s ? new ChainAnchor(s, head!) : null;
@@ -146,7 +146,7 @@ public static class AuditEndpoints
         var report = await EventChain.VerifyAsync(database, FieldworkStore.Schema, cancellation: cancellation);
         if (report.Status == ChainStatus.Broken)
         {
-            return Problems.Problems.Conflict(
+            return ProblemResults.Conflict(
                 $"The chain is broken at sequence {report.FirstBrokenSequence}: no checkpoint is signed for a log that does not verify.");
         }
 
@@ -218,7 +218,7 @@ public static class AuditEndpoints
         var userId = http.User.UserId();
         var allowed = await session.Query<Evaluation>()
             .AnyAsync(e => e.Members.Any(m => m.UserId == userId && (m.Role == Role.Lead || m.Role == Role.Auditor)), cancellation);
-        return allowed ? null : Problems.Problems.Forbidden($"Only a lead or an auditor of an evaluation may {what}.");
+        return allowed ? null : ProblemResults.Forbidden($"Only a lead or an auditor of an evaluation may {what}.");
     }
 
     private static DateTimeOffset? Instant(string? value, string field, bool endOfDay, Dictionary<string, string[]> errors)

@@ -116,7 +116,7 @@ public static class AnalysisEndpoints
         time.AddErrors(asOf, knownAt, errors);
         if (errors.Count > 0)
         {
-            return Problems.Problems.Invalid(errors);
+            return ProblemResults.Invalid(errors);
         }
 
         var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
@@ -217,7 +217,7 @@ public static class AnalysisEndpoints
 
         if (errors.Count > 0)
         {
-            return (null, Problems.Problems.Invalid(errors));
+            return (null, ProblemResults.Invalid(errors));
         }
 
         var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
@@ -242,7 +242,7 @@ public static class AnalysisEndpoints
 
         if (errors.Count > 0)
         {
-            return (null, Problems.Problems.Invalid(errors));
+            return (null, ProblemResults.Invalid(errors));
         }
 
         var byCoders = snapshot.Segments.Where(s => s.OnLatestText && coders.Contains(s.Coding.CoderId)).ToList();
@@ -258,7 +258,7 @@ public static class AnalysisEndpoints
         var silent = coders.Where(coder => !byCoders.Any(s => s.Coding.CoderId == coder && chosen.Contains(s.EvidenceId))).ToList();
         if (silent.Count > 0)
         {
-            return (null, Problems.Problems.Invalid(new Dictionary<string, string[]>
+            return (null, ProblemResults.Invalid(new Dictionary<string, string[]>
             {
                 ["coderIds"] = [.. silent.Select(coder =>
                     $"'{coder}' has no coding at all in the compared items: leave them out, or name items they coded in 'evidenceIds'.")],

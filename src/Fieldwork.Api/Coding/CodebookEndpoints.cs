@@ -72,7 +72,7 @@ public static class CodebookEndpoints
         var codes = await CodesAsync(session, evaluationId, cut, cancellation);
         return codes.TryGetValue(codeId, out var code)
             ? TypedResults.Ok(CodeView.From(code, Tree(codes, codeId)))
-            : Problems.Problems.NotFound("No such code in this codebook at that time.");
+            : ProblemResults.NotFound("No such code in this codebook at that time.");
     }
 
     /// <summary>Defines a code; names are unique among siblings.</summary>

@@ -127,7 +127,7 @@ public static class CodingEndpoints
         var state = await itemLoad is { } item && item.EvaluationId == evaluationId ? item.AsOf(cut) : null;
         if (state?.Codings.FirstOrDefault(c => c.Id == codingId) is not { } coding)
         {
-            return Problems.Problems.NotFound("No such coding on this evidence item at that time.");
+            return ProblemResults.NotFound("No such coding on this evidence item at that time.");
         }
 
         var snapshot = CodingSnapshot.ForItem((await codebookLoad)?.AsOf(cut) ?? new Dictionary<Guid, CodeState>(), state);
@@ -153,7 +153,7 @@ public static class CodingEndpoints
     {
         if (includeDescendants is not null && codeId is null)
         {
-            return Problems.Problems.Invalid(new Dictionary<string, string[]>
+            return ProblemResults.Invalid(new Dictionary<string, string[]>
             {
                 ["includeDescendants"] = ["'includeDescendants' says whether to take in the codes under 'codeId'; give 'codeId' too."],
             });

@@ -67,7 +67,7 @@ public static class MemoEndpoints
         return await session.LoadAsync<MemoTimeline>(memoId, cancellation) is { } memo && memo.EvaluationId == evaluationId
                && memo.AsOf(cut) is { } state
             ? TypedResults.Ok(MemoView.From(state))
-            : Problems.Problems.NotFound("No such memo in this evaluation at that time.");
+            : ProblemResults.NotFound("No such memo in this evaluation at that time.");
     }
 
     /// <summary>Writes a memo about a code, an evidence item, a site, a pairing or a finding of this evaluation.</summary>

@@ -46,5 +46,5 @@ public static class WavesEndpoint
     public static IResult Get(Guid evaluationId, Guid waveId, HttpContext http) =>
         http.Access().Evaluation.Waves.FirstOrDefault(w => w.Id == waveId) is { } wave
             ? TypedResults.Ok(WaveView.From(wave))
-            : Problems.Problems.NotFound("No such wave in this evaluation.");
+            : ProblemResults.NotFound("No such wave in this evaluation.");
 }

@@ -171,7 +171,7 @@ public sealed class EvidenceBatcher : IAsyncDisposable
 
         if (AccessCheck.Refusal(evaluation, userId, Permission.WriteEvidence) is { } refusal)
         {
-            Answer(members, Problems.Problems.From(refusal));
+            Answer(members, ProblemResults.From(refusal));
             return;
         }
 

@@ -110,7 +110,7 @@ public static class EvidenceReads
         if (await session.LoadAsync<EvidenceTimeline>(evidenceId, cancellation) is not { } item || item.EvaluationId != evaluationId
             || item.AsOfWithVoided(cut) is not { } state)
         {
-            return Problems.Problems.NotFound("No such evidence in this evaluation at that time.");
+            return ProblemResults.NotFound("No such evidence in this evaluation at that time.");
         }
 
         return TypedResults.Ok(await WithTextsAsync(session, keyRing, evaluationId, state, cut, cancellation));

@@ -69,7 +69,7 @@ public static class EvidenceWrites
     {
         if (Measure(command.Text, "text") is { } tooLarge)
         {
-            return Task.FromResult(Problems.Problems.From(tooLarge));
+            return Task.FromResult(ProblemResults.From(tooLarge));
         }
 
         var text = EvidenceText.Normalise(command.Text!);
@@ -124,7 +124,7 @@ public static class EvidenceWrites
     {
         if (Measure(rawText, textField) is { } tooLarge)
         {
-            return Problems.Problems.From(tooLarge);
+            return ProblemResults.From(tooLarge);
         }
 
         var id = requestedId ?? Guid.NewGuid();

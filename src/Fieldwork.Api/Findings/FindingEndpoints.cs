@@ -82,7 +82,7 @@ public static class FindingEndpoints
         return await session.LoadAsync<FindingTimeline>(findingId, cancellation) is { } finding && finding.EvaluationId == evaluationId
                && finding.AsOf(cut) is { } state
             ? TypedResults.Ok(FindingView.From(state))
-            : Problems.Problems.NotFound("No such finding in this evaluation at that time.");
+            : ProblemResults.NotFound("No such finding in this evaluation at that time.");
     }
 
     /// <summary>
@@ -109,13 +109,13 @@ public static class FindingEndpoints
         };
         if (prov is null)
         {
-            return Problems.Problems.Invalid(new Dictionary<string, string[]> { ["format"] = ["'format' must be tree or prov-json."] });
+            return ProblemResults.Invalid(new Dictionary<string, string[]> { ["format"] = ["'format' must be tree or prov-json."] });
         }
 
         if (await session.LoadAsync<FindingTimeline>(findingId, cancellation) is not { } finding || finding.EvaluationId != evaluationId
             || finding.Current is not { } state)
         {
-            return Problems.Problems.NotFound("No such finding in this evaluation.");
+            return ProblemResults.NotFound("No such finding in this evaluation.");
         }
 
         var view = await ProvenanceReader.ReadAsync(session, keyRing, http.Access().Evaluation, state, cancellation);

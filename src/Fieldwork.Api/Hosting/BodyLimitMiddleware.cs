@@ -25,7 +25,7 @@ public sealed class BodyLimitMiddleware(RequestDelegate next, IConfiguration con
         context.Request.Body = body;
         if (context.Request.HasJsonContentType() && (await body.PeekAsync(3, context.RequestAborted)).Span is [0xEF, 0xBB, 0xBF])
         {
-            await Problems.Problems.Invalid(new Dictionary<string, string[]>
+            await ProblemResults.Invalid(new Dictionary<string, string[]>
             {
                 ["body"] = ["The body begins with a byte order mark (U+FEFF): send the JSON without one (RFC 8259, section 8.1)."],
             }).ExecuteAsync(context);

@@ -111,7 +111,7 @@ public static class FieldworkHost
                     context.HandleResponse();
                     var description = BearerChallenge.Describe(context.AuthenticateFailure, auth);
                     context.Response.Headers.WWWAuthenticate = BearerChallenge.Header(description);
-                    await Problems.Problems.Unauthorized(BearerChallenge.Detail(description)).ExecuteAsync(context.HttpContext);
+                    await ProblemResults.Unauthorized(BearerChallenge.Detail(description)).ExecuteAsync(context.HttpContext);
                 },
             };
         });
@@ -217,7 +217,7 @@ public static class FieldworkHost
     {
         // Messages name fields as clients write them: 'startsOn', not 'Starts On'.
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) =>
-            member is null ? null : Problems.Problems.CamelPath(member.Name);
+            member is null ? null : ProblemResults.CamelPath(member.Name);
 
         var validators = typeof(FieldworkStore).Assembly.GetTypes()
             .Where(t => t is { IsAbstract: false, IsGenericTypeDefinition: false })

@@ -78,6 +78,6 @@ public static class LinksEndpoint
 
         return await session.LoadAsync<Link>(linkId, cancellation) is { } link && link.EvaluationId == evaluationId && link.StoodAt(cut)
             ? TypedResults.Ok(LinkView.From(link))
-            : Problems.Problems.NotFound("No such link in this evaluation at that time.");
+            : ProblemResults.NotFound("No such link in this evaluation at that time.");
     }
 }

@@ -15,7 +15,7 @@ public static class Paging
     {
         var errors = new Dictionary<string, string[]>();
         AddErrors(offset, limit, errors);
-        return errors.Count == 0 ? null : Problems.Problems.Invalid(errors);
+        return errors.Count == 0 ? null : ProblemResults.Invalid(errors);
     }
 
     public static void AddErrors(int? offset, int? limit, Dictionary<string, string[]> errors)

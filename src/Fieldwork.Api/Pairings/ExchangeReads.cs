@@ -52,7 +52,7 @@ public static class ExchangeReads
         return problem
                ?? (exchanges.FirstOrDefault(x => x.Id == exchangeId) is { } exchange
                    ? TypedResults.Ok(exchange)
-                   : Problems.Problems.NotFound("No such exchange in this pairing at that time."));
+                   : ProblemResults.NotFound("No such exchange in this pairing at that time."));
     }
 
     private static async Task<(IReadOnlyList<ExchangeView> Exchanges, IResult? Problem)> ReadAsync(Guid evaluationId, Guid pairingId,
@@ -67,7 +67,7 @@ public static class ExchangeReads
         if (await session.LoadAsync<PairingTimeline>(pairingId, cancellation) is not { } pairing || pairing.EvaluationId != evaluationId
             || pairing.AsOf(cut) is null)
         {
-            return ([], Problems.Problems.NotFound("No such pairing in this evaluation at that time."));
+            return ([], ProblemResults.NotFound("No such pairing in this evaluation at that time."));
         }
 
         var events = await session.Events.FetchStreamAsync(pairingId, token: cancellation);

@@ -49,6 +49,6 @@ public static class PairingReads
         return await ServedState.PairingAsync(session, evaluationId, pairingId, cut, cancellation) is { } pairing
             ? TypedResults.Ok(PairingView.From(pairing, await ServedEvidence.TallyAsync(session, evaluationId, cut, cancellation),
                 await ServedState.SiteCodesAsync(session, evaluationId, cancellation)))
-            : Problems.Problems.NotFound("No such pairing in this evaluation at that time.");
+            : ProblemResults.NotFound("No such pairing in this evaluation at that time.");
     }
 }

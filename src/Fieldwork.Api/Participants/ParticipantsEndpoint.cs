@@ -166,7 +166,7 @@ public static class ParticipantsEndpoint
             || timeline.EvaluationId != evaluationId
             || timeline.AsOf(cut) is not { } state)
         {
-            return Problems.Problems.NotFound("No such participant in this evaluation at that time.");
+            return ProblemResults.NotFound("No such participant in this evaluation at that time.");
         }
 
         var access = http.Access();
@@ -274,7 +274,7 @@ public static class ParticipantsEndpoint
 
         if (await session.LoadAsync<ParticipantTimeline>(participantId, cancellation) is not { } timeline || timeline.EvaluationId != evaluationId)
         {
-            return Problems.Problems.NotFound("No such participant in this evaluation.");
+            return ProblemResults.NotFound("No such participant in this evaluation.");
         }
 
         await using var command = database.CreateCommand(

@@ -138,14 +138,14 @@ public static partial class ProblemShaping
                 return (prefix.Length == 0 ? "body" : prefix.TrimEnd('.'), $"A field whose name is over {MaxEchoedName} characters is not a field of this request.");
             }
 
-            var key = Problems.CamelPath(prefix + unknown.Groups["name"].Value);
+            var key = ProblemResults.CamelPath(prefix + unknown.Groups["name"].Value);
             var fields = owner is null ? "" : string.Join(", ", RequestShape.Properties(owner, options).Select(p => p.Name));
             return (key, $"'{key}' is not a field of this request{(fields.Length > 0 ? $"; the fields here are {fields}" : "")}.");
         }
 
         if (DuplicateField().Match(detail) is { Success: true } duplicate)
         {
-            var key = Problems.CamelPath(RequestShape.Locate(body, duplicate.Groups["type"].Value, options).Prefix + duplicate.Groups["name"].Value);
+            var key = ProblemResults.CamelPath(RequestShape.Locate(body, duplicate.Groups["type"].Value, options).Prefix + duplicate.Groups["name"].Value);
             return (key, $"'{key}' is given more than once: give each field once.");
         }
 

@@ -83,7 +83,7 @@ public static class Validation
             }
         }
 
-        return errors.Count == 0 ? WolverineContinue.Result() : Problems.Invalid(errors);
+        return errors.Count == 0 ? WolverineContinue.Result() : ProblemResults.Invalid(errors);
     }
 
     /// <summary>A body without a validator of its own: a JSON null is refused, and its text is checked.</summary>
@@ -101,7 +101,7 @@ public static class Validation
         var result = await validator.ValidateAsync(body, context.RequestAborted);
         foreach (var failure in result.Errors)
         {
-            var key = Problems.CamelPath(failure.PropertyName);
+            var key = ProblemResults.CamelPath(failure.PropertyName);
             if (!errors.TryGetValue(key, out var messages))
             {
                 errors[key] = messages = [];
@@ -116,7 +116,7 @@ public static class Validation
         return Answer(errors);
     }
 
-    private static IResult NoBody() => Problems.Invalid(new Dictionary<string, string[]> { ["body"] = ["A JSON object is required."] });
+    private static IResult NoBody() => ProblemResults.Invalid(new Dictionary<string, string[]> { ["body"] = ["A JSON object is required."] });
 
     private static Dictionary<string, List<string>> TextErrors(object body, HttpContext context)
     {
@@ -127,7 +127,7 @@ public static class Validation
 
     private static IResult Answer(Dictionary<string, List<string>> errors) => errors.Count == 0
         ? WolverineContinue.Result()
-        : Problems.Invalid(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+        : ProblemResults.Invalid(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
 
     /// <summary>The serializer options Wolverine reads bodies with, which know the body types' JSON contracts.</summary>
     public static JsonSerializerOptions SerializerOptions(HttpContext context) =>

@@ -51,7 +51,7 @@ public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOpt
                 // created now "overlaps" ours): answer as that copy did.
                 return await session.LoadAsync<CreationRecord>(id, http.RequestAborted) is { } winner
                     ? Replay(winner, hash, http.User.UserId(), id)
-                    : Problems.Problems.From(rejection);
+                    : ProblemResults.From(rejection);
             }
 
             session.Insert(RecordOf(id, hash, location, http.User.UserId(), clock.GetUtcNow()));
@@ -67,7 +67,7 @@ public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOpt
             }
             catch (Marten.Exceptions.ExistingStreamIdCollisionException)
             {
-                return Problems.Problems.Conflict($"The id {id} is already in use.");
+                return ProblemResults.Conflict($"The id {id} is already in use.");
             }
         }
     }
@@ -82,7 +82,7 @@ public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOpt
             var decision = await decide(session);
             if (decision.Rejection is { } rejection)
             {
-                return Problems.Problems.From(rejection);
+                return ProblemResults.From(rejection);
             }
 
             try
@@ -137,7 +137,7 @@ public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOpt
     public static IResult Replay(CreationRecord earlier, RequestFingerprint hash, string userId, Guid id) =>
         hash.Matches(earlier) && earlier.UserId == userId
             ? TypedResults.Created(earlier.Location, new Created(id))
-            : Problems.Problems.Conflict($"The id {id} was already used for a different request.");
+            : ProblemResults.Conflict($"The id {id} was already used for a different request.");
 
     /// <summary>
     /// What identifies a request for replay: method, path, id and the command as understood, as

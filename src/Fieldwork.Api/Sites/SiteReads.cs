@@ -48,7 +48,7 @@ public static class SiteReads
 
         return await ServedState.SiteAsync(session, evaluationId, siteId, cut, cancellation) is { } site
             ? TypedResults.Ok(SiteView.From(site, await ServedEvidence.TallyAsync(session, evaluationId, cut, cancellation)))
-            : Problems.Problems.NotFound("No such site in this evaluation at that time.");
+            : ProblemResults.NotFound("No such site in this evaluation at that time.");
     }
 
     /// <summary>Every recorded change of a site, in log order, with its field date and its record time.</summary>
@@ -67,7 +67,7 @@ public static class SiteReads
 
         if (await session.LoadAsync<SiteTimeline>(siteId, cancellation) is not { } site || site.EvaluationId != evaluationId)
         {
-            return Problems.Problems.NotFound("No such site in this evaluation.");
+            return ProblemResults.NotFound("No such site in this evaluation.");
         }
 
         var events = await session.Events.FetchStreamAsync(siteId, token: cancellation);

@@ -70,7 +70,7 @@ public static class StateEndpoints
 
         if (errors.Count > 0)
         {
-            return Problems.Problems.Invalid(errors);
+            return ProblemResults.Invalid(errors);
         }
 
         var (before, problemBefore) = await time.ResolveAsync(session, from, knownAt, cancellation, "from");
@@ -82,7 +82,7 @@ public static class StateEndpoints
 
         if (after.AsOf < before.AsOf)
         {
-            return Problems.Problems.Invalid(new Dictionary<string, string[]>
+            return ProblemResults.Invalid(new Dictionary<string, string[]>
             {
                 ["to"] = [$"'to' ({Date(after.AsOf)}) is before 'from' ({Date(before.AsOf)}): give the earlier date as 'from'."],
             });

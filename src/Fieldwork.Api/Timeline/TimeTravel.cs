@@ -31,7 +31,7 @@ public sealed class TimeTravel(TimeProvider clock)
         var known = ParseKnownAt(knownAt, "knownAt", errors);
         if (errors.Count > 0)
         {
-            return (default, Problems.Problems.Invalid(errors));
+            return (default, ProblemResults.Invalid(errors));
         }
 
         var sequence = known is { } instant && instant < clock.GetUtcNow()

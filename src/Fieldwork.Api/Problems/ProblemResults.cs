@@ -3,7 +3,7 @@ using Fieldwork.Rules;
 namespace Fieldwork.Api.Problems;
 
 /// <summary>The one error shape of the API: RFC 9457 problem details.</summary>
-public static class Problems
+public static class ProblemResults
 {
     public static IResult From(Rejection rejection) => rejection.Kind switch
     {
