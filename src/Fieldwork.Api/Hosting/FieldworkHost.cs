@@ -69,7 +69,9 @@ public static class FieldworkHost
             opts.Policies.AutoApplyTransactions();
             opts.UseRuntimeCompilation();
             opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic;
-            opts.Durability.Mode = builder.Configuration.GetValue("Wolverine:Solo", false) ? DurabilityMode.Solo : DurabilityMode.Balanced;
+            // Wolverine serves the HTTP endpoints only: nothing is published, sent or queued, so its
+            // durable messaging (inbox/outbox agents polling the database, node leadership) is off.
+            opts.Durability.Mode = DurabilityMode.MediatorOnly;
         });
         services.AddWolverineHttp();
         // The key-encryption key, read once; the check runs after Marten's schema is in place.

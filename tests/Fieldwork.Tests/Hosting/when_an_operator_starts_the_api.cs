@@ -22,7 +22,6 @@ public sealed class when_an_operator_starts_the_api(AppFixture app) : ApiTest(ap
         start.Environment["ConnectionStrings__Fieldwork"] = App.ConnectionString;
         start.Environment["Fieldwork__SeedDemo"] = "false";
         start.Environment["Fieldwork__AsyncDaemon"] = "false";
-        start.Environment["Wolverine__Solo"] = "true";
         using var process = Process.Start(start)!;
         var errors = process.StandardError.ReadToEndAsync();
         var lines = new List<string>();

@@ -10,6 +10,14 @@ namespace Fieldwork.Tests.Hosting;
 public sealed class when_hosting_the_api(AppFixture app) : ApiTest(app)
 {
     [Fact]
+    public void wolverine_runs_as_a_mediator_only_with_no_durable_messaging_agents()
+    {
+        // Nothing is published or queued: the inbox/outbox agents would only poll the database.
+        var options = App.Host.Services.GetRequiredService<Wolverine.WolverineOptions>();
+        Assert.Equal(Wolverine.DurabilityMode.MediatorOnly, options.Durability.Mode);
+    }
+
+    [Fact]
     public async Task health_checks_the_database_without_a_token()
     {
         var reply = (await Get("/health", null)).ShouldBe(HttpStatusCode.OK);

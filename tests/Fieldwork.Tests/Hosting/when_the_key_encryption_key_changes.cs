@@ -34,7 +34,6 @@ public sealed class when_the_key_encryption_key_changes(AppFixture app) : ApiTes
         using var checkpointKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         start.Environment["Secrets__CheckpointSigningKey"] = checkpointKey.ExportPkcs8PrivateKeyPem();
         start.Environment["Fieldwork__AsyncDaemon"] = "false";
-        start.Environment["Wolverine__Solo"] = "true";
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();

@@ -33,7 +33,6 @@ public sealed class AppFixture : IAsyncLifetime
             ? given
             : await LocalPostgres.EnsureDatabaseAsync("fieldwork_tests", throwaway: true);
         Environment.SetEnvironmentVariable("ConnectionStrings__Fieldwork", ConnectionString);
-        Environment.SetEnvironmentVariable("Wolverine__Solo", "true");
         Environment.SetEnvironmentVariable("Fieldwork__SeedDemo", "false");
         // The suite sends many requests without a token (401 checks): the limit is tested on a host of its own.
         Environment.SetEnvironmentVariable("RateLimiting__UnauthenticatedPerMinute", "1000000");
