@@ -1,14 +1,7 @@
-using Fieldwork.Rules;
 using Fieldwork.Timeline;
-using FluentValidation;
 using JasperFx.Events;
 
 namespace Fieldwork.Links;
-
-/// <summary>An informal tie between two sites, inside or outside the programme, from a date on.</summary>
-public sealed record LinkFormed(Guid EvaluationId, Guid LinkId, Guid SiteAId, Guid SiteBId, DateOnly FormedOn, string? Note);
-
-public sealed record FormLink(Guid? Id, Guid? SiteAId, Guid? SiteBId, DateOnly? FormedOn, [property: LongText] string? Note);
 
 /// <summary>A link as recorded, with the log position that recorded it.</summary>
 public sealed class Link
@@ -42,17 +35,4 @@ public sealed class Link
 
     /// <summary>Whether the link stood at the cut: formed by its date and recorded by its knowledge.</summary>
     public bool StoodAt(Cut cut) => cut.Knows(Sequence) && FormedOn <= cut.AsOf;
-}
-
-public sealed class FormLinkValidator : AbstractValidator<FormLink>
-{
-    public FormLinkValidator()
-    {
-        RuleFor(x => x.Id).NotEqual(Guid.Empty);
-        RuleFor(x => x.SiteAId).NotNull().NotEqual(Guid.Empty);
-        RuleFor(x => x.SiteBId).NotNull().NotEqual(Guid.Empty);
-        RuleFor(x => x.SiteBId).NotEqual(x => x.SiteAId).When(x => x.SiteAId is not null).WithMessage("A site cannot link to itself.");
-        RuleFor(x => x.FormedOn).NotNull();
-        RuleFor(x => x.Note).MaximumLength(4000);
-    }
 }
