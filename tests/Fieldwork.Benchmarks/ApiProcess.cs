@@ -62,6 +62,15 @@ public sealed class ApiProcess : IAsyncDisposable
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["ConnectionStrings__Fieldwork"] = connection;
         info.Environment["Auth__SigningKey"] = signingKey;
+        // Production wants the secrets a real deployment has: a key-encryption key that stays the same
+        // for the benchmark database across runs (the store refuses another), and a checkpoint key.
+        info.Environment["Secrets__KeyEncryptionKey"] = Fieldwork.Api.Hosting.LocalState.Secret(
+            Path.Combine(Fieldwork.Api.Hosting.LocalState.Directory, "benchmark-key-encryption-key"), Fieldwork.Secrets.KeyEncryptionKey.NewText);
+        using (var checkpointKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256))
+        {
+            info.Environment["Secrets__CheckpointSigningKey"] = checkpointKey.ExportPkcs8PrivateKeyPem();
+        }
+
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         // info.Environment starts as a copy of the harness's own: rename the API-only variables in it.
         foreach (var (key, value) in info.Environment.Where(e => e.Key.StartsWith(ApiOnlyPrefix, StringComparison.Ordinal)).ToList())

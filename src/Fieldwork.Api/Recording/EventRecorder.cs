@@ -150,9 +150,9 @@ public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOpt
     {
         // The command as understood, not the raw bytes: whitespace and field order do not matter.
         string Json(object value) => JsonSerializer.Serialize(value, value.GetType(), json.Value.SerializerOptions);
-        var whole = Json(command);
-        return RequestFingerprint.Of(keys.RequestFingerprintKey, http.Request.Method, http.Request.Path, id, clear is null ? whole : Json(clear),
-            sealedPart is null ? null : Json(sealedPart), whole);
+        var clearBody = Json(clear ?? command);
+        return RequestFingerprint.Of(keys.RequestFingerprintKey, http.Request.Method, http.Request.Path, id, clearBody,
+            sealedPart is null ? null : Json(sealedPart), () => clear is null ? clearBody : Json(command));
     }
 }
 

@@ -36,12 +36,32 @@ public sealed record CreationRecord
 /// reader, so that nobody holding the database can test a guessed name, email or transcript
 /// against them.
 /// </summary>
-public sealed record RequestFingerprint(string Request, string Sealed, string Legacy)
+public sealed class RequestFingerprint
 {
-    public static RequestFingerprint Of(byte[] key, string method, string path, Guid id, string clearBody, string? sealedBody, string wholeBody) =>
+    private readonly Lazy<string> legacy;
+
+    private RequestFingerprint(string request, string sealedPart, Func<string> legacy)
+    {
+        Request = request;
+        Sealed = sealedPart;
+        this.legacy = new Lazy<string>(legacy);
+    }
+
+    /// <summary>Over the request without its sealed fields.</summary>
+    public string Request { get; }
+
+    /// <summary>Over the sealed fields alone ("" when there are none).</summary>
+    public string Sealed { get; }
+
+    /// <summary>
+    /// The request's fingerprints. <paramref name="wholeBody"/> is needed only to match a record from
+    /// before keying, so it is serialised (and hashed) only if such a record is met.
+    /// </summary>
+    public static RequestFingerprint Of(byte[] key, string method, string path, Guid id, string clearBody, string? sealedBody,
+        Func<string> wholeBody) =>
         new(Hmac(key, $"request\n{method}\n{path}\n{id}\n{clearBody}"),
             sealedBody is null ? "" : Hmac(key, $"sealed\n{id}\n{sealedBody}"),
-            KeyedLegacy(key, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{method}\n{path}\n{id}\n{wholeBody}")))));
+            () => KeyedLegacy(key, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{method}\n{path}\n{id}\n{wholeBody()}")))));
 
     /// <summary>How a record from before keying keeps its old hash: keyed too.</summary>
     public static string KeyedLegacy(byte[] key, string legacyHash) => Hmac(key, "legacy\n" + legacyHash);
@@ -51,7 +71,7 @@ public sealed record RequestFingerprint(string Request, string Sealed, string Le
     /// an erasure deleted it (then there is nothing left to compare it with).
     /// </summary>
     public bool Matches(CreationRecord earlier) =>
-        earlier.RequestHash == Legacy || (earlier.RequestHash == Request && (earlier.SealedHash is null || earlier.SealedHash == Sealed));
+        (earlier.RequestHash == Request && (earlier.SealedHash is null || earlier.SealedHash == Sealed)) || earlier.RequestHash == legacy.Value;
 
     private static string Hmac(byte[] key, string text) => Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(text)));
 }

@@ -88,7 +88,7 @@ public sealed class KeyWrappingTests
     {
         var key = RandomNumberGenerator.GetBytes(32);
         var id = Guid.NewGuid();
-        RequestFingerprint Of(string clear, string? sealedPart) => RequestFingerprint.Of(key, "POST", "/p", id, clear, sealedPart, clear + sealedPart);
+        RequestFingerprint Of(string clear, string? sealedPart) => RequestFingerprint.Of(key, "POST", "/p", id, clear, sealedPart, () => clear + sealedPart);
         var first = Of("{\"pseudonym\":\"P-1\"}", "{\"name\":\"Ada\"}");
         var record = new CreationRecord { Id = id, RequestHash = first.Request, SealedHash = first.Sealed, Keyed = true };
 
@@ -102,7 +102,7 @@ public sealed class KeyWrappingTests
         Assert.False(Of("{\"pseudonym\":\"P-2\"}", "{\"name\":\"Ada\"}").Matches(erased));
 
         // Keyed: the same request under another key gives other fingerprints; no part is a plain hash of the sealed text.
-        Assert.NotEqual(first.Request, RequestFingerprint.Of(RandomNumberGenerator.GetBytes(32), "POST", "/p", id, "{\"pseudonym\":\"P-1\"}", null, "").Request);
+        Assert.NotEqual(first.Request, RequestFingerprint.Of(RandomNumberGenerator.GetBytes(32), "POST", "/p", id, "{\"pseudonym\":\"P-1\"}", null, () => "").Request);
         Assert.NotEqual(Convert.ToHexStringLower(SHA256.HashData("{\"name\":\"Ada\"}"u8)), first.Sealed);
     }
 
@@ -114,7 +114,7 @@ public sealed class KeyWrappingTests
         var whole = "{\"pseudonym\":\"P-1\",\"personal\":{\"name\":\"Ada\"}}";
         var legacy = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"POST\n/p\n{id}\n{whole}")));
         var record = new CreationRecord { Id = id, RequestHash = RequestFingerprint.KeyedLegacy(key, legacy), Keyed = true };
-        Assert.True(RequestFingerprint.Of(key, "POST", "/p", id, "{\"pseudonym\":\"P-1\"}", "{\"name\":\"Ada\"}", whole).Matches(record));
-        Assert.False(RequestFingerprint.Of(key, "POST", "/p", id, "{\"pseudonym\":\"P-1\"}", "{\"name\":\"Bea\"}", whole.Replace("Ada", "Bea")).Matches(record));
+        Assert.True(RequestFingerprint.Of(key, "POST", "/p", id, "{\"pseudonym\":\"P-1\"}", "{\"name\":\"Ada\"}", () => whole).Matches(record));
+        Assert.False(RequestFingerprint.Of(key, "POST", "/p", id, "{\"pseudonym\":\"P-1\"}", "{\"name\":\"Bea\"}", () => whole.Replace("Ada", "Bea")).Matches(record));
     }
 }
