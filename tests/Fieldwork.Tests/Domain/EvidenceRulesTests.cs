@@ -328,6 +328,9 @@ public sealed class EvidenceRulesTests
         var decision = EvidenceRules.Correct(Context, item, Correction(participantIds: [Full, Erased]));
         Assert.Equal(RejectionKind.Conflict, Refused(decision).Kind);
         Assert.Contains("P-ERASED", decision.Rejection!.Detail);
+        var kept = Refused(EvidenceRules.Correct(Context, item, Correction(participantIds: [Full, Withdrawn])));
+        Assert.Equal(RejectionKind.Conflict, kept.Kind);
+        Assert.Contains("P-GONE", kept.Detail);
 
         // Someone already on the item before they withdrew stays on it through other corrections.
         Assert.True(EvidenceRules.Correct(Context, LoggedInterview([Full, Erased], InterviewFormat.Group), Correction(durationMinutes: 50)).Accepted);
