@@ -89,6 +89,19 @@ public static class CodebookRules
             return Rejection.Conflict("A code cannot be merged into one of its own descendants.");
         }
 
+        // The merged code's children move under the target: none may meet an active sibling of its name there.
+        var clashes = codes.Values
+            .Where(x => x.ParentId == codeId && x.Status == CodeStatus.Active)
+            .Select(child => (Child: child, Clash: Sibling(codes, into, child.Name, except: child.Id)))
+            .Where(x => x.Clash is not null)
+            .Select(x => $"'{x.Child.Name}'")
+            .ToList();
+        if (clashes.Count > 0)
+        {
+            return Rejection.Conflict($"Merging would move {string.Join(", ", clashes)} {Where(codes, into)}, where a code of that name already " +
+                                      "sits; sibling names are unique. Rename, move or merge the child first.");
+        }
+
         return Decision.Accept(new CodeMerged(evaluationId, codeId, into));
     }
 

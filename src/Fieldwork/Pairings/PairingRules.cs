@@ -139,6 +139,17 @@ public static class PairingRules
             return disorder;
         }
 
+        // Recorded activity stays inside the corrected span, as an exchange, an assessment or a dissolution would have to.
+        if (command.ProposedOn is { } newProposed && EarliestActivity(pairing) is { } earliest && earliest < newProposed)
+        {
+            return Rejection.Conflict($"The pairing has activity recorded on {earliest:yyyy-MM-dd}, before {newProposed:yyyy-MM-dd}.");
+        }
+
+        if (command.DissolvedOn is { } newDissolved && LatestActivity(pairing) is { } latest && latest > newDissolved)
+        {
+            return Rejection.Conflict($"The pairing has activity recorded on {latest:yyyy-MM-dd}, after {newDissolved:yyyy-MM-dd}.");
+        }
+
         return Decision.Accept(new PairingDatesCorrected(evaluation.Id, pairing.Id, command.ProposedOn, command.EstablishedOn, command.DissolvedOn));
     }
 
@@ -202,6 +213,9 @@ public static class PairingRules
 
     private static DateOnly? LatestActivity(PairingTimeline pairing) =>
         pairing.Alignments.Select(a => (DateOnly?)a.AssessedOn).Append(pairing.LatestExchangeOn).Max();
+
+    private static DateOnly? EarliestActivity(PairingTimeline pairing) =>
+        pairing.Alignments.Select(a => (DateOnly?)a.AssessedOn).Concat(pairing.ExchangeFacts().Select(x => (DateOnly?)x.OccurredOn)).Min();
 
     private static string Words(ProgrammeRole role) => role switch
     {

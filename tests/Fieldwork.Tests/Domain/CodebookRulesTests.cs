@@ -197,4 +197,20 @@ public sealed class CodebookRulesTests
         Assert.Equal(RejectionKind.Conflict, CodebookRules.Retire(Id, Codes(), Old, new RetireCode("X")).Rejection?.Kind);
         Assert.Equal(RejectionKind.Conflict, CodebookRules.Retire(Id, Codes(), Duplicate, new RetireCode("X")).Rejection?.Kind);
     }
+
+    [Fact]
+    public void a_merge_that_would_move_a_child_next_to_an_active_sibling_of_the_same_name_conflicts()
+    {
+        Guid a = Guid.NewGuid(), b = Guid.NewGuid(), underA = Guid.NewGuid(), underB = Guid.NewGuid();
+        var codes = Given.Fold<Codebook>(Codebook.StreamId(Id), "an-1",
+            new CodeDefined(Id, a, "Barriers", "A", null, null),
+            new CodeDefined(Id, b, "Obstacles", "B", null, null),
+            new CodeDefined(Id, underA, "Funding", "Money", null, a),
+            new CodeDefined(Id, underB, "funding", "Money too", null, b)).AsOf();
+
+        var decision = CodebookRules.Merge(Id, codes, a, new MergeCode(b));
+
+        // Accepted, the replay would hold two active codes named Funding under Obstacles.
+        Assert.Equal(RejectionKind.Conflict, decision.Rejection?.Kind);
+    }
 }

@@ -273,4 +273,24 @@ public sealed class PairingRulesTests
             dissolved is null ? null : On(dissolved));
         Assert.Equal(RejectionKind.Conflict, PairingRules.Correct(Study, Dissolved(), command).Rejection?.Kind);
     }
+
+    [Theory]
+    [InlineData("dissolvedOn")]
+    [InlineData("proposedOn")]
+    public void a_pairing_date_corrected_past_recorded_activity_conflicts_as_a_dissolution_or_an_exchange_would(string field)
+    {
+        var pairingId = Guid.NewGuid();
+        var pairing = Given.Fold<PairingTimeline>(pairingId, "lead",
+            new PairingProposed(Id, pairingId, Guid.NewGuid(), Guid.NewGuid(), new DateOnly(2017, 3, 1)),
+            new KnowledgeExchangeObserved(Id, pairingId, Guid.NewGuid(), new DateOnly(2018, 5, 1), ExchangeDirection.Mutual, ExchangeChannel.Formal,
+                "Go-live", []),
+            new PairingDissolved(Id, pairingId, new DateOnly(2019, 1, 1), "Ended"));
+
+        // Dissolve refuses a date before the exchange, and Observe an exchange before the proposal or after the
+        // dissolution: a correction may not move either date past it.
+        var command = field == "dissolvedOn"
+            ? new CorrectPairingDates(null, null, new DateOnly(2018, 1, 1))
+            : new CorrectPairingDates(new DateOnly(2018, 6, 1), null, null);
+        Assert.Equal(RejectionKind.Conflict, PairingRules.Correct(Given.Study(Id), pairing, command).Rejection?.Kind);
+    }
 }
