@@ -33,6 +33,7 @@ public static class CommandLine
                                        still passes through an anchor recorded earlier)
           rotate-key [--new-key-file F]
                                        rewrap every data key under a new key-encryption key
+                                       (stop the API first)
           help                         print this text
 
         Configuration (appsettings.json, environment variables such as ConnectionStrings__Fieldwork,

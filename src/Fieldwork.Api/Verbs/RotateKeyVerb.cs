@@ -10,7 +10,8 @@ namespace Fieldwork.Api.Verbs;
 /// API starts only with the new key. The current key comes from the usual configuration; the new
 /// one from <c>--new-key-file</c> or <c>Secrets:NewKeyEncryptionKey</c>. In Development with
 /// neither, a new key is made and replaces the local one (written beside it first, so that a
-/// failure at any point leaves a key that opens the store).
+/// failure at any point leaves a key that opens the store). Every API process must be stopped
+/// first: one still running would wrap new keys under the old key.
 /// </summary>
 public static class RotateKeyVerb
 {
@@ -60,7 +61,8 @@ public static class RotateKeyVerb
             output.WriteLine(replacesLocal
                 ? $"The new key replaced {KeyEncryptionSettings.LocalPath}."
                 : "Configure Secrets:KeyEncryptionKey with the new key now: the API no longer starts with the old one.");
-            output.WriteLine("Backups taken before now still need the old key; destroying it makes what they seal unreadable (see docs/security.md).");
+            output.WriteLine("Start the API with the new key now. Backups taken before now still need the old key; destroying it makes " +
+                             "what they seal unreadable (see docs/security.md).");
             return 0;
         }
         catch (Exception e) when (e is Npgsql.NpgsqlException or InvalidOperationException or System.Security.Cryptography.CryptographicException)
