@@ -128,7 +128,16 @@ public sealed class KeyRing(KeyEncryptionKey kek)
             Since = clock.GetUtcNow(),
             WrappedRequestKey = kek.Wrap(fresh, RequestPurpose, Guid.Empty),
         });
-        await session.SaveChangesAsync(cancellation);
+        try
+        {
+            await session.SaveChangesAsync(cancellation);
+        }
+        catch (JasperFx.DocumentAlreadyExistsException)
+        {
+            // Another process set up this store at the same moment: check against what it recorded.
+            return await EnsureStoreAsync(store, clock, cancellation);
+        }
+
         requestKey = fresh;
         return texts.Count + participants.Count > 0
             ? $"recorded; {texts.Count + participants.Count} keys from before wrapping are now wrapped"

@@ -109,8 +109,11 @@ public sealed class when_the_key_encryption_key_changes(AppFixture app) : ApiTes
             await using (var store = DocumentStore.For(o => FieldworkStore.Configure(o, own)))
             {
                 await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-                await before.EnsureStoreAsync(store, TimeProvider.System);
+                // Two processes setting up the same new store at once agree on what it records.
+                var twin = new KeyRing(KeyEncryptionKey.Parse(oldText, "old"));
+                await Task.WhenAll(before.EnsureStoreAsync(store, TimeProvider.System), twin.EnsureStoreAsync(store, TimeProvider.System));
                 requestKey = before.RequestFingerprintKey;
+                Assert.Equal(requestKey, twin.RequestFingerprintKey);
                 var (textKey, open) = before.NewTextKey(Guid.NewGuid(), evidenceId, [Guid.NewGuid()]);
                 sealedText = TextVault.Seal(open, 1, "Rotated, not re-encrypted.");
                 var (participantKey, _) = before.NewParticipantKey(Guid.NewGuid());
