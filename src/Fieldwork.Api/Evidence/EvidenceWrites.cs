@@ -184,13 +184,6 @@ public static class EvidenceWrites
         return recorder.ChangeAsync(http,
             async session =>
             {
-                if (lockParticipants)
-                {
-                    // Serialised with any withdrawal of the participants named: it either sees this write's key or this write sees it.
-                    var named = (await session.LoadAsync<EvidenceTimeline>(evidenceId, http.RequestAborted))?.Current.ParticipantIds ?? [];
-                    await ParticipantLocks.ShareAsync(session, [.. named, .. correction?.ParticipantIds ?? []], http.RequestAborted);
-                }
-
                 var stream = await session.Events.FetchForWriting<EvidenceTimeline>(evidenceId, http.RequestAborted);
                 if (stream.Aggregate is not { } item || item.EvaluationId != evaluation.Id)
                 {
@@ -203,6 +196,13 @@ public static class EvidenceWrites
                 }
 
                 var current = item.Current;
+                if (lockParticipants)
+                {
+                    // Before their state is read: serialised with any withdrawal of the participants named, so it
+                    // either sees this write's key or this write sees it (a change to the item itself is caught at commit).
+                    await ParticipantLocks.ShareAsync(session, [.. current.ParticipantIds, .. correction?.ParticipantIds ?? []], http.RequestAborted);
+                }
+
                 var context = await ContextAsync(session, evaluation,
                     current.SiteIds.Concat(correction?.SiteIds ?? []),
                     correction?.PairingId ?? current.PairingId,
