@@ -3,42 +3,34 @@ using System.Threading.Channels;
 using Fieldwork.Access;
 using Fieldwork.Api.Access;
 using Fieldwork.Evidence;
-using Fieldwork.Rules;
 using Marten;
 
 namespace Fieldwork.Api.Evidence;
 
 /// <summary>
-/// Group commit for logging evidence. Requests that arrive while a write is in flight are decided
-/// and committed together: one read of the evaluation and of everything their rules look at, one
-/// transaction for all of them, instead of a read and a transaction each. Every request still
-/// gets its own rule, its own sealed text and key, its own stream, creation record and event
-/// metadata, and its 201 only once its rows are committed.
-/// A repeat of a request already committed is answered from its creation record, read in the
-/// same round trip, and writes nothing.
-/// Only the plain case is done here. A request its rule refuses, a second request for an id
-/// already in the batch (after the batch), or a batch that fails anywhere is handed back to be done alone by
-/// <see cref="Recording.EventRecorder.CreateAsync"/>, which already answers repeats, races and an
-/// unreachable database.
+/// The one way evidence is logged: every interview, observation and document (and every visit of
+/// several) is an <see cref="EvidenceWrite"/> queued here. One writer takes whatever is waiting
+/// and decides and commits it together: one read of the evaluation, of everything the rules look
+/// at and of the creation records already kept under the ids claimed, one transaction for all of
+/// them, instead of a read and a transaction each. Every write still gets its own rule, its own
+/// sealed text and key, its own streams, creation records and event metadata, and its 201 only
+/// once its rows are committed; alone, a write is a batch of one.
+/// A repeat of a write already committed is answered from its creation record and writes
+/// nothing; a refusal is answered at once and stores nothing; a second copy of an id already in
+/// the batch waits for the next batch, where it finds the first copy's record. A batch that fails
+/// at commit is done again one write at a time, and a write that loses a race (another process
+/// stored the same id) is decided again on a fresh read.
 /// </summary>
 public sealed class EvidenceBatcher : IAsyncDisposable
 {
-    /// <summary>The most requests one transaction takes.</summary>
+    /// <summary>The most writes one transaction takes.</summary>
     private const int MaxBatch = 32;
 
-    /// <summary>
-    /// One request, as the endpoint prepared it: who, where, the creation record's hash and
-    /// location, what the rule reads, the rule (run against the batch's context) and what an
-    /// accepted decision stores besides its events (a transcript's key, sealed before the request
-    /// was queued, goes into the batch's session).
-    /// </summary>
-    public sealed record Request(
-        Guid Id, Guid EvaluationId, string UserId, string CorrelationId, string CausationId, Fieldwork.Idempotency.RequestFingerprint Hash, string Location,
-        IReadOnlyCollection<Guid> SiteIds, Guid? PairingId, IReadOnlyCollection<Guid> ParticipantIds,
-        Func<EvidenceContext, Decision> Rule, Func<IDocumentSession, Decision, Decision> Seal);
+    /// <summary>How often a write alone is decided again after losing a race at commit.</summary>
+    private const int Attempts = 4;
 
-    /// <summary>A queued request and its answer: null when it is handed back to be done alone.</summary>
-    private sealed record Pending(Request Request, TaskCompletionSource<IResult?> Done);
+    /// <summary>A queued write and its answer.</summary>
+    private sealed record Pending(EvidenceWrite Write, TaskCompletionSource<IResult> Done);
 
     private readonly IDocumentStore store;
     private readonly TimeProvider clock;
@@ -49,13 +41,13 @@ public sealed class EvidenceBatcher : IAsyncDisposable
 
     /// <summary>
     /// What the batching achieves, for <c>dotnet-counters monitor --counters Fieldwork.Evidence</c>:
-    /// requests per commit, and requests handed back to be done alone.
+    /// writes per commit, and writes done again alone after their batch failed.
     /// </summary>
     private static readonly Meter Meter = new("Fieldwork.Evidence");
     private static readonly Histogram<int> Committed = Meter.CreateHistogram<int>(
         "fieldwork.evidence.batch.size", "{request}", "Evidence requests committed in one transaction.");
-    private static readonly Counter<int> HandedBack = Meter.CreateCounter<int>(
-        "fieldwork.evidence.batch.handed_back", "{request}", "Evidence requests handed back to be done one by one.");
+    private static readonly Counter<int> Split = Meter.CreateCounter<int>(
+        "fieldwork.evidence.batch.split", "{request}", "Evidence requests done again alone after their batch failed at commit.");
 
     public EvidenceBatcher(IDocumentStore store, TimeProvider clock, EvaluationSnapshots snapshots, ILogger<EvidenceBatcher> logger)
     {
@@ -71,11 +63,17 @@ public sealed class EvidenceBatcher : IAsyncDisposable
         writer = Task.Run(RunAsync);
     }
 
-    /// <summary>Queues the request; answers when its batch has committed, or null when it is handed back to be done alone.</summary>
-    public Task<IResult?> SubmitAsync(Request request)
+    /// <summary>Queues the write; answers once its batch has committed (201), or with its refusal or its repeat's answer.</summary>
+    public async Task<IResult> SubmitAsync(EvidenceWrite write)
     {
-        var pending = new Pending(request, new TaskCompletionSource<IResult?>(TaskCreationOptions.RunContinuationsAsynchronously));
-        return queue.Writer.TryWrite(pending) ? pending.Done.Task : Task.FromResult<IResult?>(null);
+        var pending = new Pending(write, new TaskCompletionSource<IResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!queue.Writer.TryWrite(pending))
+        {
+            // Shutting down: the write is done here, the same way, as a batch of one.
+            await WriteAloneAsync(pending);
+        }
+
+        return await pending.Done.Task;
     }
 
     public async ValueTask DisposeAsync()
@@ -90,11 +88,12 @@ public sealed class EvidenceBatcher : IAsyncDisposable
     /// </summary>
     private async Task RunAsync()
     {
+        var carried = new List<Pending>();
         while (true)
         {
             try
             {
-                await WriteAsync();
+                await WriteAsync(carried);
                 return;
             }
             catch (Exception e)
@@ -105,12 +104,12 @@ public sealed class EvidenceBatcher : IAsyncDisposable
         }
     }
 
-    private async Task WriteAsync()
+    private async Task WriteAsync(List<Pending> carried)
     {
-        var batch = new List<Pending>(MaxBatch);
-        while (await queue.Reader.WaitToReadAsync())
+        while (carried.Count > 0 || await queue.Reader.WaitToReadAsync())
         {
-            batch.Clear();
+            var batch = new List<Pending>(carried);
+            carried.Clear();
             while (batch.Count < MaxBatch && queue.Reader.TryRead(out var pending))
             {
                 batch.Add(pending);
@@ -118,50 +117,101 @@ public sealed class EvidenceBatcher : IAsyncDisposable
 
             try
             {
-                await WriteBatchAsync(batch);
+                carried.AddRange(await WriteBatchAsync(batch));
             }
             finally
             {
-                // Whatever happened, no request of the batch is left waiting.
-                batch.ForEach(HandBack);
+                // Whatever happened, no write of the batch is left waiting (but those carried to the next).
+                foreach (var pending in batch.Except(carried))
+                {
+                    pending.Done.TrySetException(new InvalidOperationException("The evidence writer stopped before this write was done."));
+                }
             }
         }
     }
 
-    private async Task WriteBatchAsync(List<Pending> batch)
+    /// <summary>Writes the batch; answers the writes carried to the next batch (second copies of an id claimed in this one).</summary>
+    private async Task<List<Pending>> WriteBatchAsync(List<Pending> batch)
     {
+        var claimed = new HashSet<Guid>();
+        var now = new List<Pending>(batch.Count);
+        var later = new List<Pending>();
+        foreach (var pending in batch)
+        {
+            var claims = pending.Write.Claims.ToList();
+            if (claims.Any(claimed.Contains))
+            {
+                later.Add(pending);
+                continue;
+            }
+
+            claimed.UnionWith(claims);
+            now.Add(pending);
+        }
+
         // Event metadata names one user per session, and the rules read one evaluation.
-        foreach (var group in batch.GroupBy(p => (p.Request.EvaluationId, p.Request.UserId)))
+        foreach (var group in now.GroupBy(p => (p.Write.EvaluationId, p.Write.UserId)))
         {
             var members = group.ToList();
             try
             {
-                await CommitAsync(group.Key.EvaluationId, group.Key.UserId, members);
+                await CommitAsync(group.Key.EvaluationId, group.Key.UserId, members, attempt: 1);
+            }
+            catch (Exception e) when (members.Count > 1)
+            {
+                // Whatever went wrong (a race at commit, the database away), each write is done
+                // again alone, so that one write's trouble is no other write's answer.
+                logger.LogDebug(e, "A batch of {Count} evidence requests failed at commit; each is done again alone.", members.Count);
+                Split.Add(members.Count);
+                foreach (var pending in members)
+                {
+                    await WriteAloneAsync(pending);
+                }
             }
             catch (Exception e)
             {
-                // Whatever went wrong (a race at commit, the database away), each request is done
-                // alone, where it gets the answer it would have had without batching.
-                logger.LogDebug(e, "A batch of {Count} evidence requests is handed back to be done one by one.", members.Count);
+                members[0].Done.TrySetException(e);
             }
-            finally
+        }
+
+        return later;
+    }
+
+    /// <summary>One write as a batch of its own, decided again on a fresh read when it loses a race at commit.</summary>
+    private async Task WriteAloneAsync(Pending pending)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
             {
-                // Every request the batch did not answer.
-                members.ForEach(HandBack);
+                await CommitAsync(pending.Write.EvaluationId, pending.Write.UserId, [pending], attempt);
+                return;
+            }
+            catch (Exception e) when (attempt < Attempts && IsRace(e))
+            {
+                // Another process stored one of its ids first: the next attempt finds its record.
+            }
+            catch (Exception e)
+            {
+                pending.Done.TrySetException(e);
+                return;
             }
         }
     }
 
-    private async Task CommitAsync(Guid evaluationId, string userId, List<Pending> members)
+    private static bool IsRace(Exception e) =>
+        e is JasperFx.ConcurrencyException or JasperFx.DocumentAlreadyExistsException or Marten.Exceptions.ExistingStreamIdCollisionException;
+
+    private async Task CommitAsync(Guid evaluationId, string userId, List<Pending> members, int attempt)
     {
         await using var session = store.LightweightSession();
         session.LastModifiedBy = userId;
         // Serialised with any withdrawal of the participants named (see ParticipantLocks), before anything is read.
-        await Fieldwork.Participants.ParticipantLocks.ShareAsync(session, members.SelectMany(p => p.Request.ParticipantIds), CancellationToken.None);
+        await Fieldwork.Participants.ParticipantLocks.ShareAsync(session, members.SelectMany(p => p.Write.Reads.ParticipantIds), CancellationToken.None);
 
         var (evaluation, earlier, context) = await EvidenceWrites.ReadAsync(session, evaluationId,
-            [.. members.Select(p => p.Request.Id)], members.SelectMany(p => p.Request.SiteIds), members.Select(p => p.Request.PairingId),
-            members.SelectMany(p => p.Request.ParticipantIds), CancellationToken.None);
+            [.. members.SelectMany(p => p.Write.Claims)], members.SelectMany(p => p.Write.Reads.SiteIds),
+            members.SelectMany(p => p.Write.Reads.PairingIds), members.SelectMany(p => p.Write.Reads.ParticipantIds), CancellationToken.None);
 
         // Access as of this read: a member removed since the request's access check is refused here.
         if (evaluation is not null)
@@ -178,44 +228,35 @@ public sealed class EvidenceBatcher : IAsyncDisposable
         var rules = await context(evaluation!);
         var records = earlier.ToDictionary(r => r.Id);
         var accepted = new List<Pending>(members.Count);
-        var ids = new HashSet<Guid>();
+        var recordedAt = clock.GetUtcNow();
         foreach (var pending in members)
         {
-            var request = pending.Request;
-            if (records.TryGetValue(request.Id, out var record))
+            var write = pending.Write;
+            if (records.TryGetValue(write.Id, out var record))
             {
-                // A repeat of a request already committed answers as the first did (or 409), and
+                // A repeat of a write already committed answers as the first did (or 409), and
                 // writes nothing: appending it only for the primary key to refuse it would leave
                 // tombstones in the log.
-                pending.Done.TrySetResult(Recording.EventRecorder.Replay(record, request.Hash, userId, request.Id));
+                pending.Done.TrySetResult(Recording.EventRecorder.Replay(record, write.Fingerprint, userId, write.Id));
                 continue;
             }
 
-            if (!ids.Add(request.Id))
+            if (write.Reads.NewStreams.FirstOrDefault(records.ContainsKey) is var taken && taken != Guid.Empty)
             {
-                // A second copy of a request in this batch: it is handed back once the batch has
-                // committed (or failed), when the one-request path finds the first copy's record.
+                pending.Done.TrySetResult(ProblemResults.Conflict($"The id {taken} is already in use."));
                 continue;
             }
 
-            var decision = request.Rule(rules);
-            if (!decision.Accepted)
+            var staged = write.Decide(rules);
+            if (staged.Rejection is { } rejection)
             {
-                // A refusal may be a repeat of a request that committed meanwhile: the one-request
-                // path tells them apart.
-                HandBack(pending);
+                // Evidence rules read the evaluation, sites, pairings and participants, never other
+                // evidence, so a copy of this write committed meanwhile cannot be what refused it.
+                pending.Done.TrySetResult(ProblemResults.From(rejection));
                 continue;
             }
 
-            decision = request.Seal(session, decision);
-            var stream = session.Events.StartStream<EvidenceTimeline>(request.Id, [.. decision.Events]);
-            foreach (var e in stream.Events)
-            {
-                e.CorrelationId = request.CorrelationId;
-                e.CausationId = request.CausationId;
-            }
-
-            session.Insert(Recording.EventRecorder.RecordOf(request.Id, request.Hash, request.Location, userId, clock.GetUtcNow()));
+            Stage(session, write, staged, recordedAt);
             accepted.Add(pending);
         }
 
@@ -226,18 +267,39 @@ public sealed class EvidenceBatcher : IAsyncDisposable
 
         await session.SaveChangesAsync();
         Committed.Record(accepted.Count);
+        if (attempt > 1)
+        {
+            logger.LogDebug("An evidence request committed on attempt {Attempt}.", attempt);
+        }
+
         foreach (var pending in accepted)
         {
-            pending.Done.TrySetResult(TypedResults.Created(pending.Request.Location, new Recording.Created(pending.Request.Id)));
+            pending.Done.TrySetResult(TypedResults.Created(pending.Write.Location, new Recording.Created(pending.Write.Id)));
         }
     }
 
-    /// <summary>Hands the request back to be done alone, unless it already has its answer.</summary>
-    private static void HandBack(Pending pending)
+    /// <summary>Puts an accepted write into the session: its streams (with its request's metadata), documents and creation records.</summary>
+    private static void Stage(IDocumentSession session, EvidenceWrite write, Staged staged, DateTimeOffset recordedAt)
     {
-        if (pending.Done.TrySetResult(null))
+        foreach (var stream in staged.Streams)
         {
-            HandedBack.Add(1);
+            var started = session.Events.StartStream(stream.Aggregate, stream.Id, [.. stream.Events]);
+            foreach (var e in started.Events)
+            {
+                e.CorrelationId = write.CorrelationId;
+                e.CausationId = write.CausationId;
+            }
+        }
+
+        if (staged.Documents.Count > 0)
+        {
+            session.InsertObjects(staged.Documents);
+        }
+
+        session.Insert(Recording.EventRecorder.RecordOf(write.Id, write.Fingerprint, write.Location, write.UserId, recordedAt));
+        foreach (var part in staged.Parts)
+        {
+            session.Insert(Recording.EventRecorder.RecordOf(part.Id, part.Fingerprint, part.Location, write.UserId, recordedAt));
         }
     }
 

@@ -133,46 +133,16 @@ public static class EvidenceWrites
         var text = rawText is null ? null : EvidenceText.Normalise(rawText);
         var location = $"/api/evaluations/{evaluation.Id}/evidence/{id}";
         // A transcript is fingerprinted apart from the rest, so that its erasure reaches the fingerprint.
-        var hash = recorder.FingerprintOf(http, id, command, clear, sealing is null ? null : text?.Text);
+        var fingerprint = recorder.FingerprintOf(http, id, command, clear, sealing is null ? null : text?.Text);
         // A transcript is sealed here, on the request's own thread, under the key made for the new
         // interview: the write that follows (shared by every request committed with it) only stores
         // both. A request refused by its rule throws them away unstored.
         var presealed = sealing is not null && text is not null ? Preseal(sealing, evaluation.Id, id, participantIds ?? [], text) : null;
 
-        // The usual case is committed together with whatever else is being logged at the moment.
-        var batched = await batcher.SubmitAsync(new EvidenceBatcher.Request(
-            id, evaluation.Id, access.UserId, EventRecorder.CorrelationOf(http), EventRecorder.CausationOf(http), hash, location,
-            siteIds ?? [], pairingId, participantIds ?? [],
-            context => rule(context, id, text),
-            (session, decision) => StoreSealed(session, presealed, decision)));
-        if (batched is not null)
-        {
-            return batched;
-        }
-
-        return await recorder.CreateAsync(http, id, command, location, async session =>
-        {
-            if (presealed is not null)
-            {
-                await ParticipantLocks.ShareAsync(session, participantIds ?? [], http.RequestAborted);
-            }
-
-            // Handed back by the batch: access and rules as of a fresh read of the evaluation, not the
-            // snapshot the access check may have taken.
-            var (current, context) = await ReadAsync(session, evaluation.Id, siteIds ?? [], [pairingId], participantIds ?? [], http.RequestAborted);
-            if (AccessCheck.Refusal(current, access.UserId, Permission.WriteEvidence) is { } refusal)
-            {
-                return refusal;
-            }
-
-            var decision = StoreSealed(session, presealed, rule(await context(current!), id, text));
-            if (decision.Accepted)
-            {
-                session.Events.StartStream<EvidenceTimeline>(id, [.. decision.Events]);
-            }
-
-            return decision;
-        }, hash);
+        return await batcher.SubmitAsync(new EvidenceWrite(
+            id, evaluation.Id, access.UserId, EventRecorder.CorrelationOf(http), EventRecorder.CausationOf(http), fingerprint, location,
+            new ContextIds(siteIds ?? [], [pairingId], participantIds ?? [], [id]),
+            context => Sealed(presealed, id, rule(context, id, text))));
     }
 
     // A correction may name sites, a pairing and participants the item did not have: they join the context.
@@ -248,27 +218,26 @@ public static class EvidenceWrites
     }
 
     /// <summary>A new interview's key, made before the write, to seal its first text version (the rule's version 1 of the same text).</summary>
-    private sealed record Presealed(TextKey Stored, SealedText Sealed, string HmacSha256);
+    internal sealed record Presealed(TextKey Stored, SealedText Sealed, string HmacSha256);
 
-    private static Presealed Preseal(KeyRing keys, Guid evaluationId, Guid evidenceId, IReadOnlyList<Guid> participants, NormalisedText text)
+    internal static Presealed Preseal(KeyRing keys, Guid evaluationId, Guid evidenceId, IReadOnlyList<Guid> participants, NormalisedText text)
     {
         var (stored, key) = keys.NewTextKey(evaluationId, evidenceId, participants);
         return new Presealed(stored, TextVault.Seal(key, 1, text.Text), TextVault.Fingerprint(key, text.Text));
     }
 
     /// <summary>
-    /// An accepted new interview's decision with its text replaced by the presealed one, and the key
-    /// stored in the same session. Anything else (no transcript, a refusal) is left as it is.
+    /// An accepted new item's stream, with its transcript replaced by the presealed one and the key
+    /// stored beside it. A refusal stores nothing, and an item without a transcript no key.
     /// </summary>
-    private static Decision StoreSealed(IDocumentSession session, Presealed? presealed, Decision decision)
+    internal static Staged Sealed(Presealed? presealed, Guid id, Decision decision)
     {
         if (presealed is null || !decision.Accepted || decision.Events.OfType<TextVersionAdded>().FirstOrDefault() is not { } text)
         {
-            return decision;
+            return Staged.Item(id, decision, []);
         }
 
-        session.Insert(presealed.Stored);
-        return WithSealed(decision, text, presealed.Sealed, presealed.HmacSha256);
+        return Staged.Item(id, WithSealed(decision, text, presealed.Sealed, presealed.HmacSha256), [presealed.Stored]);
     }
 
     private static Decision WithSealed(Decision decision, TextVersionAdded text, TextSecret key) =>
@@ -297,19 +266,10 @@ public static class EvidenceWrites
     }
 
     /// <summary>
-    /// One round trip for a write that checks access itself: the evaluation as stored now, and
-    /// what the rules look at (their context, built once access is granted).
-    /// </summary>
-    internal static async Task<(Evaluation? Evaluation, Func<Evaluation, Task<EvidenceContext>> Context)> ReadAsync(IQuerySession session,
-        Guid evaluationId, IEnumerable<Guid> siteIds, IEnumerable<Guid?> pairingIds, IEnumerable<Guid> participantIds, CancellationToken cancellation)
-    {
-        var (evaluation, _, context) = await ReadAsync(session, evaluationId, [], siteIds, pairingIds, participantIds, cancellation);
-        return (evaluation, context);
-    }
-
-    /// <summary>
-    /// The same round trip, which also finds the creation records already stored under any of
-    /// <paramref name="creationIds"/>: a repeat is answered from its record, before anything is appended.
+    /// One round trip for a write that checks access itself: the evaluation as stored now, the
+    /// creation records already stored under any of <paramref name="creationIds"/> (a repeat is
+    /// answered from its record, before anything is appended), and what the rules look at (their
+    /// context, built once access is granted).
     /// </summary>
     internal static async Task<(Evaluation? Evaluation, IReadOnlyList<CreationRecord> Earlier, Func<Evaluation, Task<EvidenceContext>> Context)>
         ReadAsync(IQuerySession session, Guid evaluationId, IReadOnlyCollection<Guid> creationIds, IEnumerable<Guid> siteIds,
