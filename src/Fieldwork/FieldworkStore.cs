@@ -101,7 +101,12 @@ public static class FieldworkStore
         ]);
         opts.Projections.Add<EvidenceTimelineProjection>(ProjectionLifecycle.Inline);
         opts.Schema.For<EvidenceTimeline>().Duplicate(x => x.EvaluationId);
+        opts.Schema.For<EvidenceTimeline>().Duplicate(x => x.VisitId);
         opts.Schema.For<TextKey>().Identity(x => x.Id).Duplicate(x => x.EvaluationId);
+
+        opts.Events.AddEventTypes([typeof(Visits.VisitLogged)]);
+        opts.Projections.Add<VisitTimelineProjection>(ProjectionLifecycle.Inline);
+        opts.Schema.For<Visits.VisitTimeline>().Duplicate(x => x.EvaluationId);
 
         opts.Events.AddEventTypes([typeof(CodingApplied), typeof(CodingRemoved)]);
         opts.Projections.Add<CodingLocatorProjection>(ProjectionLifecycle.Inline);

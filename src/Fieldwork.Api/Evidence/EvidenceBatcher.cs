@@ -288,6 +288,10 @@ public sealed class EvidenceBatcher : IAsyncDisposable
             {
                 e.CorrelationId = write.CorrelationId;
                 e.CausationId = write.CausationId;
+                if (stream.LoggedAt is { } loggedAt)
+                {
+                    e.SetHeader(Fieldwork.Visits.VisitTimeline.LoggedAtHeader, loggedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+                }
             }
         }
 

@@ -47,6 +47,8 @@ public sealed record EvidenceView(
     DateTimeOffset LoggedAt,
     int Version,
     VoidView? Voided,
+    Guid? VisitId,
+    DateTimeOffset RecordedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TextView>? Texts = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<CodingView>? Codings = null)
 {
@@ -56,7 +58,8 @@ public sealed record EvidenceView(
         var document = d.Kind == EvidenceKind.Document;
         return new EvidenceView(s.Id, d.Kind, document ? null : d.On, document ? d.On : null, d.IssuedOn, d.WaveId, d.SiteIds, d.PairingId,
             d.ParticipantIds, d.Format, d.Mode, d.Setting, d.DurationMinutes, d.Title, d.Issuer, d.DocumentType, d.SourceRef, s.Texts.Count,
-            s.LoggedBy, s.LoggedAt, s.Version, s.Void is { } v ? new VoidView(v.Reason, v.VoidedBy, v.VoidedAt) : null);
+            s.LoggedBy, s.ClientLoggedAt ?? s.LoggedAt, s.Version, s.Void is { } v ? new VoidView(v.Reason, v.VoidedBy, v.VoidedAt) : null,
+            s.VisitId, s.LoggedAt);
     }
 }
 

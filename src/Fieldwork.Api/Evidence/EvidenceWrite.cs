@@ -41,8 +41,11 @@ public sealed record ContextIds(
     IReadOnlyCollection<Guid> ParticipantIds,
     IReadOnlyCollection<Guid> NewStreams);
 
-/// <summary>A stream to start: its id, aggregate and first events.</summary>
-public sealed record NewStream(Guid Id, Type Aggregate, IReadOnlyList<object> Events);
+/// <summary>
+/// A stream to start: its id, aggregate and first events, and when the fieldworker wrote it down
+/// if their device said so (kept in each event's headers beside the server's record time).
+/// </summary>
+public sealed record NewStream(Guid Id, Type Aggregate, IReadOnlyList<object> Events, DateTimeOffset? LoggedAt = null);
 
 /// <summary>
 /// A record kept beside the write's own, so that a part of it (an item logged within a visit)
@@ -64,4 +67,14 @@ public sealed record Staged(Rejection? Rejection, IReadOnlyList<NewStream> Strea
     /// <summary>A rule's decision for a new evidence item: its stream, or the rule's refusal.</summary>
     public static Staged Item(Guid id, Decision decision, IReadOnlyList<object> documents) =>
         decision.Rejection is { } rejection ? Refuse(rejection) : Start([new NewStream(id, typeof(EvidenceTimeline), decision.Events)], documents);
+
+    /// <summary>Several accepted writes as one: every stream, document and part record of each.</summary>
+    public static Staged All(IReadOnlyList<Staged> parts) =>
+        parts.FirstOrDefault(p => p.Rejection is not null) is { } refused
+            ? refused
+            : new(null, [.. parts.SelectMany(p => p.Streams)], [.. parts.SelectMany(p => p.Documents)], [.. parts.SelectMany(p => p.Parts)]);
+
+    /// <summary>This write with every stream it starts written down at <paramref name="loggedAt"/> (when given).</summary>
+    public Staged LoggedAt(DateTimeOffset? loggedAt) =>
+        loggedAt is null ? this : this with { Streams = [.. Streams.Select(s => s with { LoggedAt = s.LoggedAt ?? loggedAt })] };
 }

@@ -11,6 +11,7 @@ using Fieldwork.Participants;
 using Fieldwork.Rules;
 using Fieldwork.Secrets;
 using Fieldwork.Sites;
+using Fieldwork.Visits;
 using Marten;
 using Marten.Services.BatchQuerying;
 using Microsoft.AspNetCore.Mvc;
@@ -31,7 +32,7 @@ public static class EvidenceWrites
     public static Task<IResult> LogInterview(Guid evaluationId, LogInterview command, HttpContext http, EventRecorder recorder,
         EvidenceBatcher batcher, KeyRing keys) =>
         Create(http, recorder, batcher, command.Id, command, command.Transcript, "transcript",
-            (context, id, text) => EvidenceRules.LogInterview(context, id, command, text),
+            (context, id, text, visit) => EvidenceRules.LogInterview(context, id, command, text, visit),
             command.SiteIds, command.PairingId, command.ParticipantIds, sealing: keys, clear: command with { Transcript = null });
 
     /// <summary>Logs an observation (meeting, workshop, site visit, conference) with optional field notes.</summary>
@@ -43,7 +44,7 @@ public static class EvidenceWrites
     public static Task<IResult> LogObservation(Guid evaluationId, LogObservation command, HttpContext http, EventRecorder recorder,
         EvidenceBatcher batcher) =>
         Create(http, recorder, batcher, command.Id, command, command.FieldNotes, "fieldNotes",
-            (context, id, text) => EvidenceRules.LogObservation(context, id, command, text),
+            (context, id, text, visit) => EvidenceRules.LogObservation(context, id, command, text, visit),
             command.SiteIds, command.PairingId, null);
 
     /// <summary>Captures a document with optional extracted text.</summary>
@@ -55,7 +56,7 @@ public static class EvidenceWrites
     public static Task<IResult> CaptureDocument(Guid evaluationId, CaptureDocument command, HttpContext http, EventRecorder recorder,
         EvidenceBatcher batcher) =>
         Create(http, recorder, batcher, command.Id, command, command.Text, "text",
-            (context, id, text) => EvidenceRules.CaptureDocument(context, id, command, text),
+            (context, id, text, visit) => EvidenceRules.CaptureDocument(context, id, command, text, visit),
             command.SiteIds, null, null);
 
     /// <summary>Adds a text version; expectedVersion is the latest text version number (0 when there is none).</summary>
@@ -119,30 +120,82 @@ public static class EvidenceWrites
     }
 
     private static async Task<IResult> Create(HttpContext http, EventRecorder recorder, EvidenceBatcher batcher, Guid? requestedId,
-        object command, string? rawText, string textField, Func<EvidenceContext, Guid, NormalisedText?, Decision> rule, List<Guid>? siteIds,
+        object command, string? rawText, string textField, Func<EvidenceContext, Guid, NormalisedText?, VisitFrame?, Decision> rule, List<Guid>? siteIds,
         Guid? pairingId, List<Guid>? participantIds, KeyRing? sealing = null, object? clear = null)
     {
-        if (Measure(rawText, textField) is { } tooLarge)
+        var access = http.Access();
+        var prepared = Prepare(http, recorder, access.Evaluation.Id, requestedId, command, rawText, textField, rule, siteIds, pairingId,
+            participantIds, sealing, clear);
+        if (prepared.Refusal is { } tooLarge)
         {
             return ProblemResults.From(tooLarge);
         }
 
-        var id = requestedId ?? Guid.NewGuid();
-        var access = http.Access();
-        var evaluation = access.Evaluation;
-        var text = rawText is null ? null : EvidenceText.Normalise(rawText);
-        var location = $"/api/evaluations/{evaluation.Id}/evidence/{id}";
-        // A transcript is fingerprinted apart from the rest, so that its erasure reaches the fingerprint.
-        var fingerprint = recorder.FingerprintOf(http, id, command, clear, sealing is null ? null : text?.Text);
-        // A transcript is sealed here, on the request's own thread, under the key made for the new
-        // interview: the write that follows (shared by every request committed with it) only stores
-        // both. A request refused by its rule throws them away unstored.
-        var presealed = sealing is not null && text is not null ? Preseal(sealing, evaluation.Id, id, participantIds ?? [], text) : null;
-
+        var item = prepared.Item!;
         return await batcher.SubmitAsync(new EvidenceWrite(
-            id, evaluation.Id, access.UserId, EventRecorder.CorrelationOf(http), EventRecorder.CausationOf(http), fingerprint, location,
-            new ContextIds(siteIds ?? [], [pairingId], participantIds ?? [], [id]),
-            context => Sealed(presealed, id, rule(context, id, text))));
+            item.Id, access.Evaluation.Id, access.UserId, EventRecorder.CorrelationOf(http), EventRecorder.CausationOf(http), item.Fingerprint,
+            item.Location, new ContextIds(item.SiteIds, [item.PairingId], item.ParticipantIds, [item.Id]),
+            context => item.Seal(item.Rule(context, null))));
+    }
+
+    /// <summary>
+    /// An item ready to be decided: its id, fingerprint and location, what its rule reads, its
+    /// transcript sealed under a key made for it, and its rule (within a visit or not).
+    /// </summary>
+    internal sealed record PreparedItem(Guid Id, RequestFingerprint Fingerprint, string Location, IReadOnlyCollection<Guid> SiteIds,
+        Guid? PairingId, IReadOnlyCollection<Guid> ParticipantIds, Presealed? Presealed, Func<EvidenceContext, VisitFrame?, Decision> Rule)
+    {
+        /// <summary>The rule's decision, as the stream to start (with its transcript sealed and its key beside it), and its own creation record when it is part of a larger write.</summary>
+        public Staged Seal(Decision decision) => Sealed(Presealed, Id, decision);
+
+        public PartRecord Part => new(Id, Fingerprint, Location);
+    }
+
+    /// <summary>
+    /// Prepares one item of any kind: measures its text (413), fingerprints the request (a
+    /// transcript apart from the rest, so that its erasure reaches the fingerprint), and seals a
+    /// transcript here, on the request's own thread, under the key made for the new interview:
+    /// the write that follows (shared by every request committed with it) only stores both. A
+    /// request refused by its rule throws them away unstored.
+    /// </summary>
+    internal static (PreparedItem? Item, Rejection? Refusal) Prepare(HttpContext http, EventRecorder recorder, Guid evaluationId, Guid? requestedId,
+        object command, string? rawText, string textField, Func<EvidenceContext, Guid, NormalisedText?, VisitFrame?, Decision> rule,
+        List<Guid>? siteIds, Guid? pairingId, List<Guid>? participantIds, KeyRing? sealing = null, object? clear = null)
+    {
+        if (Measure(rawText, textField) is { } tooLarge)
+        {
+            return (null, tooLarge);
+        }
+
+        var id = requestedId ?? Guid.NewGuid();
+        var text = rawText is null ? null : EvidenceText.Normalise(rawText);
+        var fingerprint = recorder.FingerprintOf(http, id, command, clear, sealing is null ? null : text?.Text);
+        var presealed = sealing is not null && text is not null ? Preseal(sealing, evaluationId, id, participantIds ?? [], text) : null;
+        return (new PreparedItem(id, fingerprint, $"/api/evaluations/{evaluationId}/evidence/{id}", siteIds ?? [], pairingId, participantIds ?? [],
+            presealed, (context, visit) => rule(context, id, text, visit)), null);
+    }
+
+    /// <summary>Prepares an item of a visit by its kind, with what it leaves out taken from the visit.</summary>
+    internal static (PreparedItem? Item, Rejection? Refusal) Prepare(HttpContext http, EventRecorder recorder, KeyRing keys, Guid evaluationId,
+        VisitItem item)
+    {
+        switch (item.Kind)
+        {
+            case EvidenceKind.Interview:
+                var interview = item.AsInterview();
+                return Prepare(http, recorder, evaluationId, interview.Id, interview, interview.Transcript, "transcript",
+                    (context, id, text, visit) => EvidenceRules.LogInterview(context, id, interview, text, visit), interview.SiteIds,
+                    interview.PairingId, interview.ParticipantIds, sealing: keys, clear: interview with { Transcript = null });
+            case EvidenceKind.Observation:
+                var observation = item.AsObservation();
+                return Prepare(http, recorder, evaluationId, observation.Id, observation, observation.FieldNotes, "fieldNotes",
+                    (context, id, text, visit) => EvidenceRules.LogObservation(context, id, observation, text, visit), observation.SiteIds,
+                    observation.PairingId, null);
+            default:
+                var document = item.AsDocument();
+                return Prepare(http, recorder, evaluationId, document.Id, document, document.Text, "text",
+                    (context, id, text, visit) => EvidenceRules.CaptureDocument(context, id, document, text, visit), document.SiteIds, null, null);
+        }
     }
 
     // A correction may name sites, a pairing and participants the item did not have: they join the context.

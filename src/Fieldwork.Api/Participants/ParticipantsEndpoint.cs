@@ -228,7 +228,8 @@ public static class ParticipantsEndpoint
     /// <summary>
     /// Destroys the participant's key (and with <paramref name="transcripts"/> every transcript key
     /// that lists them), leaving each key's document marked erased so that nothing makes a new one,
-    /// and deletes the fingerprints of what those keys sealed from the idempotency records.
+    /// and deletes the fingerprints of what those keys sealed from the idempotency records (an
+    /// interview's own, and that of the visit it was logged within).
     /// </summary>
     private static async Task EraseAsync(IDocumentSession session, Guid evaluationId, Guid participantId, bool transcripts, CancellationToken cancellation)
     {
@@ -248,6 +249,13 @@ public static class ParticipantsEndpoint
                 session.Store(textKey.Destroyed());
                 erased.Add(textKey.Id);
             }
+        }
+
+        if (erased.Count > 1)
+        {
+            // An interview logged within a visit was fingerprinted with its visit too: that fingerprint goes as well.
+            var items = await session.LoadManyAsync<Fieldwork.Evidence.EvidenceTimeline>(cancellation, erased.Skip(1));
+            erased.AddRange(items.Select(i => i.VisitId).OfType<Guid>().Distinct());
         }
 
         foreach (var record in await session.LoadManyAsync<Fieldwork.Idempotency.CreationRecord>(cancellation, erased))

@@ -39,7 +39,8 @@ public sealed record InterviewLogged(
     IReadOnlyList<Guid> ParticipantIds,
     InterviewFormat Format,
     InterviewMode Mode,
-    int DurationMinutes);
+    int DurationMinutes,
+    Guid? VisitId = null);
 
 /// <summary>A meeting, workshop, site visit or conference was observed.</summary>
 public sealed record ObservationLogged(
@@ -50,7 +51,8 @@ public sealed record ObservationLogged(
     IReadOnlyList<Guid> SiteIds,
     Guid? PairingId,
     ObservationSetting Setting,
-    int DurationMinutes);
+    int DurationMinutes,
+    Guid? VisitId = null);
 
 /// <summary>A document was captured.</summary>
 public sealed record DocumentCaptured(
@@ -63,7 +65,8 @@ public sealed record DocumentCaptured(
     string Issuer,
     string DocumentType,
     IReadOnlyList<Guid> SiteIds,
-    string? SourceRef);
+    string? SourceRef,
+    Guid? VisitId = null);
 
 /// <summary>Fields logged earlier were wrong; from this record on, these are the right values.</summary>
 public sealed record EvidenceCorrected(

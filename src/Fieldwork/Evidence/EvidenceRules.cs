@@ -5,6 +5,7 @@ using Fieldwork.Participants;
 using Fieldwork.Rules;
 using Fieldwork.Sites;
 using Fieldwork.Timeline;
+using Fieldwork.Visits;
 
 namespace Fieldwork.Evidence;
 
@@ -18,45 +19,45 @@ public sealed record EvidenceContext(
 /// <summary>The evidence rules as pure functions.</summary>
 public static class EvidenceRules
 {
-    public static Decision LogInterview(EvidenceContext context, Guid id, LogInterview c, NormalisedText? transcript)
+    public static Decision LogInterview(EvidenceContext context, Guid id, LogInterview c, NormalisedText? transcript, VisitFrame? visit = null)
     {
         var details = new EvidenceDetails(EvidenceKind.Interview, c.OccurredOn!.Value, c.WaveId, [.. c.SiteIds!.Distinct()], c.PairingId,
             [.. c.ParticipantIds!.Distinct()], c.Format, c.Mode, DurationMinutes: c.DurationMinutes);
-        if (Check(context, details, transcript is null ? null : "transcript") is { } refused)
+        if (Check(context, details, transcript is null ? null : "transcript", visit) is { } refused)
         {
             return refused;
         }
 
         var logged = new InterviewLogged(context.Evaluation.Id, id, details.On, details.WaveId, details.SiteIds, details.PairingId,
-            details.ParticipantIds, c.Format!.Value, c.Mode!.Value, c.DurationMinutes!.Value);
+            details.ParticipantIds, c.Format!.Value, c.Mode!.Value, c.DurationMinutes!.Value, visit?.Id);
         return transcript is null ? Decision.Accept(logged) : Decision.Accept(logged, Text(context.Evaluation.Id, id, 1, transcript));
     }
 
-    public static Decision LogObservation(EvidenceContext context, Guid id, LogObservation c, NormalisedText? notes)
+    public static Decision LogObservation(EvidenceContext context, Guid id, LogObservation c, NormalisedText? notes, VisitFrame? visit = null)
     {
         var details = new EvidenceDetails(EvidenceKind.Observation, c.OccurredOn!.Value, c.WaveId, [.. c.SiteIds!.Distinct()], c.PairingId, [],
             Setting: c.Setting, DurationMinutes: c.DurationMinutes);
-        if (Check(context, details, null) is { } refused)
+        if (Check(context, details, null, visit) is { } refused)
         {
             return refused;
         }
 
         var logged = new ObservationLogged(context.Evaluation.Id, id, details.On, details.WaveId, details.SiteIds, details.PairingId,
-            c.Setting!.Value, c.DurationMinutes!.Value);
+            c.Setting!.Value, c.DurationMinutes!.Value, visit?.Id);
         return notes is null ? Decision.Accept(logged) : Decision.Accept(logged, Text(context.Evaluation.Id, id, 1, notes));
     }
 
-    public static Decision CaptureDocument(EvidenceContext context, Guid id, CaptureDocument c, NormalisedText? text)
+    public static Decision CaptureDocument(EvidenceContext context, Guid id, CaptureDocument c, NormalisedText? text, VisitFrame? visit = null)
     {
         var details = new EvidenceDetails(EvidenceKind.Document, c.CapturedOn!.Value, c.WaveId, [.. c.SiteIds!.Distinct()], null, [],
             IssuedOn: c.IssuedOn, Title: c.Title!.Trim(), Issuer: c.Issuer!.Trim(), DocumentType: c.DocumentType!.Trim(), SourceRef: c.SourceRef);
-        if (Check(context, details, null) is { } refused)
+        if (Check(context, details, null, visit) is { } refused)
         {
             return refused;
         }
 
         var captured = new DocumentCaptured(context.Evaluation.Id, id, details.On, c.IssuedOn, details.WaveId, details.Title!, details.Issuer!,
-            details.DocumentType!, details.SiteIds, c.SourceRef);
+            details.DocumentType!, details.SiteIds, c.SourceRef, visit?.Id);
         return text is null ? Decision.Accept(captured) : Decision.Accept(captured, Text(context.Evaluation.Id, id, 1, text));
     }
 
@@ -162,15 +163,21 @@ public static class EvidenceRules
     /// Every field error of logged details against the state: dates, wave, sites enrolled and
     /// active on the date, the pairing's sites among the item's, participants known and still
     /// taking part on the date, and, when <paramref name="textField"/> names a text being kept,
-    /// every participant's consent to being recorded.
+    /// every participant's consent to being recorded; and, for an item logged within a
+    /// <paramref name="visit"/>, that it lies within the visit's days, sites and wave.
     /// </summary>
-    public static Rejection? Check(EvidenceContext context, EvidenceDetails d, string? textField)
+    public static Rejection? Check(EvidenceContext context, EvidenceDetails d, string? textField, VisitFrame? visit = null)
     {
         var errors = new List<Rejection>();
         var dateField = d.Kind == EvidenceKind.Document ? "capturedOn" : "occurredOn";
         if (Dates.Outside(context.Evaluation, d.On, dateField) is { } outside)
         {
             errors.Add(outside);
+        }
+
+        if (visit is not null)
+        {
+            errors.AddRange(Within(visit, d, dateField));
         }
 
         if (d.WaveId is { } waveId)
@@ -187,22 +194,7 @@ public static class EvidenceRules
             }
         }
 
-        for (var i = 0; i < d.SiteIds.Count; i++)
-        {
-            var field = $"siteIds[{i}]";
-            if (!context.Sites.TryGetValue(d.SiteIds[i], out var site))
-            {
-                errors.Add(Rejection.Invalid(field, "There is no such site in this evaluation."));
-            }
-            else if (site.AsOf(new Cut(d.On, long.MaxValue)) is not { } state)
-            {
-                errors.Add(Rejection.Invalid(field, $"Site {site.Code} was not enrolled on {d.On:yyyy-MM-dd}."));
-            }
-            else if (state.Status == SiteStatus.Withdrawn)
-            {
-                errors.Add(Rejection.Invalid(field, $"Site {site.Code} had withdrawn by {d.On:yyyy-MM-dd}."));
-            }
-        }
+        errors.AddRange(SiteErrors(context, d.SiteIds, d.On));
 
         if (d.PairingId is { } pairingId)
         {
@@ -251,6 +243,50 @@ public static class EvidenceRules
         return errors.Count > 0 ? Rejection.Combine(errors)
             : conflicts.Count > 0 ? Rejection.Conflict(string.Join("; ", conflicts) + ".")
             : null;
+    }
+
+    /// <summary>Each site of <paramref name="siteIds"/> that is not this evaluation's, or not enrolled and taking part on <paramref name="on"/>.</summary>
+    public static IEnumerable<Rejection> SiteErrors(EvidenceContext context, IReadOnlyList<Guid> siteIds, DateOnly on)
+    {
+        for (var i = 0; i < siteIds.Count; i++)
+        {
+            var field = $"siteIds[{i}]";
+            if (!context.Sites.TryGetValue(siteIds[i], out var site))
+            {
+                yield return Rejection.Invalid(field, "There is no such site in this evaluation.");
+            }
+            else if (site.AsOf(new Cut(on, long.MaxValue)) is not { } state)
+            {
+                yield return Rejection.Invalid(field, $"Site {site.Code} was not enrolled on {on:yyyy-MM-dd}.");
+            }
+            else if (state.Status == SiteStatus.Withdrawn)
+            {
+                yield return Rejection.Invalid(field, $"Site {site.Code} had withdrawn by {on:yyyy-MM-dd}.");
+            }
+        }
+    }
+
+    /// <summary>Where an item leaves its visit: a field date outside the visit's days, a site it did not go to, another wave.</summary>
+    private static IEnumerable<Rejection> Within(VisitFrame visit, EvidenceDetails d, string dateField)
+    {
+        if (d.On < visit.StartsOn || d.On > visit.EndsOn)
+        {
+            yield return Rejection.Invalid(dateField,
+                $"{d.On:yyyy-MM-dd} is outside the visit ({visit.StartsOn:yyyy-MM-dd} to {visit.EndsOn:yyyy-MM-dd}).");
+        }
+
+        for (var i = 0; i < d.SiteIds.Count; i++)
+        {
+            if (!visit.SiteIds.Contains(d.SiteIds[i]))
+            {
+                yield return Rejection.Invalid($"siteIds[{i}]", "The visit did not go to this site: an item's sites are among its visit's.");
+            }
+        }
+
+        if (visit.WaveId is { } wave && d.WaveId is { } own && own != wave)
+        {
+            yield return Rejection.Invalid("waveId", "An item of a visit in a wave is in that wave.");
+        }
     }
 
     private static TextVersionAdded Text(Guid evaluationId, Guid evidenceId, int version, NormalisedText text) =>

@@ -58,7 +58,9 @@ public sealed record EvidenceState(
     string? LoggedBy,
     DateTimeOffset LoggedAt,
     IReadOnlyList<CodingRecord> Codings,
-    VoidRecord? Void = null)
+    VoidRecord? Void = null,
+    Guid? VisitId = null,
+    DateTimeOffset? ClientLoggedAt = null)
 {
     /// <summary>The latest text version at the cut, if any.</summary>
     public TextMeta? LatestText => Texts.Count == 0 ? null : Texts[^1];
@@ -89,7 +91,14 @@ public sealed class EvidenceTimeline : IEventTimeline
 
     public string? LoggedBy { get; set; }
 
+    /// <summary>When the item was recorded (the server's clock: the knownAt clock).</summary>
     public DateTimeOffset LoggedAt { get; set; }
+
+    /// <summary>When the fieldworker wrote it down, if their device said so (a visit synced later).</summary>
+    public DateTimeOffset? ClientLoggedAt { get; set; }
+
+    /// <summary>The visit it was logged within, if any.</summary>
+    public Guid? VisitId { get; set; }
 
     /// <summary>The log position of the void, if the item was voided (the first void counts).</summary>
     public long? VoidedSequence { get; set; }
@@ -124,6 +133,14 @@ public sealed class EvidenceTimeline : IEventTimeline
             Kind = logged.Kind;
             LoggedBy = e.UserName;
             LoggedAt = e.RecordedAt();
+            ClientLoggedAt = Visits.VisitTimeline.LoggedAtOf(e);
+            VisitId = e.Data switch
+            {
+                InterviewLogged x => x.VisitId,
+                ObservationLogged x => x.VisitId,
+                DocumentCaptured x => x.VisitId,
+                _ => null,
+            };
             Records.Add(new DetailsRecord(e.Sequence, logged));
             return;
         }
@@ -166,6 +183,6 @@ public sealed class EvidenceTimeline : IEventTimeline
 
         return new EvidenceState(Id, record.Details, [.. Texts.Where(t => cut.Knows(t.Sequence))],
             Sequences.VersionKnownAt(cut.KnownUpTo), LoggedBy, LoggedAt, [.. Codings.Where(c => c.LiveAt(cut))],
-            IsVoidedAt(cut) ? Void : null);
+            IsVoidedAt(cut) ? Void : null, VisitId, ClientLoggedAt);
     }
 }

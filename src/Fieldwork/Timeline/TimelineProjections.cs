@@ -98,3 +98,9 @@ public partial class FindingTimelineProjection : SingleStreamProjection<Findings
 
     public void Apply(IEvent<Findings.FindingStatusChanged> e, Findings.FindingTimeline finding) => finding.Record(e);
 }
+
+/// <summary>Keeps each visit inline (its items are the evidence timelines that name it).</summary>
+public partial class VisitTimelineProjection : SingleStreamProjection<Visits.VisitTimeline, Guid>
+{
+    public Visits.VisitTimeline Create(IEvent<Visits.VisitLogged> e) => Timelines.Fold<Visits.VisitTimeline>([e]);
+}

@@ -154,6 +154,8 @@ public sealed class when_checking_the_access_matrix(AppFixture app) : ApiTest(ap
 
         public Guid Finding { get; private set; }
 
+        public Guid Visit { get; private set; }
+
         public int Next() => Interlocked.Increment(ref counter);
 
         public static async Task<World> CreateAsync(when_checking_the_access_matrix test)
@@ -178,6 +180,7 @@ public sealed class when_checking_the_access_matrix(AppFixture app) : ApiTest(ap
             w.Link = await w.Create("links", new { siteAId = w.Site, siteBId = await w.NewSite(), formedOn = "2018-01-01" });
             w.Participant = await w.NewParticipant();
             w.Observation = await w.NewObservation();
+            w.Visit = await w.Create("visits", new { siteIds = new[] { w.Site }, startsOn = "2018-04-02", fieldworkerIds = new[] { w.Lead }, items = Array.Empty<object>() });
             w.Code = await w.NewCode();
             w.Coding = await w.Create($"evidence/{w.Observation}/codings", new { codeId = w.Code, textVersion = 1, start = 0, end = 5 });
             // Agreement compares the lead and the analyst: each must have coded something.
@@ -355,6 +358,17 @@ public sealed class when_checking_the_access_matrix(AppFixture app) : ApiTest(ap
                 setting = "workshop",
                 durationMinutes = 90,
             })),
+            [$"GET {E}/visits"] = _ => Task.FromResult(Read($"{u}/visits")),
+            [$"POST {E}/visits"] = _ => Task.FromResult<(string, object?)>(($"{u}/visits", new
+            {
+                siteIds = new[] { w.Site },
+                startsOn = "2018-03-05",
+                fieldworkerIds = new[] { w.Lead },
+                items = new object[] { new { kind = "observation", occurredOn = "2018-03-05", setting = "meeting", durationMinutes = 60 } },
+            })),
+            [$"GET {E}/visits/{{visitId}}"] = _ => Task.FromResult(Read($"{u}/visits/{w.Visit}")),
+            [$"POST {E}/visits/{{visitId}}/items"] = _ => Task.FromResult<(string, object?)>(($"{u}/visits/{w.Visit}/items",
+                new { kind = "observation", occurredOn = "2018-04-02", setting = "siteVisit", durationMinutes = 30 })),
             [$"GET {E}/pairings"] = _ => Task.FromResult(Read($"{u}/pairings")),
             [$"POST {E}/pairings"] = async _ => ($"{u}/pairings", new { exemplarSiteId = await w.NewSite(), followerSiteId = await w.NewSite("follower"), proposedOn = "2017-09-01" }),
             [$"GET {E}/pairings/{{pairingId}}"] = _ => Task.FromResult(Read($"{u}/pairings/{w.Pairing}")),

@@ -20,7 +20,7 @@ public sealed class when_repeating_a_create(AppFixture app) : ApiTest(app)
 {
     /// <summary>Everything a create may need, in an evaluation of its own.</summary>
     private sealed record World(string Lead, Guid Evaluation, Guid Exemplar, Guid Follower, Guid Wave, Guid Participant,
-        Guid Pairing, Guid Evidence, Guid Code)
+        Guid Pairing, Guid Evidence, Guid Code, Guid Visit)
     {
         public string Root => $"/api/evaluations/{Evaluation}";
     }
@@ -125,6 +125,35 @@ public sealed class when_repeating_a_create(AppFixture app) : ApiTest(app)
                 ["documentType"] = "boardPaper",
                 ["siteIds"] = Ids(w.Exemplar),
                 ["text"] = "The board is asked to note the benefits realised since go-live.",
+            }),
+            ["/api/evaluations/{evaluationId}/visits"] = (w, id) => ($"{w.Root}/visits", new JsonObject
+            {
+                ["id"] = id,
+                ["siteIds"] = Ids(w.Exemplar),
+                ["startsOn"] = "2018-05-02",
+                ["waveId"] = w.Wave,
+                ["fieldworkerIds"] = new JsonArray(w.Lead),
+                ["loggedAt"] = "2018-05-02T17:00:00Z",
+                ["items"] = new JsonArray(new JsonObject
+                {
+                    ["kind"] = "interview",
+                    ["occurredOn"] = "2018-05-02",
+                    ["participantIds"] = Ids(w.Participant),
+                    ["format"] = "oneToOne",
+                    ["mode"] = "inPerson",
+                    ["durationMinutes"] = 45,
+                    ["transcript"] = "The exemplar's CCIO walked us through the go-live plan.",
+                }),
+            }),
+            ["/api/evaluations/{evaluationId}/visits/{visitId}/items"] = (w, id) => ($"{w.Root}/visits/{w.Visit}/items", new JsonObject
+            {
+                ["kind"] = "document",
+                ["id"] = id,
+                ["capturedOn"] = "2018-05-09",
+                ["title"] = "Ward rota",
+                ["issuer"] = "Ward manager",
+                ["documentType"] = "rota",
+                ["text"] = "Nights: two nurses trained on the new system.",
             }),
             ["/api/evaluations/{evaluationId}/codebook/codes"] = (w, id) => ($"{w.Root}/codebook/codes", new JsonObject
             {
@@ -263,6 +292,7 @@ public sealed class when_repeating_a_create(AppFixture app) : ApiTest(app)
         // The pairing stays open for exchanges until the autumn; a new pairing of the same sites may be proposed after.
         (await Post($"{root}/pairings/{pairing}/dissolution", lead, new { dissolvedOn = "2018-09-30", reason = "The follower went live." }))
             .ShouldBe(HttpStatusCode.OK);
-        return new World(lead, evaluation, exemplar, follower, wave, participant, pairing, evidence, code);
+        var visit = await Create("visits", new { siteIds = new[] { exemplar }, startsOn = "2018-05-08", endsOn = "2018-05-09", fieldworkerIds = new[] { lead }, items = Array.Empty<object>() });
+        return new World(lead, evaluation, exemplar, follower, wave, participant, pairing, evidence, code, visit);
     }
 }

@@ -314,6 +314,66 @@ public sealed partial class when_sending_hostile_input
             ["sourceRef"] = "https://trust.example/board/2018-05/item-7.pdf",
             ["text"] = "The board is asked to note the benefits realised since go-live.",
         });
+        // Visits: one with an item of each kind, and one to add an item to.
+        Valid("/api/evaluations/{evaluationId}/visits", null, new JsonObject
+        {
+            ["id"] = Guid.NewGuid(),
+            ["siteIds"] = Ids(exemplar1, follower1),
+            ["startsOn"] = "2018-05-02",
+            ["endsOn"] = "2018-05-03",
+            ["waveId"] = wave,
+            ["fieldworkerIds"] = new JsonArray(lead),
+            ["purpose"] = "Second-wave case study visit",
+            ["notes"] = "Both trusts' CCIOs were available.",
+            ["loggedAt"] = "2018-05-04T18:30:00+01:00",
+            ["items"] = new JsonArray(
+                new JsonObject
+                {
+                    ["kind"] = "interview",
+                    ["id"] = Guid.NewGuid(),
+                    ["occurredOn"] = "2018-05-02",
+                    ["participantIds"] = Ids(interviewee),
+                    ["format"] = "oneToOne",
+                    ["mode"] = "inPerson",
+                    ["durationMinutes"] = 50,
+                    ["transcript"] = "We copied their order sets within a month.",
+                },
+                new JsonObject
+                {
+                    ["kind"] = "observation",
+                    ["id"] = Guid.NewGuid(),
+                    ["occurredOn"] = "2018-05-03",
+                    ["setting"] = "meeting",
+                    ["durationMinutes"] = 90,
+                    ["fieldNotes"] = "The programme board met in the follower's boardroom.",
+                },
+                new JsonObject
+                {
+                    ["kind"] = "document",
+                    ["id"] = Guid.NewGuid(),
+                    ["capturedOn"] = "2018-05-03",
+                    ["title"] = "Programme board minutes",
+                    ["issuer"] = "Programme board",
+                    ["documentType"] = "minutes",
+                    ["siteIds"] = Ids(follower1),
+                }),
+        });
+        var visit = await Create("visits", new
+        {
+            siteIds = new[] { exemplar1 },
+            startsOn = "2018-05-10",
+            fieldworkerIds = new[] { lead },
+            items = Array.Empty<object>(),
+        });
+        Valid("/api/evaluations/{evaluationId}/visits/{visitId}/items", visit, new JsonObject
+        {
+            ["kind"] = "observation",
+            ["id"] = Guid.NewGuid(),
+            ["occurredOn"] = "2018-05-10",
+            ["setting"] = "siteVisit",
+            ["durationMinutes"] = 120,
+            ["loggedAt"] = "2018-05-11T09:00:00Z",
+        });
         Valid("/api/evaluations/{evaluationId}/evidence/{evidenceId}/void", await Create("interviews", interview), new JsonObject
         {
             ["reason"] = "Logged twice",
