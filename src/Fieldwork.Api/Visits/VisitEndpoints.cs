@@ -113,7 +113,8 @@ public static class VisitEndpoints
 
                 var visit = Staged.Start([new NewStream(id, typeof(VisitTimeline), [decision.Logged!])], []);
                 var staged = items.Select((item, i) => item.Seal(decision.Items[i]).LoggedAt(command.Items[i].LoggedAt)
-                    with { Parts = [item.Part] });
+                    with
+                { Parts = [item.Part] });
                 return Staged.All([visit, .. staged]).LoggedAt(command.LoggedAt);
             }));
     }
