@@ -121,14 +121,8 @@ public static class CodebookEndpoints
 
     private static Task<IResult> Change(HttpContext http, EventRecorder recorder, Guid evaluationId, Guid codeId,
         Func<IReadOnlyDictionary<Guid, CodeState>, Decision> rule) =>
-        recorder.ChangeAsync(http,
-            async session =>
-            {
-                var stream = await session.Events.FetchForWriting<Codebook>(Codebook.StreamId(evaluationId), http.RequestAborted);
-                return stream.Aggregate is { } codebook
-                    ? stream.Record(rule(codebook.AsOf()))
-                    : Rejection.NotFound("No such code in this codebook.");
-            },
+        recorder.ChangeAsync<Codebook>(http, Codebook.StreamId(evaluationId), "No such code in this codebook.",
+            codebook => rule(codebook.AsOf()),
             async query =>
             {
                 var codes = await CodesAsync(query, evaluationId, Cut.Now(DateOnly.MaxValue), http.RequestAborted);

@@ -91,19 +91,10 @@ public static class CodingEndpoints
     [Requires(Permission.WriteCoding)]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    public static Task<IResult> Remove(Guid evaluationId, Guid evidenceId, Guid codingId, HttpContext http, EventRecorder recorder)
-    {
-        var access = http.Access();
-        return recorder.ChangeAsync(http,
-            async session =>
-            {
-                var stream = await session.Events.FetchForWriting<EvidenceTimeline>(evidenceId, http.RequestAborted);
-                return stream.Aggregate is { } item && item.EvaluationId == evaluationId
-                    ? stream.Record(CodingRules.Remove(item, codingId, access.UserId, access.Role))
-                    : Rejection.NotFound("No such evidence in this evaluation.");
-            },
+    public static Task<IResult> Remove(Guid evaluationId, Guid evidenceId, Guid codingId, HttpContext http, EventRecorder recorder) =>
+        recorder.ChangeAsync<EvidenceTimeline>(http, evidenceId, "No such evidence in this evaluation.",
+            item => CodingRules.Remove(item, codingId, http.Access().UserId, http.Access().Role),
             _ => Task.FromResult<IResult>(TypedResults.NoContent()));
-    }
 
     /// <summary>One coding as it stood at the cut, with its quote.</summary>
     [WolverineGet(Root + "/evidence/{evidenceId}/codings/{codingId}", OperationId = "getCoding")]

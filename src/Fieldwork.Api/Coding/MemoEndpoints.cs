@@ -100,23 +100,14 @@ public static class MemoEndpoints
     [ProducesResponseType<MemoView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public static Task<IResult> Revise(Guid evaluationId, Guid memoId, ReviseMemo command, HttpContext http, EventRecorder recorder)
-    {
-        var access = http.Access();
-        return recorder.ChangeAsync(http,
-            async session =>
-            {
-                var stream = await session.Events.FetchForWriting<MemoTimeline>(memoId, http.RequestAborted);
-                return stream.Aggregate is { } memo && memo.EvaluationId == evaluationId
-                    ? stream.Record(MemoRules.Revise(memo, command, access.UserId, access.Role))
-                    : Rejection.NotFound("No such memo in this evaluation.");
-            },
+    public static Task<IResult> Revise(Guid evaluationId, Guid memoId, ReviseMemo command, HttpContext http, EventRecorder recorder) =>
+        recorder.ChangeAsync<MemoTimeline>(http, memoId, "No such memo in this evaluation.",
+            memo => MemoRules.Revise(memo, command, http.Access().UserId, http.Access().Role),
             async query =>
             {
                 var memo = await query.LoadAsync<MemoTimeline>(memoId, http.RequestAborted);
                 return TypedResults.Ok(MemoView.From(memo!.AsOf(Fieldwork.Timeline.Cut.Now(DateOnly.MaxValue))!));
             });
-    }
 
     private static async Task<bool> AboutExistsAsync(IQuerySession session, Guid evaluationId, MemoAbout kind, Guid id,
         CancellationToken cancellation) => kind switch

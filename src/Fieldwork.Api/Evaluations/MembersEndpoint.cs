@@ -29,12 +29,7 @@ public static class MembersEndpoint
     [ProducesResponseType<MembershipView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Post(Guid evaluationId, GrantMembership command, HttpContext http, EventRecorder recorder) =>
-        recorder.ChangeAsync(http,
-            async session =>
-            {
-                var stream = await session.Events.FetchForWriting<Evaluation>(evaluationId, http.RequestAborted);
-                return stream.Record(EvaluationRules.Grant(stream.Aggregate!, command));
-            },
+        recorder.ChangeAsync<Evaluation>(http, evaluationId, "No such evaluation.", evaluation => EvaluationRules.Grant(evaluation, command),
             async query =>
             {
                 var evaluation = await query.LoadAsync<Evaluation>(evaluationId, http.RequestAborted);
@@ -48,11 +43,6 @@ public static class MembersEndpoint
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Delete(Guid evaluationId, string userId, HttpContext http, EventRecorder recorder) =>
-        recorder.ChangeAsync(http,
-            async session =>
-            {
-                var stream = await session.Events.FetchForWriting<Evaluation>(evaluationId, http.RequestAborted);
-                return stream.Record(EvaluationRules.Remove(stream.Aggregate!, userId));
-            },
+        recorder.ChangeAsync<Evaluation>(http, evaluationId, "No such evaluation.", evaluation => EvaluationRules.Remove(evaluation, userId),
             _ => Task.FromResult<IResult>(TypedResults.NoContent()));
 }

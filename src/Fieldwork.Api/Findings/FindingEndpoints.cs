@@ -216,14 +216,8 @@ public static class FindingEndpoints
 
     private static Task<IResult> Change(HttpContext http, EventRecorder recorder, Guid evaluationId, Guid findingId,
         Func<IDocumentSession, FindingState, Task<Decision>> rule) =>
-        recorder.ChangeAsync(http,
-            async session =>
-            {
-                var stream = await session.Events.FetchForWriting<FindingTimeline>(findingId, http.RequestAborted);
-                return stream.Aggregate is { } finding && finding.EvaluationId == evaluationId && finding.Current is { } state
-                    ? stream.Record(await rule(session, state))
-                    : Rejection.NotFound("No such finding in this evaluation.");
-            },
+        recorder.ChangeAsync<FindingTimeline>(http, findingId, "No such finding in this evaluation.",
+            async (session, finding) => finding.Current is { } state ? await rule(session, state) : Rejection.NotFound("No such finding in this evaluation."),
             async query =>
             {
                 var finding = await query.LoadAsync<FindingTimeline>(findingId, http.RequestAborted);

@@ -126,17 +126,9 @@ public static class PairingWrites
         await session.LoadAsync<SiteTimeline>(siteId, cancellation) is { } site && site.EvaluationId == evaluationId ? site : null;
 
     private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeTravel time, Guid pairingId,
-        Func<IDocumentSession, Evaluation, PairingTimeline, Decision> rule)
-    {
-        var evaluation = http.Access().Evaluation;
-        return recorder.ChangeAsync(http,
-            async session =>
-            {
-                var stream = await session.Events.FetchForWriting<PairingTimeline>(pairingId, http.RequestAborted);
-                return stream.Aggregate is { } pairing && pairing.EvaluationId == evaluation.Id
-                    ? stream.Record(rule(session, evaluation, pairing))
-                    : Rejection.NotFound("No such pairing in this evaluation.");
-            },
+        Func<IDocumentSession, Evaluation, PairingTimeline, Decision> rule) =>
+        recorder.ChangeAsync<PairingTimeline>(http, pairingId, "No such pairing in this evaluation.",
+            (session, pairing) => Task.FromResult(rule(session, http.Access().Evaluation, pairing)),
             async query =>
             {
                 var timeline = await query.LoadAsync<PairingTimeline>(pairingId, http.RequestAborted);
@@ -145,5 +137,4 @@ public static class PairingWrites
                 var codes = await ServedState.SiteCodesAsync(query, timeline.EvaluationId, http.RequestAborted);
                 return TypedResults.Ok(PairingView.From(timeline.AsOf(cut)!, tally, codes));
             });
-    }
 }

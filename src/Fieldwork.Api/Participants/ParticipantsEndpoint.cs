@@ -36,6 +36,7 @@ public sealed record DisclosureView(long Sequence, string? ReaderId, DateTimeOff
 public static class ParticipantsEndpoint
 {
     private const string Route = "/api/evaluations/{evaluationId}/participants";
+    private const string NoSuchParticipant = "No such participant in this evaluation.";
 
     /// <summary>
     /// Registers a participant under a pseudonym with their consent. Personal details (name,
@@ -87,7 +88,7 @@ public static class ParticipantsEndpoint
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> ChangeConsent(Guid evaluationId, Guid participantId, ChangeConsent command, HttpContext http,
         EventRecorder recorder, TimeTravel time) =>
-        Change(http, recorder, time, evaluationId, participantId, (evaluation, participant) => ParticipantRules.ChangeConsent(evaluation, participant, command));
+        Change(http, recorder, time, participantId, (evaluation, participant) => ParticipantRules.ChangeConsent(evaluation, participant, command));
 
     /// <summary>
     /// Records that a withdrawn participant consented again (leads only), from <c>consent.givenOn</c>
@@ -101,23 +102,14 @@ public static class ParticipantsEndpoint
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Reconsent(Guid evaluationId, Guid participantId, ReconsentParticipant command, HttpContext http,
         EventRecorder recorder, TimeTravel time) =>
-        Change(http, recorder, time, evaluationId, participantId, (evaluation, participant) => ParticipantRules.Reconsent(evaluation, participant, command));
+        Change(http, recorder, time, participantId, (evaluation, participant) => ParticipantRules.Reconsent(evaluation, participant, command));
 
     /// <summary>Decides a change to one participant of this evaluation (404 for any other), and answers with the participant as it stands now.</summary>
-    private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeTravel time, Guid evaluationId, Guid participantId,
-        Func<Fieldwork.Evaluations.Evaluation, ParticipantTimeline, Decision> rule)
-    {
-        var evaluation = http.Access().Evaluation;
-        return recorder.ChangeAsync(http,
-            async session =>
-            {
-                var stream = await session.Events.FetchForWriting<ParticipantTimeline>(participantId, http.RequestAborted);
-                return stream.Aggregate is { } participant && participant.EvaluationId == evaluationId
-                    ? stream.Record(rule(evaluation, participant))
-                    : Rejection.NotFound("No such participant in this evaluation.");
-            },
+    private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeTravel time, Guid participantId,
+        Func<Fieldwork.Evaluations.Evaluation, ParticipantTimeline, Decision> rule) =>
+        recorder.ChangeAsync<ParticipantTimeline>(http, participantId, NoSuchParticipant,
+            participant => rule(http.Access().Evaluation, participant),
             query => NowAsync(query, participantId, time, http.RequestAborted));
-    }
 
     /// <summary>The participant as it stands today (or as last recorded, if today is before their consent was given).</summary>
     private static async Task<IResult> NowAsync(IQuerySession query, Guid participantId, TimeTravel time, CancellationToken cancellation)
@@ -198,22 +190,11 @@ public static class ParticipantsEndpoint
     [Requires(Permission.WithdrawConsent)]
     [ProducesResponseType<ParticipantView>(StatusCodes.Status200OK)]
     public static Task<IResult> Withdraw(Guid evaluationId, Guid participantId, WithdrawParticipant command, HttpContext http,
-        EventRecorder recorder, TimeTravel time)
-    {
-        var evaluation = http.Access().Evaluation;
-        return recorder.ChangeAsync(http,
-            async session =>
+        EventRecorder recorder, TimeTravel time) =>
+        recorder.ChangeAsync<ParticipantTimeline>(http, participantId, NoSuchParticipant,
+            async (session, participant) =>
             {
-                // Before reading anything: a write naming this participant either committed (and its key is
-                // swept below) or waits for this withdrawal and then reads it.
-                await ParticipantLocks.ExclusiveAsync(session, participantId, http.RequestAborted);
-                var stream = await session.Events.FetchForWriting<ParticipantTimeline>(participantId, http.RequestAborted);
-                if (stream.Aggregate is not { } participant || participant.EvaluationId != evaluationId)
-                {
-                    return Rejection.NotFound("No such participant in this evaluation.");
-                }
-
-                var decision = stream.Record(ParticipantRules.Withdraw(evaluation, participant, command, time.Today.AsOf));
+                var decision = ParticipantRules.Withdraw(http.Access().Evaluation, participant, command, time.Today.AsOf);
                 if (decision.Accepted)
                 {
                     await EraseAsync(session, evaluationId, participantId, command.EraseTranscripts == true || participant.TranscriptsErased,
@@ -222,8 +203,10 @@ public static class ParticipantsEndpoint
 
                 return decision;
             },
-            query => NowAsync(query, participantId, time, http.RequestAborted));
-    }
+            query => NowAsync(query, participantId, time, http.RequestAborted),
+            // Before reading anything: a write naming this participant either committed (and its key is
+            // swept below) or waits for this withdrawal and then reads it.
+            session => ParticipantLocks.ExclusiveAsync(session, participantId, http.RequestAborted));
 
     /// <summary>
     /// Destroys the participant's key (and with <paramref name="transcripts"/> every transcript key

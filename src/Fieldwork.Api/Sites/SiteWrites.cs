@@ -64,17 +64,9 @@ public static class SiteWrites
         Change(http, recorder, time, siteId, (evaluation, site) => SiteRules.Withdraw(evaluation, site, command));
 
     private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeTravel time, Guid siteId,
-        Func<Fieldwork.Evaluations.Evaluation, SiteTimeline, Decision> rule)
-    {
-        var evaluation = http.Access().Evaluation;
-        return recorder.ChangeAsync(http,
-            async session =>
-            {
-                var stream = await session.Events.FetchForWriting<SiteTimeline>(siteId, http.RequestAborted);
-                return stream.Aggregate is { } site && site.EvaluationId == evaluation.Id
-                    ? stream.Record(rule(evaluation, site))
-                    : Rejection.NotFound("No such site in this evaluation.");
-            },
+        Func<Fieldwork.Evaluations.Evaluation, SiteTimeline, Decision> rule) =>
+        recorder.ChangeAsync<SiteTimeline>(http, siteId, "No such site in this evaluation.",
+            site => rule(http.Access().Evaluation, site),
             async query =>
             {
                 var timeline = await query.LoadAsync<SiteTimeline>(siteId, http.RequestAborted);
@@ -82,5 +74,4 @@ public static class SiteWrites
                 var tally = await ServedEvidence.TallyAsync(query, timeline.EvaluationId, cut, http.RequestAborted);
                 return TypedResults.Ok(SiteView.From(timeline.AsOf(cut)!, tally));
             });
-    }
 }
