@@ -57,10 +57,8 @@ public static class CodingEndpoints
     /// the caller. Retired and merged codes take no new codings.
     /// </summary>
     [WolverinePost(Root + "/evidence/{evidenceId}/codings", OperationId = "applyCoding")]
-    [Tags("Coding")]
     [Requires(Permission.WriteCoding)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Apply(Guid evaluationId, Guid evidenceId, ApplyCoding command, HttpContext http, EventRecorder recorder)
     {
         var id = command.Id ?? Guid.NewGuid();
@@ -87,7 +85,6 @@ public static class CodingEndpoints
 
     /// <summary>Removes a coding (recorded as an event: replays before it still show the coding). Coders remove their own; leads any.</summary>
     [WolverineDelete(Root + "/evidence/{evidenceId}/codings/{codingId}", OperationId = "removeCoding")]
-    [Tags("Coding")]
     [Requires(Permission.WriteCoding)]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
@@ -98,7 +95,6 @@ public static class CodingEndpoints
 
     /// <summary>One coding as it stood at the cut, with its quote.</summary>
     [WolverineGet(Root + "/evidence/{evidenceId}/codings/{codingId}", OperationId = "getCoding")]
-    [Tags("Coding")]
     [Requires(Permission.ReadCoding)]
     [ProducesResponseType<CodingView>(StatusCodes.Status200OK)]
     public static async Task<IResult> GetOne(Guid evaluationId, Guid evidenceId, Guid codingId, string? asOf, string? knownAt,
@@ -135,7 +131,6 @@ public static class CodingEndpoints
     /// under the old code. Ordered by the evidence's field date, then position in the text.
     /// </summary>
     [WolverineGet(Root + "/codings", OperationId = "listCodings")]
-    [Tags("Coding")]
     [Requires(Permission.ReadCoding)]
     [ProducesResponseType<Page<CodingView>>(StatusCodes.Status200OK)]
     public static async Task<IResult> List(Guid evaluationId, Guid? codeId, bool? includeDescendants, Guid? siteId, Guid? waveId,

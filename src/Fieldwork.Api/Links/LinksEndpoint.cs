@@ -20,10 +20,8 @@ public static class LinksEndpoint
 {
     /// <summary>Records an informal tie between two sites, inside or outside the programme.</summary>
     [WolverinePost("/api/evaluations/{evaluationId}/links", OperationId = "formLink")]
-    [Tags("Links")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Post(Guid evaluationId, FormLink command, HttpContext http, EventRecorder recorder)
     {
         var id = command.Id ?? Guid.NewGuid();
@@ -45,7 +43,6 @@ public static class LinksEndpoint
 
     /// <summary>The links that stood at asOf, as known at knownAt (both default to now), oldest first.</summary>
     [WolverineGet("/api/evaluations/{evaluationId}/links", OperationId = "listLinks")]
-    [Tags("Links")]
     [Requires(Permission.ReadSites)]
     [ProducesResponseType<Page<LinkView>>(StatusCodes.Status200OK)]
     public static async Task<IResult> List(Guid evaluationId, string? asOf, string? knownAt, int? offset, int? limit,
@@ -64,7 +61,6 @@ public static class LinksEndpoint
 
     /// <summary>One link, if it stood at asOf as known at knownAt.</summary>
     [WolverineGet("/api/evaluations/{evaluationId}/links/{linkId}", OperationId = "getLink")]
-    [Tags("Links")]
     [Requires(Permission.ReadSites)]
     [ProducesResponseType<LinkView>(StatusCodes.Status200OK)]
     public static async Task<IResult> Get(Guid evaluationId, Guid linkId, string? asOf, string? knownAt, IQuerySession session,

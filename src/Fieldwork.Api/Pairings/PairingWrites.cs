@@ -21,10 +21,8 @@ public static class PairingWrites
 
     /// <summary>Proposes a pairing of an exemplar and a follower (as they stood on proposedOn).</summary>
     [WolverinePost(Route, OperationId = "proposePairing")]
-    [Tags("Pairings")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Propose(Guid evaluationId, ProposePairing command, HttpContext http, EventRecorder recorder)
     {
         var id = command.Id ?? Guid.NewGuid();
@@ -48,7 +46,6 @@ public static class PairingWrites
 
     /// <summary>Records the date the pairing was formally set up.</summary>
     [WolverinePost(Route + "/{pairingId}/establishment", OperationId = "establishPairing")]
-    [Tags("Pairings")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<PairingView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -58,7 +55,6 @@ public static class PairingWrites
 
     /// <summary>Records an alignment assessment (same system, same region, distance, prior links, cultural fit 1-5).</summary>
     [WolverinePost(Route + "/{pairingId}/alignment", OperationId = "assessAlignment")]
-    [Tags("Pairings")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<PairingView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -68,10 +64,8 @@ public static class PairingWrites
 
     /// <summary>Records a knowledge exchange observed within the pairing.</summary>
     [WolverinePost(Route + "/{pairingId}/exchanges", OperationId = "observeExchange")]
-    [Tags("Pairings")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Observe(Guid evaluationId, Guid pairingId, ObserveExchange command, HttpContext http, EventRecorder recorder)
     {
         var id = command.Id ?? Guid.NewGuid();
@@ -95,7 +89,6 @@ public static class PairingWrites
 
     /// <summary>Records the end of the pairing; the two sites may then be paired again.</summary>
     [WolverinePost(Route + "/{pairingId}/dissolution", OperationId = "dissolvePairing")]
-    [Tags("Pairings")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<PairingView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -114,7 +107,6 @@ public static class PairingWrites
 
     /// <summary>Corrects dates logged earlier; replays with an earlier knownAt still show the old dates.</summary>
     [WolverinePost(Route + "/{pairingId}/corrections", OperationId = "correctPairingDates")]
-    [Tags("Pairings")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<PairingView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]

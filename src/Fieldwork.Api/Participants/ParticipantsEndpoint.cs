@@ -43,10 +43,8 @@ public static class ParticipantsEndpoint
     /// email) are sealed under a key of the participant's own and never stored in plaintext.
     /// </summary>
     [WolverinePost(Route, OperationId = "registerParticipant")]
-    [Tags("Participants")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Post(Guid evaluationId, RegisterParticipant command, HttpContext http, EventRecorder recorder, KeyRing keys)
     {
         var id = command.Id ?? Guid.NewGuid();
@@ -82,7 +80,6 @@ public static class ParticipantsEndpoint
 
     /// <summary>Records a change of consent from a date on. Once the participant has withdrawn, only a lead's re-consent changes it (409).</summary>
     [WolverinePost(Route + "/{participantId}/consent", OperationId = "changeConsent")]
-    [Tags("Participants")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<ParticipantView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -96,7 +93,6 @@ public static class ParticipantsEndpoint
     /// erased: personal details, and transcripts dated before the new consent.
     /// </summary>
     [WolverinePost(Route + "/{participantId}/reconsent", OperationId = "reconsentParticipant")]
-    [Tags("Participants")]
     [Requires(Permission.WithdrawConsent)]
     [ProducesResponseType<ParticipantView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -121,7 +117,6 @@ public static class ParticipantsEndpoint
 
     /// <summary>The evaluation's participants, by pseudonym, with the consent in force at asOf as known at knownAt.</summary>
     [WolverineGet(Route, OperationId = "listParticipants")]
-    [Tags("Participants")]
     [Requires(Permission.ReadSites)]
     [ProducesResponseType<Page<ParticipantView>>(StatusCodes.Status200OK)]
     public static async Task<IResult> List(Guid evaluationId, string? asOf, string? knownAt, int? offset, int? limit,
@@ -142,7 +137,6 @@ public static class ParticipantsEndpoint
 
     /// <summary>One participant; leads also see the personal details (null once erased).</summary>
     [WolverineGet(Route + "/{participantId}", OperationId = "getParticipant")]
-    [Tags("Participants")]
     [Requires(Permission.ReadSites)]
     [ProducesResponseType<ParticipantView>(StatusCodes.Status200OK)]
     public static async Task<IResult> Get(Guid evaluationId, Guid participantId, string? asOf, string? knownAt, HttpContext http,
@@ -186,7 +180,6 @@ public static class ParticipantsEndpoint
     /// sealed under a key that lists them is erased too (a group transcript whole). Idempotent.
     /// </summary>
     [WolverinePost(Route + "/{participantId}/withdrawal", OperationId = "withdrawParticipant")]
-    [Tags("Participants")]
     [Requires(Permission.WithdrawConsent)]
     [ProducesResponseType<ParticipantView>(StatusCodes.Status200OK)]
     public static Task<IResult> Withdraw(Guid evaluationId, Guid participantId, WithdrawParticipant command, HttpContext http,
@@ -244,7 +237,6 @@ public static class ParticipantsEndpoint
 
     /// <summary>Every read of this participant's personal details: who read them and when, oldest first.</summary>
     [WolverineGet(Route + "/{participantId}/disclosures", OperationId = "listDisclosures")]
-    [Tags("Participants")]
     [Requires(Permission.ReadAudit)]
     [ProducesResponseType<Page<DisclosureView>>(StatusCodes.Status200OK)]
     public static async Task<IResult> Disclosures(Guid evaluationId, Guid participantId, int? offset, int? limit, IQuerySession session,

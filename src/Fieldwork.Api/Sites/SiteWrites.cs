@@ -16,10 +16,8 @@ public static class SiteWrites
 {
     /// <summary>Enrols a site under its pseudonym code (unique within the evaluation).</summary>
     [WolverinePost("/api/evaluations/{evaluationId}/sites", OperationId = "enrolSite")]
-    [Tags("Sites")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Enrol(Guid evaluationId, EnrolSite command, HttpContext http, EventRecorder recorder)
     {
         var id = command.Id ?? Guid.NewGuid();
@@ -45,7 +43,6 @@ public static class SiteWrites
 
     /// <summary>Changes some of a site's attributes from a date on.</summary>
     [WolverinePost("/api/evaluations/{evaluationId}/sites/{siteId}/attributes", OperationId = "changeSiteAttributes")]
-    [Tags("Sites")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<SiteView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -55,7 +52,6 @@ public static class SiteWrites
 
     /// <summary>Withdraws a site from a date on.</summary>
     [WolverinePost("/api/evaluations/{evaluationId}/sites/{siteId}/withdrawal", OperationId = "withdrawSite")]
-    [Tags("Sites")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<SiteView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
