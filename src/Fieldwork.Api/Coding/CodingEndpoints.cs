@@ -51,6 +51,7 @@ public sealed record CodingView(
 public static class CodingEndpoints
 {
     private const string Root = "/api/evaluations/{evaluationId}";
+    private const string NoSuchEvidence = "No such evidence in this evaluation.";
 
     /// <summary>
     /// Codes the code points [start, end) of one text version with an active code; the coder is
@@ -63,24 +64,18 @@ public static class CodingEndpoints
     {
         var id = command.Id ?? Guid.NewGuid();
         var coder = http.Access().UserId;
-        return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/evidence/{evidenceId}/codings/{id}", async session =>
-        {
-            var writing = await session.Events.FetchForWriting<EvidenceTimeline>(evidenceId, http.RequestAborted);
-            if (writing.Aggregate is not { } item || item.EvaluationId != evaluationId)
+        return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/evidence/{evidenceId}/codings/{id}", session =>
+            session.DecideOnAsync<EvidenceTimeline>(http, evidenceId, NoSuchEvidence, async item =>
             {
-                return Rejection.NotFound("No such evidence in this evaluation.");
-            }
+                if (EvidenceRules.Voided(item) is { } voided)
+                {
+                    return voided;
+                }
 
-            if (EvidenceRules.Voided(item) is { } voided)
-            {
-                return voided;
-            }
-
-            var codes = (await session.LoadAsync<Codebook>(Codebook.StreamId(evaluationId), http.RequestAborted))?.AsOf()
-                        ?? new Dictionary<Guid, CodeState>();
-            return writing.Record(CodingRules.Apply(item, codes, id, coder, command,
-                await EvidenceErasure.ErasedForAsync(session, item, http.RequestAborted)));
-        });
+                var codes = (await session.LoadAsync<Codebook>(Codebook.StreamId(evaluationId), http.RequestAborted))?.AsOf()
+                            ?? new Dictionary<Guid, CodeState>();
+                return CodingRules.Apply(item, codes, id, coder, command, await EvidenceErasure.ErasedForAsync(session, item, http.RequestAborted));
+            }));
     }
 
     /// <summary>Removes a coding (recorded as an event: replays before it still show the coding). Coders remove their own; leads any.</summary>
@@ -89,7 +84,7 @@ public static class CodingEndpoints
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     public static Task<IResult> Remove(Guid evaluationId, Guid evidenceId, Guid codingId, HttpContext http, EventRecorder recorder) =>
-        recorder.ChangeAsync<EvidenceTimeline>(http, evidenceId, "No such evidence in this evaluation.",
+        recorder.ChangeAsync<EvidenceTimeline>(http, evidenceId, NoSuchEvidence,
             item => CodingRules.Remove(item, codingId, http.Access().UserId, http.Access().Role),
             _ => Task.FromResult<IResult>(TypedResults.NoContent()));
 

@@ -80,13 +80,7 @@ public static class MemoEndpoints
         return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/memos/{id}", async session =>
         {
             var exists = await AboutExistsAsync(session, evaluationId, command.AboutKind!.Value, command.AboutId!.Value, http.RequestAborted);
-            var decision = MemoRules.Write(evaluationId, id, author, command, exists);
-            if (decision.Accepted)
-            {
-                session.Events.StartStream<MemoTimeline>(id, [.. decision.Events]);
-            }
-
-            return decision;
+            return session.Start<MemoTimeline>(id, MemoRules.Write(evaluationId, id, author, command, exists));
         });
     }
 

@@ -135,16 +135,10 @@ public static class FindingEndpoints
             var sites = batch.LoadMany<SiteTimeline>().ById([.. command.SiteIds ?? []]);
             var pairings = batch.LoadMany<PairingTimeline>().ById([.. command.PairingIds ?? []]);
             await batch.Execute(http.RequestAborted);
-            var decision = FindingRules.Draft(evaluationId, id, command,
+            return session.Start<FindingTimeline>(id, FindingRules.Draft(evaluationId, id, command,
                 (await sites).Where(s => s.EvaluationId == evaluationId).Select(s => s.Id).ToHashSet(),
                 (await pairings).Where(p => p.EvaluationId == evaluationId).Select(p => p.Id).ToHashSet(),
-                evaluation.Waves.Select(w => w.Id).ToHashSet());
-            if (decision.Accepted)
-            {
-                session.Events.StartStream<FindingTimeline>(id, [.. decision.Events]);
-            }
-
-            return decision;
+                evaluation.Waves.Select(w => w.Id).ToHashSet()));
         });
     }
 

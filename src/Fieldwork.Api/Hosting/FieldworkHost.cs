@@ -209,7 +209,6 @@ public static class FieldworkHost
             .AllowAnonymous();
         app.MapWolverineEndpoints(opts =>
         {
-            opts.AddPolicy<RouteConventions>();
             opts.AddPolicy<ValidationPolicy>();
             opts.AddPolicy<ResponsesPolicy>();
             opts.RejectUnparseableQueryValues = true;

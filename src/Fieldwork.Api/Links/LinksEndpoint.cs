@@ -30,14 +30,8 @@ public static class LinksEndpoint
         {
             var a = await session.LoadAsync<SiteTimeline>(command.SiteAId!.Value, http.RequestAborted);
             var b = await session.LoadAsync<SiteTimeline>(command.SiteBId!.Value, http.RequestAborted);
-            var decision = LinkRules.Form(evaluation, id, command,
-                a?.EvaluationId == evaluationId ? a : null, b?.EvaluationId == evaluationId ? b : null);
-            if (decision.Accepted)
-            {
-                session.Events.StartStream<Link>(id, [.. decision.Events]);
-            }
-
-            return decision;
+            return session.Start<Link>(id, LinkRules.Form(evaluation, id, command,
+                a?.EvaluationId == evaluationId ? a : null, b?.EvaluationId == evaluationId ? b : null));
         });
     }
 

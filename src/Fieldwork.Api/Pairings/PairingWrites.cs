@@ -18,6 +18,7 @@ namespace Fieldwork.Api.Pairings;
 public static class PairingWrites
 {
     private const string Route = "/api/evaluations/{evaluationId}/pairings";
+    private const string NoSuchPairing = "No such pairing in this evaluation.";
 
     /// <summary>Proposes a pairing of an exemplar and a follower (as they stood on proposedOn).</summary>
     [WolverinePost(Route, OperationId = "proposePairing")]
@@ -71,20 +72,14 @@ public static class PairingWrites
         var id = command.Id ?? Guid.NewGuid();
         var evaluation = http.Access().Evaluation;
         return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/pairings/{pairingId}/exchanges/{id}",
-            async session =>
-            {
-                var stream = await session.Events.FetchForWriting<PairingTimeline>(pairingId, http.RequestAborted);
-                if (stream.Aggregate is not { } pairing || pairing.EvaluationId != evaluationId)
+            session => session.DecideOnAsync<PairingTimeline>(http, pairingId, NoSuchPairing, async pairing =>
                 {
-                    return Rejection.NotFound("No such pairing in this evaluation.");
-                }
-
-                var evidence = await session.LoadManyAsync<Fieldwork.Evidence.EvidenceTimeline>(http.RequestAborted, command.EvidenceIds!.Distinct());
-                var known = evidence.Where(e => e.EvaluationId == evaluationId).Select(e => e.Id).ToHashSet();
-                var unknown = command.EvidenceIds!.Select((e, i) => (e, i)).Where(x => !known.Contains(x.e))
-                    .Select(x => Rejection.Invalid($"evidenceIds[{x.i}]", "There is no such evidence in this evaluation.")).ToList();
-                return unknown.Count > 0 ? Rejection.Combine(unknown) : stream.Record(PairingRules.Observe(evaluation, pairing, id, command));
-            });
+                    var evidence = await session.LoadManyAsync<Fieldwork.Evidence.EvidenceTimeline>(http.RequestAborted, command.EvidenceIds!.Distinct());
+                    var known = evidence.Where(e => e.EvaluationId == evaluationId).Select(e => e.Id).ToHashSet();
+                    var unknown = command.EvidenceIds!.Select((e, i) => (e, i)).Where(x => !known.Contains(x.e))
+                        .Select(x => Rejection.Invalid($"evidenceIds[{x.i}]", "There is no such evidence in this evaluation.")).ToList();
+                    return unknown.Count > 0 ? Rejection.Combine(unknown) : PairingRules.Observe(evaluation, pairing, id, command);
+                }));
     }
 
     /// <summary>Records the end of the pairing; the two sites may then be paired again.</summary>
@@ -119,7 +114,7 @@ public static class PairingWrites
 
     private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeTravel time, Guid pairingId,
         Func<IDocumentSession, Evaluation, PairingTimeline, Decision> rule) =>
-        recorder.ChangeAsync<PairingTimeline>(http, pairingId, "No such pairing in this evaluation.",
+        recorder.ChangeAsync<PairingTimeline>(http, pairingId, NoSuchPairing,
             (session, pairing) => Task.FromResult(rule(session, http.Access().Evaluation, pairing)),
             async query =>
             {

@@ -68,13 +68,7 @@ public static class ParticipantsEndpoint
                 personal = PersonalDetailsVault.Seal(key, id, new PersonalDetails(name.Trim(), p.Email?.Trim()));
             }
 
-            var decision = ParticipantRules.Register(evaluation, id, command, site, personal);
-            if (decision.Accepted)
-            {
-                session.Events.StartStream<ParticipantTimeline>(id, [.. decision.Events]);
-            }
-
-            return decision;
+            return session.Start<ParticipantTimeline>(id, ParticipantRules.Register(evaluation, id, command, site, personal));
         }, fingerprint);
     }
 

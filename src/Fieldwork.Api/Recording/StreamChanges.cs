@@ -23,10 +23,8 @@ public static class StreamChanges
     /// </summary>
     public static Task<IResult> ChangeAsync<T>(this EventRecorder recorder, HttpContext http, Guid id, string notFound,
         Func<IDocumentSession, T, Task<Decision>> decide, Func<IQuerySession, Task<IResult>> respond,
-        Func<IDocumentSession, Task>? before = null) where T : class
-    {
-        var evaluationId = http.Access().Evaluation.Id;
-        return recorder.ChangeAsync(http,
+        Func<IDocumentSession, Task>? before = null) where T : class =>
+        recorder.ChangeAsync(http,
             async session =>
             {
                 if (before is not null)
@@ -34,18 +32,39 @@ public static class StreamChanges
                     await before(session);
                 }
 
-                var stream = await session.Events.FetchForWriting<T>(id, http.RequestAborted);
-                return stream.Aggregate is { } aggregate && BelongsTo(aggregate, evaluationId)
-                    ? stream.Record(await decide(session, aggregate))
-                    : Rejection.NotFound(notFound);
+                return await session.DecideOnAsync<T>(http, id, notFound, aggregate => decide(session, aggregate));
             },
             respond);
-    }
 
     /// <summary>A change whose rule needs nothing but the stream's state.</summary>
     public static Task<IResult> ChangeAsync<T>(this EventRecorder recorder, HttpContext http, Guid id, string notFound,
         Func<T, Decision> decide, Func<IQuerySession, Task<IResult>> respond) where T : class =>
         recorder.ChangeAsync<T>(http, id, notFound, (_, aggregate) => Task.FromResult(decide(aggregate)), respond);
+
+    /// <summary>
+    /// Fetches stream <paramref name="id"/> for writing (optimistic concurrency) and appends what
+    /// <paramref name="decide"/> accepts; 404 with <paramref name="notFound"/> when the stream does not
+    /// exist or belongs to another evaluation than the request's.
+    /// </summary>
+    public static async Task<Decision> DecideOnAsync<T>(this IDocumentSession session, HttpContext http, Guid id, string notFound,
+        Func<T, Task<Decision>> decide) where T : class
+    {
+        var stream = await session.Events.FetchForWriting<T>(id, http.RequestAborted);
+        return stream.Aggregate is { } aggregate && BelongsTo(aggregate, http.Access().Evaluation.Id)
+            ? stream.Record(await decide(aggregate))
+            : Rejection.NotFound(notFound);
+    }
+
+    /// <summary>Starts stream <paramref name="id"/> with what the decision accepted, and passes the decision on.</summary>
+    public static Decision Start<T>(this IDocumentSession session, Guid id, Decision decision) where T : class
+    {
+        if (decision.Accepted)
+        {
+            session.Events.StartStream<T>(id, [.. decision.Events]);
+        }
+
+        return decision;
+    }
 
     /// <summary>The evaluation itself, or a stream that names it.</summary>
     private static bool BelongsTo(object aggregate, Guid evaluationId) => aggregate switch
