@@ -31,7 +31,6 @@ public static class AuditEndpoints
     /// to: dates or instants, inclusive), user or stream. Paged.
     /// </summary>
     [WolverineGet("/api/evaluations/{evaluationId}/audit", OperationId = "listAudit")]
-    [Tags("Audit")]
     [Requires(Permission.ReadAudit)]
     [ProducesResponseType<Page<AuditEntry>>(StatusCodes.Status200OK)]
     public static async Task<IResult> List(Guid evaluationId, string? from, string? to, string? userId, Guid? streamId, int? offset, int? limit,
@@ -102,7 +101,6 @@ public static class AuditEndpoints
     /// or auditor of any evaluation (it reveals only counts, sequences and hashes).
     /// </summary>
     [WolverineGet("/api/audit/verify", OperationId = "verifyAudit")]
-    [Tags("Audit")]
     [ProducesResponseType<ChainReport>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     public static async Task<IResult> Verify(HttpContext http, long? sequence, string? head, IQuerySession session, NpgsqlDataSource database,
@@ -131,7 +129,6 @@ public static class AuditEndpoints
     /// lead or auditor of any evaluation.
     /// </summary>
     [WolverineGet("/api/audit/checkpoint", OperationId = "auditCheckpoint")]
-    [Tags("Audit")]
     [ProducesResponseType<Checkpoint>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -159,7 +156,6 @@ public static class AuditEndpoints
     /// or auditor of any evaluation.
     /// </summary>
     [WolverineGet("/api/audit/checkpoint-key", OperationId = "auditCheckpointKey")]
-    [Tags("Audit")]
     [ProducesResponseType<CheckpointPublicKey>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     public static async Task<IResult> CheckpointPublicKey(HttpContext http, IQuerySession session, CheckpointKey key, CancellationToken cancellation)

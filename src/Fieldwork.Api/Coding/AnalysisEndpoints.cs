@@ -33,6 +33,7 @@ public sealed record MatrixHeader(string Key, string Label);
 public sealed record MatrixView(string RowsBy, string ColumnsBy, IReadOnlyList<MatrixHeader> Rows, IReadOnlyList<MatrixHeader> Columns,
     IReadOnlyList<MatrixCell> Cells);
 
+[Tags("Analysis")]
 public static class AnalysisEndpoints
 {
     private const string Root = "/api/evaluations/{evaluationId}";
@@ -45,7 +46,6 @@ public static class AnalysisEndpoints
     /// compared item; a character is coded (1) or not (0) by each coder.
     /// </summary>
     [WolverineGet(Root + "/agreement", OperationId = "getAgreement")]
-    [Tags("Analysis")]
     [Requires(Permission.ReadCoding)]
     [ProducesResponseType<AgreementView>(StatusCodes.Status200OK)]
     public static async Task<IResult> Agreement(Guid evaluationId, string? coderIds, string? codeIds, string? evidenceIds, string? asOf,
@@ -70,7 +70,6 @@ public static class AnalysisEndpoints
     /// the others did not, with the quote, so coders can reconcile. Paged.
     /// </summary>
     [WolverineGet(Root + "/disagreements", OperationId = "listDisagreements")]
-    [Tags("Analysis")]
     [Requires(Permission.ReadCoding)]
     [ProducesResponseType<Page<DisagreementView>>(StatusCodes.Status200OK)]
     public static async Task<IResult> Disagreements(Guid evaluationId, string? coderIds, string? codeIds, string? evidenceIds,
@@ -104,7 +103,6 @@ public static class AnalysisEndpoints
     /// at any cut. Codings of a merged code count under the code it was merged into from the merge on.
     /// </summary>
     [WolverineGet(Root + "/matrix", OperationId = "getMatrix")]
-    [Tags("Analysis")]
     [Requires(Permission.ReadCoding)]
     [ProducesResponseType<MatrixView>(StatusCodes.Status200OK)]
     public static async Task<IResult> Matrix(Guid evaluationId, string? rows, string? columns, string? asOf, string? knownAt,

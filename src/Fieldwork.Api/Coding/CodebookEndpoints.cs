@@ -30,6 +30,7 @@ public sealed record CodeView(
 
 public sealed record CodebookView(IReadOnlyList<CodeView> Codes);
 
+[Tags("Codebook")]
 public static class CodebookEndpoints
 {
     private const string Route = "/api/evaluations/{evaluationId}/codebook";
@@ -39,7 +40,6 @@ public static class CodebookEndpoints
     /// with its name, definition and place at that time; merged and retired codes keep their place with their status.
     /// </summary>
     [WolverineGet(Route, OperationId = "getCodebook")]
-    [Tags("Codebook")]
     [Requires(Permission.ReadCoding)]
     [ProducesResponseType<CodebookView>(StatusCodes.Status200OK)]
     public static async Task<IResult> Get(Guid evaluationId, string? asOf, string? knownAt, IQuerySession session, TimeTravel time,
@@ -57,7 +57,6 @@ public static class CodebookEndpoints
 
     /// <summary>One code as it stood, with its children.</summary>
     [WolverineGet(Route + "/codes/{codeId}", OperationId = "getCode")]
-    [Tags("Codebook")]
     [Requires(Permission.ReadCoding)]
     [ProducesResponseType<CodeView>(StatusCodes.Status200OK)]
     public static async Task<IResult> GetCode(Guid evaluationId, Guid codeId, string? asOf, string? knownAt, IQuerySession session,
@@ -77,10 +76,8 @@ public static class CodebookEndpoints
 
     /// <summary>Defines a code; names are unique among siblings.</summary>
     [WolverinePost(Route + "/codes", OperationId = "defineCode")]
-    [Tags("Codebook")]
     [Requires(Permission.WriteCoding)]
     [ProducesResponseType<Recording.Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Define(Guid evaluationId, DefineCode command, HttpContext http, EventRecorder recorder)
     {
         var id = command.Id ?? Guid.NewGuid();
@@ -94,7 +91,6 @@ public static class CodebookEndpoints
 
     /// <summary>Renames, redefines or moves a code; expectedVersion is the code's version as last read.</summary>
     [WolverinePost(Route + "/codes/{codeId}/revisions", OperationId = "reviseCode")]
-    [Tags("Codebook")]
     [Requires(Permission.WriteCoding)]
     [ProducesResponseType<CodeView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -103,7 +99,6 @@ public static class CodebookEndpoints
 
     /// <summary>Merges a code into another: from now on its codings count toward the target.</summary>
     [WolverinePost(Route + "/codes/{codeId}/merge", OperationId = "mergeCode")]
-    [Tags("Codebook")]
     [Requires(Permission.WriteCoding)]
     [ProducesResponseType<CodeView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -112,7 +107,6 @@ public static class CodebookEndpoints
 
     /// <summary>Retires a code: it keeps its codings but takes no new ones.</summary>
     [WolverinePost(Route + "/codes/{codeId}/retirement", OperationId = "retireCode")]
-    [Tags("Codebook")]
     [Requires(Permission.WriteCoding)]
     [ProducesResponseType<CodeView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -121,14 +115,8 @@ public static class CodebookEndpoints
 
     private static Task<IResult> Change(HttpContext http, EventRecorder recorder, Guid evaluationId, Guid codeId,
         Func<IReadOnlyDictionary<Guid, CodeState>, Decision> rule) =>
-        recorder.ChangeAsync(http,
-            async session =>
-            {
-                var stream = await session.Events.FetchForWriting<Codebook>(Codebook.StreamId(evaluationId), http.RequestAborted);
-                return stream.Aggregate is { } codebook
-                    ? stream.Record(rule(codebook.AsOf()))
-                    : Rejection.NotFound("No such code in this codebook.");
-            },
+        recorder.ChangeAsync<Codebook>(http, Codebook.StreamId(evaluationId), "No such code in this codebook.",
+            codebook => rule(codebook.AsOf()),
             async query =>
             {
                 var codes = await CodesAsync(query, evaluationId, Cut.Now(DateOnly.MaxValue), http.RequestAborted);

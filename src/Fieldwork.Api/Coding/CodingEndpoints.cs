@@ -51,63 +51,45 @@ public sealed record CodingView(
 public static class CodingEndpoints
 {
     private const string Root = "/api/evaluations/{evaluationId}";
+    private const string NoSuchEvidence = "No such evidence in this evaluation.";
 
     /// <summary>
     /// Codes the code points [start, end) of one text version with an active code; the coder is
     /// the caller. Retired and merged codes take no new codings.
     /// </summary>
     [WolverinePost(Root + "/evidence/{evidenceId}/codings", OperationId = "applyCoding")]
-    [Tags("Coding")]
     [Requires(Permission.WriteCoding)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Apply(Guid evaluationId, Guid evidenceId, ApplyCoding command, HttpContext http, EventRecorder recorder)
     {
         var id = command.Id ?? Guid.NewGuid();
         var coder = http.Access().UserId;
-        return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/evidence/{evidenceId}/codings/{id}", async session =>
-        {
-            var writing = await session.Events.FetchForWriting<EvidenceTimeline>(evidenceId, http.RequestAborted);
-            if (writing.Aggregate is not { } item || item.EvaluationId != evaluationId)
+        return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/evidence/{evidenceId}/codings/{id}", session =>
+            session.DecideOnAsync<EvidenceTimeline>(http, evidenceId, NoSuchEvidence, async item =>
             {
-                return Rejection.NotFound("No such evidence in this evaluation.");
-            }
+                if (EvidenceRules.Voided(item) is { } voided)
+                {
+                    return voided;
+                }
 
-            if (EvidenceRules.Voided(item) is { } voided)
-            {
-                return voided;
-            }
-
-            var codes = (await session.LoadAsync<Codebook>(Codebook.StreamId(evaluationId), http.RequestAborted))?.AsOf()
-                        ?? new Dictionary<Guid, CodeState>();
-            return writing.Record(CodingRules.Apply(item, codes, id, coder, command,
-                await EvidenceErasure.ErasedForAsync(session, item, http.RequestAborted)));
-        });
+                var codes = (await session.LoadAsync<Codebook>(Codebook.StreamId(evaluationId), http.RequestAborted))?.AsOf()
+                            ?? new Dictionary<Guid, CodeState>();
+                return CodingRules.Apply(item, codes, id, coder, command, await EvidenceErasure.ErasedForAsync(session, item, http.RequestAborted));
+            }));
     }
 
     /// <summary>Removes a coding (recorded as an event: replays before it still show the coding). Coders remove their own; leads any.</summary>
     [WolverineDelete(Root + "/evidence/{evidenceId}/codings/{codingId}", OperationId = "removeCoding")]
-    [Tags("Coding")]
     [Requires(Permission.WriteCoding)]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    public static Task<IResult> Remove(Guid evaluationId, Guid evidenceId, Guid codingId, HttpContext http, EventRecorder recorder)
-    {
-        var access = http.Access();
-        return recorder.ChangeAsync(http,
-            async session =>
-            {
-                var stream = await session.Events.FetchForWriting<EvidenceTimeline>(evidenceId, http.RequestAborted);
-                return stream.Aggregate is { } item && item.EvaluationId == evaluationId
-                    ? stream.Record(CodingRules.Remove(item, codingId, access.UserId, access.Role))
-                    : Rejection.NotFound("No such evidence in this evaluation.");
-            },
+    public static Task<IResult> Remove(Guid evaluationId, Guid evidenceId, Guid codingId, HttpContext http, EventRecorder recorder) =>
+        recorder.ChangeAsync<EvidenceTimeline>(http, evidenceId, NoSuchEvidence,
+            item => CodingRules.Remove(item, codingId, http.Access().UserId, http.Access().Role),
             _ => Task.FromResult<IResult>(TypedResults.NoContent()));
-    }
 
     /// <summary>One coding as it stood at the cut, with its quote.</summary>
     [WolverineGet(Root + "/evidence/{evidenceId}/codings/{codingId}", OperationId = "getCoding")]
-    [Tags("Coding")]
     [Requires(Permission.ReadCoding)]
     [ProducesResponseType<CodingView>(StatusCodes.Status200OK)]
     public static async Task<IResult> GetOne(Guid evaluationId, Guid evidenceId, Guid codingId, string? asOf, string? knownAt,
@@ -144,7 +126,6 @@ public static class CodingEndpoints
     /// under the old code. Ordered by the evidence's field date, then position in the text.
     /// </summary>
     [WolverineGet(Root + "/codings", OperationId = "listCodings")]
-    [Tags("Coding")]
     [Requires(Permission.ReadCoding)]
     [ProducesResponseType<Page<CodingView>>(StatusCodes.Status200OK)]
     public static async Task<IResult> List(Guid evaluationId, Guid? codeId, bool? includeDescendants, Guid? siteId, Guid? waveId,

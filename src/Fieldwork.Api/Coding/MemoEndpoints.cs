@@ -20,13 +20,13 @@ public sealed record MemoView(Guid Id, MemoAbout AboutKind, Guid AboutId, string
     public static MemoView From(MemoState m) => new(m.Id, m.AboutKind, m.AboutId, m.Text, m.AuthorId, m.Version, m.WrittenAt, m.RevisedAt, m.RevisedBy);
 }
 
+[Tags("Memos")]
 public static class MemoEndpoints
 {
     private const string Route = "/api/evaluations/{evaluationId}/memos";
 
     /// <summary>Memos as they stood at the cut, filtered by what they are about or by author; oldest first.</summary>
     [WolverineGet(Route, OperationId = "listMemos")]
-    [Tags("Memos")]
     [Requires(Permission.ReadCoding)]
     [ProducesResponseType<Page<MemoView>>(StatusCodes.Status200OK)]
     public static async Task<IResult> List(Guid evaluationId, MemoAbout? aboutKind, Guid? aboutId, string? authorId, string? asOf,
@@ -52,7 +52,6 @@ public static class MemoEndpoints
 
     /// <summary>One memo as it stood at the cut.</summary>
     [WolverineGet(Route + "/{memoId}", OperationId = "getMemo")]
-    [Tags("Memos")]
     [Requires(Permission.ReadCoding)]
     [ProducesResponseType<MemoView>(StatusCodes.Status200OK)]
     public static async Task<IResult> GetOne(Guid evaluationId, Guid memoId, string? asOf, string? knownAt, IQuerySession session,
@@ -72,10 +71,8 @@ public static class MemoEndpoints
 
     /// <summary>Writes a memo about a code, an evidence item, a site, a pairing or a finding of this evaluation.</summary>
     [WolverinePost(Route, OperationId = "writeMemo")]
-    [Tags("Memos")]
     [Requires(Permission.WriteMemos)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Write(Guid evaluationId, WriteMemo command, HttpContext http, EventRecorder recorder)
     {
         var id = command.Id ?? Guid.NewGuid();
@@ -83,40 +80,24 @@ public static class MemoEndpoints
         return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/memos/{id}", async session =>
         {
             var exists = await AboutExistsAsync(session, evaluationId, command.AboutKind!.Value, command.AboutId!.Value, http.RequestAborted);
-            var decision = MemoRules.Write(evaluationId, id, author, command, exists);
-            if (decision.Accepted)
-            {
-                session.Events.StartStream<MemoTimeline>(id, [.. decision.Events]);
-            }
-
-            return decision;
+            return session.Start<MemoTimeline>(id, MemoRules.Write(evaluationId, id, author, command, exists));
         });
     }
 
     /// <summary>Rewrites a memo; expectedVersion is the version last read. Authors revise their own memos, leads any.</summary>
     [WolverinePost(Route + "/{memoId}/revisions", OperationId = "reviseMemo")]
-    [Tags("Memos")]
     [Requires(Permission.WriteMemos)]
     [ProducesResponseType<MemoView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public static Task<IResult> Revise(Guid evaluationId, Guid memoId, ReviseMemo command, HttpContext http, EventRecorder recorder)
-    {
-        var access = http.Access();
-        return recorder.ChangeAsync(http,
-            async session =>
-            {
-                var stream = await session.Events.FetchForWriting<MemoTimeline>(memoId, http.RequestAborted);
-                return stream.Aggregate is { } memo && memo.EvaluationId == evaluationId
-                    ? stream.Record(MemoRules.Revise(memo, command, access.UserId, access.Role))
-                    : Rejection.NotFound("No such memo in this evaluation.");
-            },
+    public static Task<IResult> Revise(Guid evaluationId, Guid memoId, ReviseMemo command, HttpContext http, EventRecorder recorder) =>
+        recorder.ChangeAsync<MemoTimeline>(http, memoId, "No such memo in this evaluation.",
+            memo => MemoRules.Revise(memo, command, http.Access().UserId, http.Access().Role),
             async query =>
             {
                 var memo = await query.LoadAsync<MemoTimeline>(memoId, http.RequestAborted);
                 return TypedResults.Ok(MemoView.From(memo!.AsOf(Fieldwork.Timeline.Cut.Now(DateOnly.MaxValue))!));
             });
-    }
 
     private static async Task<bool> AboutExistsAsync(IQuerySession session, Guid evaluationId, MemoAbout kind, Guid id,
         CancellationToken cancellation) => kind switch

@@ -11,9 +11,7 @@ public static class CreateEvaluationEndpoint
 {
     /// <summary>Sets up an evaluation; the caller becomes its lead.</summary>
     [WolverinePost("/api/evaluations", OperationId = "createEvaluation")]
-    [Tags("Evaluations")]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Post(CreateEvaluation command, HttpContext http, EventRecorder recorder)
     {
         var id = command.Id ?? Guid.NewGuid();

@@ -9,11 +9,11 @@ using Wolverine.Http;
 
 namespace Fieldwork.Api.Evaluations;
 
+[Tags("Members")]
 public static class MembersEndpoint
 {
     /// <summary>The evaluation's members and their roles.</summary>
     [WolverineGet("/api/evaluations/{evaluationId}/members", OperationId = "listMembers")]
-    [Tags("Members")]
     [Requires(Permission.ManageEvaluation)]
     [ProducesResponseType<Page<MemberView>>(StatusCodes.Status200OK)]
     public static IResult List(Guid evaluationId, HttpContext http)
@@ -24,17 +24,11 @@ public static class MembersEndpoint
 
     /// <summary>Adds a member, or changes a member's role. The last lead cannot stop being lead.</summary>
     [WolverinePost("/api/evaluations/{evaluationId}/members", OperationId = "grantMembership")]
-    [Tags("Members")]
     [Requires(Permission.ManageEvaluation)]
     [ProducesResponseType<MembershipView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Post(Guid evaluationId, GrantMembership command, HttpContext http, EventRecorder recorder) =>
-        recorder.ChangeAsync(http,
-            async session =>
-            {
-                var stream = await session.Events.FetchForWriting<Evaluation>(evaluationId, http.RequestAborted);
-                return stream.Record(EvaluationRules.Grant(stream.Aggregate!, command));
-            },
+        recorder.ChangeAsync<Evaluation>(http, evaluationId, "No such evaluation.", evaluation => EvaluationRules.Grant(evaluation, command),
             async query =>
             {
                 var evaluation = await query.LoadAsync<Evaluation>(evaluationId, http.RequestAborted);
@@ -43,16 +37,10 @@ public static class MembersEndpoint
 
     /// <summary>Removes a member. The last lead cannot be removed.</summary>
     [WolverineDelete("/api/evaluations/{evaluationId}/members/{userId}", OperationId = "removeMember")]
-    [Tags("Members")]
     [Requires(Permission.ManageEvaluation)]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Delete(Guid evaluationId, string userId, HttpContext http, EventRecorder recorder) =>
-        recorder.ChangeAsync(http,
-            async session =>
-            {
-                var stream = await session.Events.FetchForWriting<Evaluation>(evaluationId, http.RequestAborted);
-                return stream.Record(EvaluationRules.Remove(stream.Aggregate!, userId));
-            },
+        recorder.ChangeAsync<Evaluation>(http, evaluationId, "No such evaluation.", evaluation => EvaluationRules.Remove(evaluation, userId),
             _ => Task.FromResult<IResult>(TypedResults.NoContent()));
 }

@@ -13,7 +13,6 @@ public static class ReadEvaluationsEndpoint
 {
     /// <summary>The evaluations the caller belongs to.</summary>
     [WolverineGet("/api/evaluations", OperationId = "listEvaluations")]
-    [Tags("Evaluations")]
     [ProducesResponseType<Page<EvaluationView>>(StatusCodes.Status200OK)]
     public static async Task<IResult> List(HttpContext http, IQuerySession session, int? offset, int? limit)
     {
@@ -36,7 +35,6 @@ public static class ReadEvaluationsEndpoint
 
     /// <summary>One evaluation, with its waves, the caller's role, and what has been collected so far (in total and by wave).</summary>
     [WolverineGet("/api/evaluations/{evaluationId}", OperationId = "getEvaluation")]
-    [Tags("Evaluations")]
     [Requires(Permission.ReadEvaluation)]
     [ProducesResponseType<EvaluationView>(StatusCodes.Status200OK)]
     public static async Task<IResult> Get(Guid evaluationId, HttpContext http, IQuerySession session, Timeline.TimeTravel time)

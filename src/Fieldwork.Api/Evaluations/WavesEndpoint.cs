@@ -9,14 +9,13 @@ using Wolverine.Http;
 
 namespace Fieldwork.Api.Evaluations;
 
+[Tags("Waves")]
 public static class WavesEndpoint
 {
     /// <summary>Defines a data-collection round; waves of one evaluation do not overlap.</summary>
     [WolverinePost("/api/evaluations/{evaluationId}/waves", OperationId = "defineWave")]
-    [Tags("Waves")]
     [Requires(Permission.ManageEvaluation)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Post(Guid evaluationId, DefineWave command, HttpContext http, EventRecorder recorder)
     {
         var waveId = command.Id ?? Guid.NewGuid();
@@ -29,7 +28,6 @@ public static class WavesEndpoint
 
     /// <summary>The evaluation's waves, in date order.</summary>
     [WolverineGet("/api/evaluations/{evaluationId}/waves", OperationId = "listWaves")]
-    [Tags("Waves")]
     [Requires(Permission.ReadEvaluation)]
     [ProducesResponseType<Page<WaveView>>(StatusCodes.Status200OK)]
     public static IResult List(Guid evaluationId, HttpContext http)
@@ -40,7 +38,6 @@ public static class WavesEndpoint
 
     /// <summary>One wave.</summary>
     [WolverineGet("/api/evaluations/{evaluationId}/waves/{waveId}", OperationId = "getWave")]
-    [Tags("Waves")]
     [Requires(Permission.ReadEvaluation)]
     [ProducesResponseType<WaveView>(StatusCodes.Status200OK)]
     public static IResult Get(Guid evaluationId, Guid waveId, HttpContext http) =>

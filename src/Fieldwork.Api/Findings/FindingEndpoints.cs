@@ -40,7 +40,6 @@ public static class FindingEndpoints
 
     /// <summary>Findings as they stood at the cut, filtered by status or by a site, pairing or wave in their scope; oldest first.</summary>
     [WolverineGet(Route, OperationId = "listFindings")]
-    [Tags("Findings")]
     [Requires(Permission.ReadFindings)]
     [ProducesResponseType<Page<FindingView>>(StatusCodes.Status200OK)]
     public static async Task<IResult> List(Guid evaluationId, FindingStatus? status, Guid? siteId, Guid? pairingId, Guid? waveId,
@@ -67,7 +66,6 @@ public static class FindingEndpoints
 
     /// <summary>One finding as it stood at the cut, with its linked evidence and every version.</summary>
     [WolverineGet(Route + "/{findingId}", OperationId = "getFinding")]
-    [Tags("Findings")]
     [Requires(Permission.ReadFindings)]
     [ProducesResponseType<FindingView>(StatusCodes.Status200OK)]
     public static async Task<IResult> GetOne(Guid evaluationId, Guid findingId, string? asOf, string? knownAt, IQuerySession session,
@@ -94,7 +92,6 @@ public static class FindingEndpoints
     /// Without a format, an Accept header asking for application/prov+json chooses PROV-JSON.
     /// </summary>
     [WolverineGet(Route + "/{findingId}/provenance", OperationId = "getFindingProvenance")]
-    [Tags("Findings")]
     [Requires(Permission.ReadProvenance)]
     [ProducesResponseType<ProvenanceView>(StatusCodes.Status200OK)]
     public static async Task<IResult> Provenance(Guid evaluationId, Guid findingId, string? format, HttpContext http, IQuerySession session,
@@ -126,10 +123,8 @@ public static class FindingEndpoints
 
     /// <summary>Drafts a finding: a statement with its scope (sites, pairings, waves of this evaluation).</summary>
     [WolverinePost(Route, OperationId = "draftFinding")]
-    [Tags("Findings")]
     [Requires(Permission.WriteFindings)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Draft(Guid evaluationId, DraftFinding command, HttpContext http, EventRecorder recorder)
     {
         var id = command.Id ?? Guid.NewGuid();
@@ -140,22 +135,15 @@ public static class FindingEndpoints
             var sites = batch.LoadMany<SiteTimeline>().ById([.. command.SiteIds ?? []]);
             var pairings = batch.LoadMany<PairingTimeline>().ById([.. command.PairingIds ?? []]);
             await batch.Execute(http.RequestAborted);
-            var decision = FindingRules.Draft(evaluationId, id, command,
+            return session.Start<FindingTimeline>(id, FindingRules.Draft(evaluationId, id, command,
                 (await sites).Where(s => s.EvaluationId == evaluationId).Select(s => s.Id).ToHashSet(),
                 (await pairings).Where(p => p.EvaluationId == evaluationId).Select(p => p.Id).ToHashSet(),
-                evaluation.Waves.Select(w => w.Id).ToHashSet());
-            if (decision.Accepted)
-            {
-                session.Events.StartStream<FindingTimeline>(id, [.. decision.Events]);
-            }
-
-            return decision;
+                evaluation.Waves.Select(w => w.Id).ToHashSet()));
         });
     }
 
     /// <summary>Rewrites the statement; expectedVersion is the finding's version as last read.</summary>
     [WolverinePost(Route + "/{findingId}/revisions", OperationId = "reviseFinding")]
-    [Tags("Findings")]
     [Requires(Permission.WriteFindings)]
     [ProducesResponseType<FindingView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -164,7 +152,6 @@ public static class FindingEndpoints
 
     /// <summary>Links live codings and memos of this evaluation as supporting or contrary evidence.</summary>
     [WolverinePost(Route + "/{findingId}/evidence", OperationId = "linkFindingEvidence")]
-    [Tags("Findings")]
     [Requires(Permission.WriteFindings)]
     [ProducesResponseType<FindingView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -184,7 +171,6 @@ public static class FindingEndpoints
 
     /// <summary>Unlinks a coding or memo; expectedVersion (query) is the finding's version as last read.</summary>
     [WolverineDelete(Route + "/{findingId}/evidence/{itemId}", OperationId = "unlinkFindingEvidence")]
-    [Tags("Findings")]
     [Requires(Permission.WriteFindings)]
     [ProducesResponseType<FindingView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
@@ -200,7 +186,6 @@ public static class FindingEndpoints
     /// supporting coding quotes a participant whose consent on the field date did not allow it.
     /// </summary>
     [WolverinePost(Route + "/{findingId}/status", OperationId = "changeFindingStatus")]
-    [Tags("Findings")]
     [Requires(Permission.WriteFindings)]
     [ProducesResponseType<FindingView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -216,14 +201,8 @@ public static class FindingEndpoints
 
     private static Task<IResult> Change(HttpContext http, EventRecorder recorder, Guid evaluationId, Guid findingId,
         Func<IDocumentSession, FindingState, Task<Decision>> rule) =>
-        recorder.ChangeAsync(http,
-            async session =>
-            {
-                var stream = await session.Events.FetchForWriting<FindingTimeline>(findingId, http.RequestAborted);
-                return stream.Aggregate is { } finding && finding.EvaluationId == evaluationId && finding.Current is { } state
-                    ? stream.Record(await rule(session, state))
-                    : Rejection.NotFound("No such finding in this evaluation.");
-            },
+        recorder.ChangeAsync<FindingTimeline>(http, findingId, "No such finding in this evaluation.",
+            async (session, finding) => finding.Current is { } state ? await rule(session, state) : Rejection.NotFound("No such finding in this evaluation."),
             async query =>
             {
                 var finding = await query.LoadAsync<FindingTimeline>(findingId, http.RequestAborted);

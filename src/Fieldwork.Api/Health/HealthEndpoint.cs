@@ -12,7 +12,6 @@ public static class HealthEndpoint
     /// <summary>Whether the API can reach its database: 200 when it can, 503 when it cannot.</summary>
     [WolverineGet("/health", OperationId = "health")]
     [AllowAnonymous]
-    [Tags("Health")]
     [ProducesResponseType<HealthView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
     public static async Task<IResult> Get(IDocumentStore store, CancellationToken cancellation)

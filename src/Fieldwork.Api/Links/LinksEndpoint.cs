@@ -20,10 +20,8 @@ public static class LinksEndpoint
 {
     /// <summary>Records an informal tie between two sites, inside or outside the programme.</summary>
     [WolverinePost("/api/evaluations/{evaluationId}/links", OperationId = "formLink")]
-    [Tags("Links")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Post(Guid evaluationId, FormLink command, HttpContext http, EventRecorder recorder)
     {
         var id = command.Id ?? Guid.NewGuid();
@@ -32,20 +30,13 @@ public static class LinksEndpoint
         {
             var a = await session.LoadAsync<SiteTimeline>(command.SiteAId!.Value, http.RequestAborted);
             var b = await session.LoadAsync<SiteTimeline>(command.SiteBId!.Value, http.RequestAborted);
-            var decision = LinkRules.Form(evaluation, id, command,
-                a?.EvaluationId == evaluationId ? a : null, b?.EvaluationId == evaluationId ? b : null);
-            if (decision.Accepted)
-            {
-                session.Events.StartStream<Link>(id, [.. decision.Events]);
-            }
-
-            return decision;
+            return session.Start<Link>(id, LinkRules.Form(evaluation, id, command,
+                a?.EvaluationId == evaluationId ? a : null, b?.EvaluationId == evaluationId ? b : null));
         });
     }
 
     /// <summary>The links that stood at asOf, as known at knownAt (both default to now), oldest first.</summary>
     [WolverineGet("/api/evaluations/{evaluationId}/links", OperationId = "listLinks")]
-    [Tags("Links")]
     [Requires(Permission.ReadSites)]
     [ProducesResponseType<Page<LinkView>>(StatusCodes.Status200OK)]
     public static async Task<IResult> List(Guid evaluationId, string? asOf, string? knownAt, int? offset, int? limit,
@@ -64,7 +55,6 @@ public static class LinksEndpoint
 
     /// <summary>One link, if it stood at asOf as known at knownAt.</summary>
     [WolverineGet("/api/evaluations/{evaluationId}/links/{linkId}", OperationId = "getLink")]
-    [Tags("Links")]
     [Requires(Permission.ReadSites)]
     [ProducesResponseType<LinkView>(StatusCodes.Status200OK)]
     public static async Task<IResult> Get(Guid evaluationId, Guid linkId, string? asOf, string? knownAt, IQuerySession session,

@@ -25,7 +25,6 @@ public static class ExchangeReads
 
     /// <summary>The knowledge exchanges of a pairing that had occurred by asOf, as known at knownAt, in field-date order.</summary>
     [WolverineGet(Route, OperationId = "listExchanges")]
-    [Tags("Pairings")]
     [Requires(Permission.ReadSites)]
     [ProducesResponseType<Page<ExchangeView>>(StatusCodes.Status200OK)]
     public static async Task<IResult> List(Guid evaluationId, Guid pairingId, string? asOf, string? knownAt, int? offset, int? limit,
@@ -42,7 +41,6 @@ public static class ExchangeReads
 
     /// <summary>One knowledge exchange.</summary>
     [WolverineGet(Route + "/{exchangeId}", OperationId = "getExchange")]
-    [Tags("Pairings")]
     [Requires(Permission.ReadSites)]
     [ProducesResponseType<ExchangeView>(StatusCodes.Status200OK)]
     public static async Task<IResult> Get(Guid evaluationId, Guid pairingId, Guid exchangeId, string? asOf, string? knownAt,

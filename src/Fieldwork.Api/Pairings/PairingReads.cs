@@ -14,7 +14,6 @@ public static class PairingReads
 {
     /// <summary>The evaluation's pairings as they stood at asOf, as known at knownAt (both default to now).</summary>
     [WolverineGet("/api/evaluations/{evaluationId}/pairings", OperationId = "listPairings")]
-    [Tags("Pairings")]
     [Requires(Permission.ReadSites)]
     [ProducesResponseType<Page<PairingView>>(StatusCodes.Status200OK)]
     public static async Task<IResult> List(Guid evaluationId, string? asOf, string? knownAt, int? offset, int? limit,
@@ -34,7 +33,6 @@ public static class PairingReads
 
     /// <summary>One pairing as it stood at asOf, as known at knownAt; 404 before it was proposed.</summary>
     [WolverineGet("/api/evaluations/{evaluationId}/pairings/{pairingId}", OperationId = "getPairing")]
-    [Tags("Pairings")]
     [Requires(Permission.ReadSites)]
     [ProducesResponseType<PairingView>(StatusCodes.Status200OK)]
     public static async Task<IResult> Get(Guid evaluationId, Guid pairingId, string? asOf, string? knownAt,

@@ -18,13 +18,12 @@ namespace Fieldwork.Api.Pairings;
 public static class PairingWrites
 {
     private const string Route = "/api/evaluations/{evaluationId}/pairings";
+    private const string NoSuchPairing = "No such pairing in this evaluation.";
 
     /// <summary>Proposes a pairing of an exemplar and a follower (as they stood on proposedOn).</summary>
     [WolverinePost(Route, OperationId = "proposePairing")]
-    [Tags("Pairings")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Propose(Guid evaluationId, ProposePairing command, HttpContext http, EventRecorder recorder)
     {
         var id = command.Id ?? Guid.NewGuid();
@@ -48,7 +47,6 @@ public static class PairingWrites
 
     /// <summary>Records the date the pairing was formally set up.</summary>
     [WolverinePost(Route + "/{pairingId}/establishment", OperationId = "establishPairing")]
-    [Tags("Pairings")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<PairingView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -58,7 +56,6 @@ public static class PairingWrites
 
     /// <summary>Records an alignment assessment (same system, same region, distance, prior links, cultural fit 1-5).</summary>
     [WolverinePost(Route + "/{pairingId}/alignment", OperationId = "assessAlignment")]
-    [Tags("Pairings")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<PairingView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -68,34 +65,25 @@ public static class PairingWrites
 
     /// <summary>Records a knowledge exchange observed within the pairing.</summary>
     [WolverinePost(Route + "/{pairingId}/exchanges", OperationId = "observeExchange")]
-    [Tags("Pairings")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Observe(Guid evaluationId, Guid pairingId, ObserveExchange command, HttpContext http, EventRecorder recorder)
     {
         var id = command.Id ?? Guid.NewGuid();
         var evaluation = http.Access().Evaluation;
         return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/pairings/{pairingId}/exchanges/{id}",
-            async session =>
-            {
-                var stream = await session.Events.FetchForWriting<PairingTimeline>(pairingId, http.RequestAborted);
-                if (stream.Aggregate is not { } pairing || pairing.EvaluationId != evaluationId)
+            session => session.DecideOnAsync<PairingTimeline>(http, pairingId, NoSuchPairing, async pairing =>
                 {
-                    return Rejection.NotFound("No such pairing in this evaluation.");
-                }
-
-                var evidence = await session.LoadManyAsync<Fieldwork.Evidence.EvidenceTimeline>(http.RequestAborted, command.EvidenceIds!.Distinct());
-                var known = evidence.Where(e => e.EvaluationId == evaluationId).Select(e => e.Id).ToHashSet();
-                var unknown = command.EvidenceIds!.Select((e, i) => (e, i)).Where(x => !known.Contains(x.e))
-                    .Select(x => Rejection.Invalid($"evidenceIds[{x.i}]", "There is no such evidence in this evaluation.")).ToList();
-                return unknown.Count > 0 ? Rejection.Combine(unknown) : stream.Record(PairingRules.Observe(evaluation, pairing, id, command));
-            });
+                    var evidence = await session.LoadManyAsync<Fieldwork.Evidence.EvidenceTimeline>(http.RequestAborted, command.EvidenceIds!.Distinct());
+                    var known = evidence.Where(e => e.EvaluationId == evaluationId).Select(e => e.Id).ToHashSet();
+                    var unknown = command.EvidenceIds!.Select((e, i) => (e, i)).Where(x => !known.Contains(x.e))
+                        .Select(x => Rejection.Invalid($"evidenceIds[{x.i}]", "There is no such evidence in this evaluation.")).ToList();
+                    return unknown.Count > 0 ? Rejection.Combine(unknown) : PairingRules.Observe(evaluation, pairing, id, command);
+                }));
     }
 
     /// <summary>Records the end of the pairing; the two sites may then be paired again.</summary>
     [WolverinePost(Route + "/{pairingId}/dissolution", OperationId = "dissolvePairing")]
-    [Tags("Pairings")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<PairingView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -114,7 +102,6 @@ public static class PairingWrites
 
     /// <summary>Corrects dates logged earlier; replays with an earlier knownAt still show the old dates.</summary>
     [WolverinePost(Route + "/{pairingId}/corrections", OperationId = "correctPairingDates")]
-    [Tags("Pairings")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<PairingView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -126,17 +113,9 @@ public static class PairingWrites
         await session.LoadAsync<SiteTimeline>(siteId, cancellation) is { } site && site.EvaluationId == evaluationId ? site : null;
 
     private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeTravel time, Guid pairingId,
-        Func<IDocumentSession, Evaluation, PairingTimeline, Decision> rule)
-    {
-        var evaluation = http.Access().Evaluation;
-        return recorder.ChangeAsync(http,
-            async session =>
-            {
-                var stream = await session.Events.FetchForWriting<PairingTimeline>(pairingId, http.RequestAborted);
-                return stream.Aggregate is { } pairing && pairing.EvaluationId == evaluation.Id
-                    ? stream.Record(rule(session, evaluation, pairing))
-                    : Rejection.NotFound("No such pairing in this evaluation.");
-            },
+        Func<IDocumentSession, Evaluation, PairingTimeline, Decision> rule) =>
+        recorder.ChangeAsync<PairingTimeline>(http, pairingId, NoSuchPairing,
+            (session, pairing) => Task.FromResult(rule(session, http.Access().Evaluation, pairing)),
             async query =>
             {
                 var timeline = await query.LoadAsync<PairingTimeline>(pairingId, http.RequestAborted);
@@ -145,5 +124,4 @@ public static class PairingWrites
                 var codes = await ServedState.SiteCodesAsync(query, timeline.EvaluationId, http.RequestAborted);
                 return TypedResults.Ok(PairingView.From(timeline.AsOf(cut)!, tally, codes));
             });
-    }
 }

@@ -36,16 +36,15 @@ public sealed record DisclosureView(long Sequence, string? ReaderId, DateTimeOff
 public static class ParticipantsEndpoint
 {
     private const string Route = "/api/evaluations/{evaluationId}/participants";
+    private const string NoSuchParticipant = "No such participant in this evaluation.";
 
     /// <summary>
     /// Registers a participant under a pseudonym with their consent. Personal details (name,
     /// email) are sealed under a key of the participant's own and never stored in plaintext.
     /// </summary>
     [WolverinePost(Route, OperationId = "registerParticipant")]
-    [Tags("Participants")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Post(Guid evaluationId, RegisterParticipant command, HttpContext http, EventRecorder recorder, KeyRing keys)
     {
         var id = command.Id ?? Guid.NewGuid();
@@ -69,25 +68,18 @@ public static class ParticipantsEndpoint
                 personal = PersonalDetailsVault.Seal(key, id, new PersonalDetails(name.Trim(), p.Email?.Trim()));
             }
 
-            var decision = ParticipantRules.Register(evaluation, id, command, site, personal);
-            if (decision.Accepted)
-            {
-                session.Events.StartStream<ParticipantTimeline>(id, [.. decision.Events]);
-            }
-
-            return decision;
+            return session.Start<ParticipantTimeline>(id, ParticipantRules.Register(evaluation, id, command, site, personal));
         }, fingerprint);
     }
 
     /// <summary>Records a change of consent from a date on. Once the participant has withdrawn, only a lead's re-consent changes it (409).</summary>
     [WolverinePost(Route + "/{participantId}/consent", OperationId = "changeConsent")]
-    [Tags("Participants")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<ParticipantView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> ChangeConsent(Guid evaluationId, Guid participantId, ChangeConsent command, HttpContext http,
         EventRecorder recorder, TimeTravel time) =>
-        Change(http, recorder, time, evaluationId, participantId, (evaluation, participant) => ParticipantRules.ChangeConsent(evaluation, participant, command));
+        Change(http, recorder, time, participantId, (evaluation, participant) => ParticipantRules.ChangeConsent(evaluation, participant, command));
 
     /// <summary>
     /// Records that a withdrawn participant consented again (leads only), from <c>consent.givenOn</c>
@@ -95,29 +87,19 @@ public static class ParticipantsEndpoint
     /// erased: personal details, and transcripts dated before the new consent.
     /// </summary>
     [WolverinePost(Route + "/{participantId}/reconsent", OperationId = "reconsentParticipant")]
-    [Tags("Participants")]
     [Requires(Permission.WithdrawConsent)]
     [ProducesResponseType<ParticipantView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Reconsent(Guid evaluationId, Guid participantId, ReconsentParticipant command, HttpContext http,
         EventRecorder recorder, TimeTravel time) =>
-        Change(http, recorder, time, evaluationId, participantId, (evaluation, participant) => ParticipantRules.Reconsent(evaluation, participant, command));
+        Change(http, recorder, time, participantId, (evaluation, participant) => ParticipantRules.Reconsent(evaluation, participant, command));
 
     /// <summary>Decides a change to one participant of this evaluation (404 for any other), and answers with the participant as it stands now.</summary>
-    private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeTravel time, Guid evaluationId, Guid participantId,
-        Func<Fieldwork.Evaluations.Evaluation, ParticipantTimeline, Decision> rule)
-    {
-        var evaluation = http.Access().Evaluation;
-        return recorder.ChangeAsync(http,
-            async session =>
-            {
-                var stream = await session.Events.FetchForWriting<ParticipantTimeline>(participantId, http.RequestAborted);
-                return stream.Aggregate is { } participant && participant.EvaluationId == evaluationId
-                    ? stream.Record(rule(evaluation, participant))
-                    : Rejection.NotFound("No such participant in this evaluation.");
-            },
+    private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeTravel time, Guid participantId,
+        Func<Fieldwork.Evaluations.Evaluation, ParticipantTimeline, Decision> rule) =>
+        recorder.ChangeAsync<ParticipantTimeline>(http, participantId, NoSuchParticipant,
+            participant => rule(http.Access().Evaluation, participant),
             query => NowAsync(query, participantId, time, http.RequestAborted));
-    }
 
     /// <summary>The participant as it stands today (or as last recorded, if today is before their consent was given).</summary>
     private static async Task<IResult> NowAsync(IQuerySession query, Guid participantId, TimeTravel time, CancellationToken cancellation)
@@ -129,7 +111,6 @@ public static class ParticipantsEndpoint
 
     /// <summary>The evaluation's participants, by pseudonym, with the consent in force at asOf as known at knownAt.</summary>
     [WolverineGet(Route, OperationId = "listParticipants")]
-    [Tags("Participants")]
     [Requires(Permission.ReadSites)]
     [ProducesResponseType<Page<ParticipantView>>(StatusCodes.Status200OK)]
     public static async Task<IResult> List(Guid evaluationId, string? asOf, string? knownAt, int? offset, int? limit,
@@ -150,7 +131,6 @@ public static class ParticipantsEndpoint
 
     /// <summary>One participant; leads also see the personal details (null once erased).</summary>
     [WolverineGet(Route + "/{participantId}", OperationId = "getParticipant")]
-    [Tags("Participants")]
     [Requires(Permission.ReadSites)]
     [ProducesResponseType<ParticipantView>(StatusCodes.Status200OK)]
     public static async Task<IResult> Get(Guid evaluationId, Guid participantId, string? asOf, string? knownAt, HttpContext http,
@@ -194,26 +174,14 @@ public static class ParticipantsEndpoint
     /// sealed under a key that lists them is erased too (a group transcript whole). Idempotent.
     /// </summary>
     [WolverinePost(Route + "/{participantId}/withdrawal", OperationId = "withdrawParticipant")]
-    [Tags("Participants")]
     [Requires(Permission.WithdrawConsent)]
     [ProducesResponseType<ParticipantView>(StatusCodes.Status200OK)]
     public static Task<IResult> Withdraw(Guid evaluationId, Guid participantId, WithdrawParticipant command, HttpContext http,
-        EventRecorder recorder, TimeTravel time)
-    {
-        var evaluation = http.Access().Evaluation;
-        return recorder.ChangeAsync(http,
-            async session =>
+        EventRecorder recorder, TimeTravel time) =>
+        recorder.ChangeAsync<ParticipantTimeline>(http, participantId, NoSuchParticipant,
+            async (session, participant) =>
             {
-                // Before reading anything: a write naming this participant either committed (and its key is
-                // swept below) or waits for this withdrawal and then reads it.
-                await ParticipantLocks.ExclusiveAsync(session, participantId, http.RequestAborted);
-                var stream = await session.Events.FetchForWriting<ParticipantTimeline>(participantId, http.RequestAborted);
-                if (stream.Aggregate is not { } participant || participant.EvaluationId != evaluationId)
-                {
-                    return Rejection.NotFound("No such participant in this evaluation.");
-                }
-
-                var decision = stream.Record(ParticipantRules.Withdraw(evaluation, participant, command, time.Today.AsOf));
+                var decision = ParticipantRules.Withdraw(http.Access().Evaluation, participant, command, time.Today.AsOf);
                 if (decision.Accepted)
                 {
                     await EraseAsync(session, evaluationId, participantId, command.EraseTranscripts == true || participant.TranscriptsErased,
@@ -222,8 +190,10 @@ public static class ParticipantsEndpoint
 
                 return decision;
             },
-            query => NowAsync(query, participantId, time, http.RequestAborted));
-    }
+            query => NowAsync(query, participantId, time, http.RequestAborted),
+            // Before reading anything: a write naming this participant either committed (and its key is
+            // swept below) or waits for this withdrawal and then reads it.
+            session => ParticipantLocks.ExclusiveAsync(session, participantId, http.RequestAborted));
 
     /// <summary>
     /// Destroys the participant's key (and with <paramref name="transcripts"/> every transcript key
@@ -269,7 +239,6 @@ public static class ParticipantsEndpoint
 
     /// <summary>Every read of this participant's personal details: who read them and when, oldest first.</summary>
     [WolverineGet(Route + "/{participantId}/disclosures", OperationId = "listDisclosures")]
-    [Tags("Participants")]
     [Requires(Permission.ReadAudit)]
     [ProducesResponseType<Page<DisclosureView>>(StatusCodes.Status200OK)]
     public static async Task<IResult> Disclosures(Guid evaluationId, Guid participantId, int? offset, int? limit, IQuerySession session,

@@ -11,7 +11,15 @@ namespace Fieldwork.Api.Problems;
 /// Makes the OpenAPI document exact: each route lists the statuses it can really answer.
 /// Endpoints declare their own successes and rule conflicts; this adds what the pipeline
 /// answers for every route of a kind (401, 403, 404, 400 for bodies and query strings, 413) and
-/// drops the defaults Wolverine guesses for endpoints that return IResult.
+/// drops the defaults Wolverine guesses for endpoints that return IResult. It also says once
+/// what every route of a kind would otherwise repeat, as the same metadata the attributes add
+/// (so the served document is the same):
+/// <list type="bullet">
+/// <item>The OpenAPI tag is the route's feature: the class's <c>[Tags]</c>, else the last part of
+/// its namespace (<c>Fieldwork.Api.Sites</c>: "Sites"). A method's own <c>[Tags]</c> wins.</item>
+/// <item>A route that creates (declares 201) also answers 409: its id already used for another
+/// request, or by another user (<see cref="Recording.EventRecorder.Replay"/>).</item>
+/// </list>
 /// </summary>
 public sealed class ResponsesPolicy : IHttpPolicy
 {
@@ -25,6 +33,17 @@ public sealed class ResponsesPolicy : IHttpPolicy
             var hasBody = RequestContract.Of(chain).Body is not null;
             var declared = method.GetCustomAttributes(typeof(ProducesResponseTypeAttribute), true)
                 .Cast<ProducesResponseTypeAttribute>().Select(a => a.StatusCode).ToHashSet();
+
+            var type = chain.Method.HandlerType;
+            if (!method.IsDefined(typeof(TagsAttribute), true) && !type.IsDefined(typeof(TagsAttribute), true))
+            {
+                chain.Metadata.WithMetadata(new TagsAttribute(type.Namespace![(type.Namespace!.LastIndexOf('.') + 1)..]));
+            }
+
+            if (declared.Contains(StatusCodes.Status201Created) && !declared.Contains(StatusCodes.Status409Conflict))
+            {
+                chain.Metadata.WithMetadata(new ProducesResponseTypeAttribute<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json"));
+            }
 
             var keep = new HashSet<int>(declared);
             if (scoped || chain.RoutePattern!.Parameters.Count > 0)

@@ -15,7 +15,6 @@ public static class SiteReads
 {
     /// <summary>The evaluation's sites as they stood at asOf, as known at knownAt (both default to now), by code.</summary>
     [WolverineGet("/api/evaluations/{evaluationId}/sites", OperationId = "listSites")]
-    [Tags("Sites")]
     [Requires(Permission.ReadSites)]
     [ProducesResponseType<Page<SiteView>>(StatusCodes.Status200OK)]
     public static async Task<IResult> List(Guid evaluationId, string? asOf, string? knownAt, int? offset, int? limit,
@@ -34,7 +33,6 @@ public static class SiteReads
 
     /// <summary>One site as it stood at asOf, as known at knownAt; 404 before its enrolment.</summary>
     [WolverineGet("/api/evaluations/{evaluationId}/sites/{siteId}", OperationId = "getSite")]
-    [Tags("Sites")]
     [Requires(Permission.ReadSites)]
     [ProducesResponseType<SiteView>(StatusCodes.Status200OK)]
     public static async Task<IResult> Get(Guid evaluationId, Guid siteId, string? asOf, string? knownAt,
@@ -53,7 +51,6 @@ public static class SiteReads
 
     /// <summary>Every recorded change of a site, in log order, with its field date and its record time.</summary>
     [WolverineGet("/api/evaluations/{evaluationId}/sites/{siteId}/history", OperationId = "getSiteHistory")]
-    [Tags("Sites")]
     [Requires(Permission.ReadSites)]
     [ProducesResponseType<Page<HistoryEntry>>(StatusCodes.Status200OK)]
     public static async Task<IResult> History(Guid evaluationId, Guid siteId, string? knownAt, IQuerySession session,

@@ -16,10 +16,8 @@ public static class SiteWrites
 {
     /// <summary>Enrols a site under its pseudonym code (unique within the evaluation).</summary>
     [WolverinePost("/api/evaluations/{evaluationId}/sites", OperationId = "enrolSite")]
-    [Tags("Sites")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Enrol(Guid evaluationId, EnrolSite command, HttpContext http, EventRecorder recorder)
     {
         var id = command.Id ?? Guid.NewGuid();
@@ -45,7 +43,6 @@ public static class SiteWrites
 
     /// <summary>Changes some of a site's attributes from a date on.</summary>
     [WolverinePost("/api/evaluations/{evaluationId}/sites/{siteId}/attributes", OperationId = "changeSiteAttributes")]
-    [Tags("Sites")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<SiteView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -55,7 +52,6 @@ public static class SiteWrites
 
     /// <summary>Withdraws a site from a date on.</summary>
     [WolverinePost("/api/evaluations/{evaluationId}/sites/{siteId}/withdrawal", OperationId = "withdrawSite")]
-    [Tags("Sites")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<SiteView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -64,17 +60,9 @@ public static class SiteWrites
         Change(http, recorder, time, siteId, (evaluation, site) => SiteRules.Withdraw(evaluation, site, command));
 
     private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeTravel time, Guid siteId,
-        Func<Fieldwork.Evaluations.Evaluation, SiteTimeline, Decision> rule)
-    {
-        var evaluation = http.Access().Evaluation;
-        return recorder.ChangeAsync(http,
-            async session =>
-            {
-                var stream = await session.Events.FetchForWriting<SiteTimeline>(siteId, http.RequestAborted);
-                return stream.Aggregate is { } site && site.EvaluationId == evaluation.Id
-                    ? stream.Record(rule(evaluation, site))
-                    : Rejection.NotFound("No such site in this evaluation.");
-            },
+        Func<Fieldwork.Evaluations.Evaluation, SiteTimeline, Decision> rule) =>
+        recorder.ChangeAsync<SiteTimeline>(http, siteId, "No such site in this evaluation.",
+            site => rule(http.Access().Evaluation, site),
             async query =>
             {
                 var timeline = await query.LoadAsync<SiteTimeline>(siteId, http.RequestAborted);
@@ -82,5 +70,4 @@ public static class SiteWrites
                 var tally = await ServedEvidence.TallyAsync(query, timeline.EvaluationId, cut, http.RequestAborted);
                 return TypedResults.Ok(SiteView.From(timeline.AsOf(cut)!, tally));
             });
-    }
 }

@@ -31,7 +31,6 @@ public static class StateEndpoints
 {
     /// <summary>Every site and pairing of the evaluation as it stood at asOf, as known at knownAt.</summary>
     [WolverineGet("/api/evaluations/{evaluationId}/state", OperationId = "getState")]
-    [Tags("Timeline")]
     [Requires(Permission.ReadSites)]
     [ProducesResponseType<StateView>(StatusCodes.Status200OK)]
     public static async Task<IResult> State(Guid evaluationId, string? asOf, string? knownAt, IQuerySession session,
@@ -53,7 +52,6 @@ public static class StateEndpoints
 
     /// <summary>For each site and pairing, what differs between its state at `from` and at `to` (valid time), both as known at knownAt.</summary>
     [WolverineGet("/api/evaluations/{evaluationId}/changes", OperationId = "getChanges")]
-    [Tags("Timeline")]
     [Requires(Permission.ReadSites)]
     [ProducesResponseType<ChangesView>(StatusCodes.Status200OK)]
     public static async Task<IResult> Changes(Guid evaluationId, string? from, string? to, string? knownAt, IQuerySession session,

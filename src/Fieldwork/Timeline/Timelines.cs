@@ -5,6 +5,9 @@ namespace Fieldwork.Timeline;
 /// <summary>A read model built by recording a stream's events one by one, inline or from raw events alike.</summary>
 public interface IEventTimeline
 {
+    /// <summary>The evaluation the stream belongs to.</summary>
+    Guid EvaluationId { get; }
+
     void Record(IEvent e);
 }
 
