@@ -125,6 +125,11 @@ public static class FieldworkStore
         opts.Projections.Add<MemoTimelineProjection>(ProjectionLifecycle.Inline);
         opts.Schema.For<MemoTimeline>().Duplicate(x => x.EvaluationId);
 
+        // Plans: one stream per wave (Coverage.WavePlanTimeline.StreamId), every version kept.
+        opts.Events.AddEventType<Coverage.WavePlanSet>();
+        opts.Projections.Add<Coverage.WavePlanTimelineProjection>(ProjectionLifecycle.Inline);
+        opts.Schema.For<Coverage.WavePlanTimeline>().Duplicate(x => x.EvaluationId);
+
         // The integrity chain: one link per stored event, extended by the async daemon in log order.
         var chain = new Weasel.Postgresql.Tables.Table(new Weasel.Postgresql.PostgresqlObjectName(Schema, Integrity.EventChain.Table, Weasel.Postgresql.SchemaUtils.IdentifierUsage.General));
         chain.AddColumn<long>("seq_id").AsPrimaryKey();

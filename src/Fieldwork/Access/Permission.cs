@@ -9,7 +9,7 @@ public enum Permission
     /// <summary>Read the evaluation itself, its waves and members.</summary>
     ReadEvaluation,
 
-    /// <summary>Grant and revoke membership, define waves.</summary>
+    /// <summary>Grant and revoke membership, define waves and set their plans.</summary>
     ManageEvaluation,
 
     /// <summary>Read sites, pairings, links, exchanges and pseudonymous participants.</summary>
@@ -21,7 +21,7 @@ public enum Permission
     /// <summary>Read participants' personal details (name, email).</summary>
     ReadPersonalDetails,
 
-    /// <summary>Read evidence and its texts.</summary>
+    /// <summary>Read evidence, its texts, and coverage (what was done against each wave's plan).</summary>
     ReadEvidence,
 
     /// <summary>Log evidence, correct it, add text versions.</summary>

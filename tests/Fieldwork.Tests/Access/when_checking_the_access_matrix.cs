@@ -278,6 +278,7 @@ public sealed class when_checking_the_access_matrix(AppFixture app) : ApiTest(ap
             [$"POST {E}/codebook/codes/{{codeId}}/retirement"] = async _ => ($"{u}/codebook/codes/{await w.NewCode()}/retirement", new { reason = "unused" }),
             [$"POST {E}/codebook/codes/{{codeId}}/revisions"] = async _ => ($"{u}/codebook/codes/{await w.NewCode()}/revisions", new { expectedVersion = 1, definition = "Redefined" }),
             [$"GET {E}/codings"] = _ => Task.FromResult(Read($"{u}/codings")),
+            [$"GET {E}/coverage"] = _ => Task.FromResult(Read($"{u}/coverage?waveId={w.Wave}&asOf=2018-06-30")),
             [$"GET {E}/disagreements"] = _ => Task.FromResult(Read($"{u}/disagreements?coderIds={w.Lead},{w.Analyst}")),
             [$"POST {E}/documents"] = _ => Task.FromResult<(string, object?)>(($"{u}/documents", new
             {
@@ -443,6 +444,11 @@ public sealed class when_checking_the_access_matrix(AppFixture app) : ApiTest(ap
                 return Task.FromResult<(string, object?)>(($"{u}/waves", new { name = $"Wave {start:yyyyMMdd}", startsOn = start, endsOn = start.AddDays(1) }));
             },
             [$"GET {E}/waves/{{waveId}}"] = _ => Task.FromResult(Read($"{u}/waves/{w.Wave}")),
+            [$"GET {E}/waves/{{waveId}}/plan"] = _ => Task.FromResult(Read($"{u}/waves/{w.Wave}/plan")),
+            [$"PUT {E}/waves/{{waveId}}/plan"] = _ => Task.FromResult<(string, object?)>(($"{u}/waves/{w.Wave}/plan", new
+            {
+                sites = new object[] { new { siteId = w.Site, interviews = w.Next() % 5, observations = 2 } },
+            })),
         };
     }
 }

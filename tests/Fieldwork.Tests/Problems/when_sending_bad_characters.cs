@@ -169,7 +169,7 @@ public sealed class when_sending_bad_characters(AppFixture app) : ApiTest(app)
 
         // Every string field of every request body is one or the other; answers are not marked.
         var requests = (await Get("/openapi/v1.json", null)).Json["paths"]!.AsObject()
-            .Select(p => p.Value?["post"]?["requestBody"]?["content"]?["application/json"]?["schema"]?["$ref"]?.GetValue<string>())
+            .SelectMany(p => new[] { "post", "put" }.Select(m => p.Value?[m]?["requestBody"]?["content"]?["application/json"]?["schema"]?["$ref"]?.GetValue<string>()))
             .OfType<string>().Select(r => r.Split('/')[^1]).ToHashSet();
         foreach (var name in requests)
         {

@@ -7,13 +7,13 @@ namespace Fieldwork.Tests.Resilience;
 public sealed partial class when_sending_hostile_input
 {
     /// <summary>
-    /// One valid request for a POST route: the URL with real ids, a body the API accepts as it
-    /// stands when the request is made, and who may send it.
+    /// One valid request for a POST or PUT route: the URL with real ids, a body the API accepts as
+    /// it stands when the request is made, who may send it, and the method.
     /// </summary>
-    private sealed record ValidRequest(string Url, JsonObject Body, string User);
+    private sealed record ValidRequest(string Url, JsonObject Body, string User, string Method = "POST");
 
     /// <summary>
-    /// Two evaluations led by <see cref="Lead"/>, set up through the API so that every POST route
+    /// Two evaluations led by <see cref="Lead"/>, set up through the API so that every POST and PUT route
     /// has a valid request (<see cref="Valid"/>, keyed by the route template exactly as the OpenAPI
     /// document spells it). <see cref="Other"/> is a second evaluation with the same lead, for ids
     /// of another evaluation.
@@ -46,7 +46,7 @@ public sealed partial class when_sending_hostile_input
         async Task Change(string path, object body) => (await Post($"{root}/{path}", lead, body)).ShouldBe(HttpStatusCode.OK);
 
         // The route's {evaluationId} is the world's evaluation; its other id (there is at most one) is routeId.
-        void Valid(string route, Guid? routeId, JsonObject body, string? user = null)
+        void Valid(string route, Guid? routeId, JsonObject body, string? user = null, string method = "POST")
         {
             var url = route.Replace("{evaluationId}", evaluationId.ToString(), StringComparison.Ordinal);
             if (routeId is { } id)
@@ -54,7 +54,7 @@ public sealed partial class when_sending_hostile_input
                 url = Regex.Replace(url, @"\{\w+\}", id.ToString());
             }
 
-            valid.Add(route, new ValidRequest(url, body, user ?? lead));
+            valid.Add(route, new ValidRequest(url, body, user ?? lead, method));
         }
 
         static JsonArray Ids(params Guid[] ids) => [.. ids.Select(id => (JsonNode)id)];
@@ -138,6 +138,14 @@ public sealed partial class when_sending_hostile_input
             ["effectiveOn"] = "2018-09-01",
             ["reason"] = "The trust left the programme.",
         });
+
+        // Plans: the first wave's, for two of the sites (a PUT: the same plan again changes nothing).
+        Valid("/api/evaluations/{evaluationId}/waves/{waveId}/plan", wave, new JsonObject
+        {
+            ["sites"] = new JsonArray(
+                new JsonObject { ["siteId"] = exemplar1, ["interviews"] = 4, ["observations"] = 2, ["documents"] = 1 },
+                new JsonObject { ["siteId"] = follower1, ["visits"] = 2, ["interviews"] = 3 }),
+        }, method: "PUT");
 
         // Pairings: one established pairing for the evidence, exchanges and alignment; one of
         // its own for each request that changes a pairing's life. Each pairs two sites no other

@@ -7,7 +7,7 @@ using Fieldwork.Tests.Infrastructure;
 namespace Fieldwork.Tests.Resilience;
 
 /// <summary>
-/// A corpus of bad requests to every POST route, derived from the OpenAPI document: each route's
+/// A corpus of bad requests to every POST and PUT route, derived from the OpenAPI document: each route's
 /// request schema says which fields exist, which are required, of what type and format, and for a
 /// text whether it is a single line (and how long) or a long text; each case breaks one thing of a
 /// request that is otherwise valid (the world's), the way a fuzzer would: wrong types, control
@@ -47,18 +47,21 @@ public sealed partial class when_sending_hostile_input(AppFixture app) : ApiTest
 
     /// <summary>One bad request: its body is made when it is sent (some are megabytes).</summary>
     private sealed record Case(string Route, string Name, string Url, string? User, Func<byte[]> Body,
-        string ContentType = "application/json", HttpStatusCode? Expected = null);
+        string ContentType = "application/json", HttpStatusCode? Expected = null, string Method = "POST");
 
     [Fact]
-    public async Task every_bad_request_to_every_post_route_is_a_4xx_problem_and_writes_nothing()
+    public async Task every_bad_request_to_every_post_and_put_route_is_a_4xx_problem_and_writes_nothing()
     {
         var document = (await Get("/openapi/v1.json", null)).ShouldBe(HttpStatusCode.OK).Json.AsObject();
-        var routes = PostRoutes(document);
+        var routes = WriteRoutes(document);
         var world = await BuildWorldAsync();
         var uncovered = routes.Keys.Except(world.Valid.Keys).ToList();
-        Assert.True(uncovered.Count == 0, "POST routes without a valid request in the world: " + string.Join(", ", uncovered));
+        Assert.True(uncovered.Count == 0, "POST and PUT routes without a valid request in the world: " + string.Join(", ", uncovered));
+        var misnamed = routes.Where(r => r.Value.Method != world.Valid[r.Key].Method).Select(r => r.Key).ToList();
+        Assert.True(misnamed.Count == 0, "valid requests of the world with another method than their route's: " + string.Join(", ", misnamed));
 
-        var cases = routes.SelectMany(r => CasesFor(r.Key, r.Value, world.Valid[r.Key], world, document)).ToList();
+        var cases = routes.SelectMany(r => CasesFor(r.Key, r.Value.Schema, world.Valid[r.Key], world, document)
+            .Select(c => c with { Method = r.Value.Method })).ToList();
         Assert.True(cases.Count >= 2500, $"only {cases.Count} cases");
         Assert.Contains(cases, c => c.Name.EndsWith("a right-to-left override", StringComparison.Ordinal)); // the document marks single lines
 
@@ -86,14 +89,14 @@ public sealed partial class when_sending_hostile_input(AppFixture app) : ApiTest
         // Each case broke one thing only: the requests they were made from are accepted as they are.
         foreach (var (route, valid) in world.Valid)
         {
-            var reply = await Send(HttpMethod.Post, valid.Url, valid.User, valid.Body.ToJsonString());
+            var reply = await Send(new HttpMethod(valid.Method), valid.Url, valid.User, valid.Body.ToJsonString());
             Assert.True((int)reply.Status is >= 200 and < 300, $"the world's request for {route} was refused: {(int)reply.Status} {reply.Body}");
         }
 
         // Fields the document does not require may be left out or null: whatever the answer (2xx
         // or a rule's 4xx), never a 5xx, which would be a handler trusting a field no rule checks.
         var lax = new List<string>();
-        foreach (var (route, schema) in routes.Where(r => r.Value is not null))
+        foreach (var (route, schema) in routes.Where(r => r.Value.Schema is not null).Select(r => (r.Key, r.Value.Schema)))
         {
             var valid = world.Valid[route];
             var required = (schema!["required"] as JsonArray)?.Select(r => r!.GetValue<string>()).ToHashSet() ?? [];
@@ -106,7 +109,7 @@ public sealed partial class when_sending_hostile_input(AppFixture app) : ApiTest
                         body["id"] = Guid.NewGuid();
                     }
 
-                    var reply = await Send(HttpMethod.Post, valid.Url, valid.User, body.ToJsonString());
+                    var reply = await Send(new HttpMethod(valid.Method), valid.Url, valid.User, body.ToJsonString());
                     if ((int)reply.Status >= 500)
                     {
                         lax.Add($"{route} [{name} {label}]: {(int)reply.Status} {reply.Body}");
@@ -122,7 +125,7 @@ public sealed partial class when_sending_hostile_input(AppFixture app) : ApiTest
         // has moved on, 400 where 0 is out of range), but not for the character, and never with a 5xx.
         var letThrough = new List<string>();
         bool RefusedFor(Reply reply, string field) => reply.Status == HttpStatusCode.BadRequest && reply.Json["errors"]?[field] is not null;
-        foreach (var (route, schema) in routes.Where(r => r.Value is not null))
+        foreach (var (route, schema) in routes.Where(r => r.Value.Schema is not null).Select(r => (r.Key, r.Value.Schema)))
         {
             var valid = world.Valid[route];
             var properties = schema!["properties"] as JsonObject ?? [];
@@ -133,7 +136,7 @@ public sealed partial class when_sending_hostile_input(AppFixture app) : ApiTest
                 {
                     foreach (var extra in new[] { "\tindented", "\r\nnext line\n", "\u202E\u05E9\u05DC\u05D5\u05DD\u202C", "\u2028" })
                     {
-                        var reply = await Send(HttpMethod.Post, valid.Url, valid.User, Fresh(valid.Body, name, JsonValue.Create(text + extra).ToJsonString()));
+                        var reply = await Send(new HttpMethod(valid.Method), valid.Url, valid.User, Fresh(valid.Body, name, JsonValue.Create(text + extra).ToJsonString()));
                         if ((int)reply.Status >= 500 || RefusedFor(reply, name))
                         {
                             letThrough.Add($"{route} [{name} holding {JsonValue.Create(extra).ToJsonString()}]: {(int)reply.Status} {reply.Body}");
@@ -143,8 +146,8 @@ public sealed partial class when_sending_hostile_input(AppFixture app) : ApiTest
 
                 if (TypeOf(field) == "integer")
                 {
-                    var negativeZero = await Send(HttpMethod.Post, valid.Url, valid.User, Fresh(valid.Body, name, "-0"));
-                    var zero = await Send(HttpMethod.Post, valid.Url, valid.User, Fresh(valid.Body, name, "0"));
+                    var negativeZero = await Send(new HttpMethod(valid.Method), valid.Url, valid.User, Fresh(valid.Body, name, "-0"));
+                    var zero = await Send(new HttpMethod(valid.Method), valid.Url, valid.User, Fresh(valid.Body, name, "0"));
                     if ((int)negativeZero.Status >= 500 || RefusedFor(negativeZero, name) != RefusedFor(zero, name))
                     {
                         letThrough.Add($"{route} [{name} -0, answered unlike 0]: {(int)negativeZero.Status} {negativeZero.Body}");
@@ -183,13 +186,15 @@ public sealed partial class when_sending_hostile_input(AppFixture app) : ApiTest
         Assert.True(await App.EventCountAsync() > 0, "the event table is still there");
     }
 
-    /// <summary>Every POST route of the document with its request body's schema (null when it takes no body).</summary>
-    private static Dictionary<string, JsonObject?> PostRoutes(JsonObject document) =>
+    /// <summary>
+    /// Every POST and PUT route of the document, with its method and its request body's schema (null
+    /// when it takes no body). The world keys its requests by path alone: no path takes both.
+    /// </summary>
+    private static Dictionary<string, (string Method, JsonObject? Schema)> WriteRoutes(JsonObject document) =>
         document["paths"]!.AsObject()
-            .Where(p => p.Value?["post"] is JsonObject)
-            .ToDictionary(p => p.Key, p => p.Value!["post"]!["requestBody"]?["content"]?["application/json"]?["schema"] is JsonObject schema
-                ? Resolve(document, schema)
-                : null);
+            .SelectMany(p => new[] { "post", "put" }.Where(m => p.Value?[m] is JsonObject).Select(m => (Path: p.Key, Method: m, Operation: p.Value![m]!)))
+            .ToDictionary(r => r.Path, r => (r.Method.ToUpperInvariant(),
+                r.Operation["requestBody"]?["content"]?["application/json"]?["schema"] is JsonObject schema ? Resolve(document, schema) : null));
 
     private static IEnumerable<Case> CasesFor(string route, JsonObject? schema, ValidRequest valid, World world, JsonObject document)
     {
@@ -513,7 +518,7 @@ public sealed partial class when_sending_hostile_input(AppFixture app) : ApiTest
     private async Task<Reply> SendBytesAsync(Case c)
     {
         using var client = App.Client();
-        using var request = new HttpRequestMessage(HttpMethod.Post, c.Url);
+        using var request = new HttpRequestMessage(new HttpMethod(c.Method), c.Url);
         if (c.User is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", App.TokenFor(c.User));

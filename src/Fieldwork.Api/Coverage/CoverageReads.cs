@@ -1,0 +1,68 @@
+using Fieldwork.Coverage;
+using Fieldwork.Evaluations;
+using Fieldwork.Evidence;
+using Fieldwork.Sites;
+using Fieldwork.Timeline;
+using Marten;
+
+namespace Fieldwork.Api.Coverage;
+
+/// <summary>What coverage reads, at one cut: the waves, sites, plans, evidence and visits of an evaluation.</summary>
+public static class CoverageReads
+{
+    /// <summary>
+    /// The evaluation's waves as known at the cut: the snapshot's when the cut knows everything,
+    /// else those whose definition the log held by then (waves are never changed once defined).
+    /// </summary>
+    public static async Task<IReadOnlyList<Wave>> WavesAsync(IQuerySession session, Evaluation evaluation, Cut cut,
+        CancellationToken cancellation)
+    {
+        if (cut.KnownUpTo == long.MaxValue)
+        {
+            return evaluation.Waves;
+        }
+
+        var events = await session.Events.FetchStreamAsync(evaluation.Id, token: cancellation);
+        return [.. events.Where(e => cut.Knows(e.Sequence)).Select(e => e.Data).OfType<WaveDefined>()
+            .Select(w => new Wave(w.WaveId, w.Name, w.StartsOn, w.EndsOn)).OrderBy(w => w.StartsOn)];
+    }
+
+    /// <summary>
+    /// Coverage at the cut for <paramref name="waves"/>: evidence items as they stood at the cut
+    /// (field date on or before asOf, as recorded and corrected by knownAt, voids known by then
+    /// left out), visits (<see cref="VisitsAsync"/>), and each wave's plan as known at knownAt.
+    /// Rows: the evaluation's sites at the cut, and any site planned or worked at in the wave.
+    /// </summary>
+    public static async Task<(IReadOnlyList<WaveCoverage> Waves, IReadOnlyDictionary<Guid, string> Codes)> CoverageAsync(
+        IQuerySession session, Guid evaluationId, IReadOnlyList<Wave> waves, IReadOnlyList<Wave> knownWaves, Cut cut,
+        CancellationToken cancellation)
+    {
+        var batch = session.CreateBatchQuery();
+        var siteTimelines = batch.Query<SiteTimeline>().Where(x => x.EvaluationId == evaluationId).ToList();
+        var evidenceTimelines = batch.Query<EvidenceTimeline>().Where(x => x.EvaluationId == evaluationId).ToList();
+        var planTimelines = batch.Query<WavePlanTimeline>().Where(x => x.EvaluationId == evaluationId).ToList();
+        await batch.Execute(cancellation);
+
+        var sites = (await siteTimelines).Select(t => t.AsOf(cut)).OfType<SiteState>().Select(s => s.Id).ToList();
+        var codes = (await siteTimelines).ToDictionary(t => t.Id, t => t.Code);
+        var plans = (await planTimelines).ToDictionary(p => p.WaveId, p => p.KnownAt(cut.KnownUpTo));
+        var items = (await evidenceTimelines).Select(t => t.AsOf(cut)).OfType<EvidenceState>().Select(s => s.Details);
+        var tally = new CoverageTally(knownWaves)
+            .CountEvidence(items)
+            .CountVisits(await VisitsAsync(session, evaluationId, cut, cancellation));
+        return (CoverageReport.Build(waves, sites, plans, tally), codes);
+    }
+
+    /// <summary>
+    /// The visits made by the cut (dated on or before asOf, recorded by knownAt, not voided as
+    /// known then), one <see cref="VisitFact"/> each. Visits are not recorded yet: none, so every
+    /// visits count is 0 and lastVisitedOn null. When they are, they are read here, at the cut,
+    /// and counted by <see cref="CoverageTally.CountVisits"/> with the same wave rule as evidence.
+    /// </summary>
+    public static Task<IReadOnlyList<VisitFact>> VisitsAsync(IQuerySession session, Guid evaluationId, Cut cut,
+        CancellationToken cancellation)
+    {
+        _ = (session, evaluationId, cut, cancellation);
+        return Task.FromResult<IReadOnlyList<VisitFact>>([]);
+    }
+}

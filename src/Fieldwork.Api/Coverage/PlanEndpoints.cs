@@ -1,0 +1,83 @@
+using Fieldwork.Access;
+using Fieldwork.Api.Access;
+using Fieldwork.Api.Recording;
+using Fieldwork.Api.Timeline;
+using Fieldwork.Coverage;
+using Fieldwork.Sites;
+using Fieldwork.Timeline;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Fieldwork.Api.Coverage;
+
+public static class PlanEndpoints
+{
+    private const string Route = "/api/evaluations/{evaluationId}/waves/{waveId}/plan";
+
+    /// <summary>
+    /// Sets what a wave should cover: per site, targets for visits, interviews, observations and
+    /// documents. The plan replaces the one before it (a new version); the same plan again changes nothing.
+    /// </summary>
+    /// <remarks>
+    /// Each site at most once, enrolled in this evaluation, with at least one target (0 to 10,000).
+    /// An empty list plans no site. Answers the plan as stored, with its version.
+    /// </remarks>
+    [WolverinePut(Route, OperationId = "setWavePlan")]
+    [Tags("Coverage")]
+    [Requires(Permission.ManageEvaluation)]
+    [ProducesResponseType<WavePlanView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<IResult> Put(Guid evaluationId, Guid waveId, SetWavePlan command, HttpContext http, EventRecorder recorder)
+    {
+        var evaluation = http.Access().Evaluation;
+        var streamId = WavePlanTimeline.StreamId(evaluationId, waveId);
+        return recorder.ChangeAsync(http,
+            async session =>
+            {
+                if (evaluation.Waves.All(w => w.Id != waveId))
+                {
+                    return Fieldwork.Rules.Rejection.NotFound("No such wave in this evaluation.");
+                }
+
+                var named = command.Sites!.Select(s => s.SiteId!.Value).Distinct().ToArray();
+                var found = named.Length == 0 ? [] : await session.LoadManyAsync<SiteTimeline>(http.RequestAborted, named);
+                var enrolled = found.Where(s => s.EvaluationId == evaluationId).Select(s => s.Id).ToHashSet();
+                var stream = await session.Events.FetchForWriting<WavePlanTimeline>(streamId, http.RequestAborted);
+                return stream.Record(PlanRules.Set(evaluation, waveId, command, enrolled, stream.Aggregate?.KnownAt()));
+            },
+            async query =>
+            {
+                var plan = await query.LoadAsync<WavePlanTimeline>(streamId, http.RequestAborted);
+                var codes = await ServedState.SiteCodesAsync(query, evaluationId, http.RequestAborted);
+                return TypedResults.Ok(WavePlanView.From(plan?.KnownAt() ?? WavePlanTimeline.Unplanned(waveId), codes));
+            });
+    }
+
+    /// <summary>A wave's plan as known at knownAt (now by default): version 0, with no sites, before one was set.</summary>
+    [WolverineGet(Route, OperationId = "getWavePlan")]
+    [Tags("Coverage")]
+    [Requires(Permission.ReadEvaluation)]
+    [ProducesResponseType<WavePlanView>(StatusCodes.Status200OK)]
+    public static async Task<IResult> Get(Guid evaluationId, Guid waveId, string? knownAt, HttpContext http, IQuerySession session,
+        TimeTravel time, CancellationToken cancellation)
+    {
+        var (cut, problem) = await time.ResolveAsync(session, null, knownAt, cancellation);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var waves = await CoverageReads.WavesAsync(session, http.Access().Evaluation, cut, cancellation);
+        if (waves.All(w => w.Id != waveId))
+        {
+            return ProblemResults.NotFound(cut.KnownUpTo == long.MaxValue
+                ? "No such wave in this evaluation."
+                : "No such wave in this evaluation at that time.");
+        }
+
+        var timeline = await session.LoadAsync<WavePlanTimeline>(WavePlanTimeline.StreamId(evaluationId, waveId), cancellation);
+        var codes = await ServedState.SiteCodesAsync(session, evaluationId, cancellation);
+        return TypedResults.Ok(WavePlanView.From(timeline?.KnownAt(cut.KnownUpTo) ?? WavePlanTimeline.Unplanned(waveId), codes));
+    }
+}
