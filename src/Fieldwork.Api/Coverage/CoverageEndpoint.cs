@@ -41,7 +41,7 @@ public static class CoverageEndpoint
         }
 
         var (coverage, codes) = await CoverageReads.CoverageAsync(session, evaluationId, waves, known, cut, cancellation);
-        return TypedResults.Ok(new CoverageView(cut.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        return TypedResults.Ok(CoverageView.Of(cut.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             time.KnownAt(knownAt), [.. coverage.Select(c => WaveCoverageView.From(c, codes))]));
     }
 }

@@ -54,15 +54,12 @@ public static class CoverageReads
     }
 
     /// <summary>
-    /// The visits made by the cut (dated on or before asOf, recorded by knownAt, not voided as
-    /// known then), one <see cref="VisitFact"/> each. Visits are not recorded yet: none, so every
-    /// visits count is 0 and lastVisitedOn null. When they are, they are read here, at the cut,
-    /// and counted by <see cref="CoverageTally.CountVisits"/> with the same wave rule as evidence.
+    /// The visits made by the cut (begun on or before asOf, recorded by knownAt), one
+    /// <see cref="VisitFact"/> each: counted in the wave they were logged in (else the wave that
+    /// holds their first day), with their last day by asOf as the site's lastVisitedOn.
     /// </summary>
-    public static Task<IReadOnlyList<VisitFact>> VisitsAsync(IQuerySession session, Guid evaluationId, Cut cut,
-        CancellationToken cancellation)
-    {
-        _ = (session, evaluationId, cut, cancellation);
-        return Task.FromResult<IReadOnlyList<VisitFact>>([]);
-    }
+    public static async Task<IReadOnlyList<VisitFact>> VisitsAsync(IQuerySession session, Guid evaluationId, Cut cut,
+        CancellationToken cancellation) =>
+        [.. (await Api.Visits.ServedVisits.AsOfAsync(session, evaluationId, cut, cancellation))
+            .Select(v => new VisitFact(v.StartsOn, v.WaveId, v.SiteIds, v.EndsOn < cut.AsOf ? v.EndsOn : cut.AsOf))];
 }

@@ -63,5 +63,32 @@ public sealed record WaveCoverageView(
     }
 }
 
-/// <summary>Coverage at a cut: per wave, per site, the plan's targets against what was done.</summary>
-public sealed record CoverageView(string AsOf, DateTimeOffset? KnownAt, IReadOnlyList<WaveCoverageView> Waves);
+/// <summary>One row of coverage: one site in one wave, flat (what a table or a spreadsheet shows).</summary>
+public sealed record CoverageItemView(
+    Guid SiteId,
+    string SiteCode,
+    Guid WaveId,
+    string WaveName,
+    int Visits,
+    int Interviews,
+    int Observations,
+    int Documents,
+    int ObservedMinutes,
+    CoverageTargetsView? Planned,
+    CoverageStatus Status,
+    DateOnly? LastVisitedOn)
+{
+    public static IEnumerable<CoverageItemView> Of(WaveCoverageView wave) => wave.Sites.Select(s => new CoverageItemView(s.SiteId, s.SiteCode,
+        wave.WaveId, wave.WaveName, s.Done.Visits, s.Done.Interviews, s.Done.Observations, s.Done.Documents, s.Done.ObservedMinutes, s.Planned,
+        s.Status, s.LastVisitedOn));
+}
+
+/// <summary>
+/// Coverage at a cut: <c>items</c>, one row per site and wave (waves in date order, sites by
+/// code), and <c>waves</c>, the same per wave with the plan's version and a summary.
+/// </summary>
+public sealed record CoverageView(string AsOf, DateTimeOffset? KnownAt, IReadOnlyList<CoverageItemView> Items, IReadOnlyList<WaveCoverageView> Waves)
+{
+    public static CoverageView Of(string asOf, DateTimeOffset? knownAt, IReadOnlyList<WaveCoverageView> waves) =>
+        new(asOf, knownAt, [.. waves.SelectMany(CoverageItemView.Of)], waves);
+}

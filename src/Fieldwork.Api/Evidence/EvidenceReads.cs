@@ -169,10 +169,12 @@ public static class ServedEvidence
         return [.. timelines.Select(t => includeVoided ? t.AsOfWithVoided(cut) : t.AsOf(cut)).OfType<EvidenceState>()];
     }
 
+    /// <summary>The evaluation's evidence and visits at the cut, counted per site, pairing and wave.</summary>
     public static async Task<EvidenceTally> TallyAsync(IQuerySession session, Guid evaluationId, Cut cut, CancellationToken cancellation)
     {
         var items = await AsOfAsync(session, evaluationId, cut, cancellation);
         var evaluation = await session.LoadAsync<Fieldwork.Evaluations.Evaluation>(evaluationId, cancellation);
-        return new(items, evaluation?.Waves.ToDictionary(w => w.Id, w => w.Name));
+        var visits = await Visits.ServedVisits.AsOfAsync(session, evaluationId, cut, cancellation);
+        return new EvidenceTally(items, evaluation?.Waves.ToDictionary(w => w.Id, w => w.Name)).WithVisits(visits, cut.AsOf);
     }
 }

@@ -18,11 +18,17 @@ public sealed record SiteView(
     DateOnly? WithdrawnOn,
     int Version,
     EvidenceCounts Counts,
-    IReadOnlyList<WaveCounts> CountsByWave)
+    IReadOnlyList<WaveCounts> CountsByWave,
+    int Visits,
+    DateOnly? LastVisitedOn)
 {
-    /// <summary>The site with what was collected there, counted at the same cut.</summary>
-    public static SiteView From(SiteState s, EvidenceTally tally) => new(s.Id, s.Code, s.Kind, s.ProgrammeRole, s.Cohort, s.Region,
-        s.EprSystem, s.CaseDepth, s.Status, s.EnrolledOn, s.WithdrawnOn, s.Version, tally.ForSite(s.Id), tally.ByWave(s.Id));
+    /// <summary>The site with what was collected there, and the visits it had, counted at the same cut.</summary>
+    public static SiteView From(SiteState s, EvidenceTally tally)
+    {
+        var (visits, lastVisitedOn) = tally.VisitsTo(s.Id);
+        return new(s.Id, s.Code, s.Kind, s.ProgrammeRole, s.Cohort, s.Region, s.EprSystem, s.CaseDepth, s.Status, s.EnrolledOn,
+            s.WithdrawnOn, s.Version, tally.ForSite(s.Id), tally.ByWave(s.Id), visits, lastVisitedOn);
+    }
 }
 
 /// <summary>One recorded change of a stream, with both of its times.</summary>

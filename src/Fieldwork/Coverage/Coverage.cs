@@ -45,7 +45,7 @@ public sealed record CoverageDone(int Visits, int Interviews, int Observations, 
 /// went to. Visits are counted by <see cref="CoverageTally.CountVisits"/>, by the same wave rule
 /// as evidence (<see cref="CoverageRules.WaveOf"/>).
 /// </summary>
-public sealed record VisitFact(DateOnly On, Guid? WaveId, IReadOnlyList<Guid> SiteIds);
+public sealed record VisitFact(DateOnly On, Guid? WaveId, IReadOnlyList<Guid> SiteIds, DateOnly? LastOn = null);
 
 /// <summary>One site's row of a wave's coverage.</summary>
 public sealed record SiteCoverage(Guid SiteId, CoverageStatus Status, SiteTargets? Targets, CoverageDone Done);
@@ -106,7 +106,7 @@ public sealed class CoverageTally(IReadOnlyList<Wave> waves)
     {
         foreach (var visit in visits)
         {
-            Count(visit.On, visit.WaveId, visit.SiteIds, d => d.AddVisit(visit.On));
+            Count(visit.On, visit.WaveId, visit.SiteIds, d => d.AddVisit(visit.LastOn ?? visit.On));
         }
 
         return this;

@@ -57,6 +57,28 @@ public sealed class EvidenceTally
 
     public static EvidenceTally Empty { get; } = new([]);
 
+    private readonly Dictionary<Guid, (int Count, DateOnly Last)> visitsBySite = [];
+
+    /// <summary>Adds the visits made by the cut: each counts once at each site it went to, with its last day by the cut.</summary>
+    public EvidenceTally WithVisits(IEnumerable<Visits.VisitState> visits, DateOnly asOf)
+    {
+        foreach (var visit in visits)
+        {
+            var last = visit.EndsOn < asOf ? visit.EndsOn : asOf;
+            foreach (var site in visit.SiteIds.Distinct())
+            {
+                var (count, known) = visitsBySite.GetValueOrDefault(site);
+                visitsBySite[site] = (count + 1, count > 0 && known > last ? known : last);
+            }
+        }
+
+        return this;
+    }
+
+    /// <summary>How many visits a site had by the cut, and the last day of the latest.</summary>
+    public (int Visits, DateOnly? LastVisitedOn) VisitsTo(Guid siteId) =>
+        visitsBySite.TryGetValue(siteId, out var v) ? (v.Count, v.Last) : (0, null);
+
     public EvidenceCounts Total { get; private set; } = EvidenceCounts.None;
 
     public EvidenceCounts ForSite(Guid siteId) => bySite.GetValueOrDefault(siteId, EvidenceCounts.None);

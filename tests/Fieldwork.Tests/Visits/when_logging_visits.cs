@@ -252,6 +252,42 @@ public sealed class when_logging_visits(AppFixture app) : ApiTest(app)
         Assert.Empty(asOfFirstDay["items"]!.AsArray());
     }
 
+    [Fact]
+    public async Task visits_count_in_coverage_site_reads_and_state_as_of_their_days()
+    {
+        var s = await SetUp();
+        (await Send(HttpMethod.Put, $"{s.Url}/waves/{s.Wave}/plan", s.Lead,
+            new JsonObject { ["sites"] = new JsonArray(new JsonObject { ["siteId"] = s.Exemplar, ["visits"] = 2 }) }.ToJsonString()))
+            .ShouldBe(HttpStatusCode.OK);
+        (await Send(s, Visit(s, Guid.NewGuid(), Observation()))).ShouldBe(HttpStatusCode.Created);
+        var second = With(With(With(Visit(s, Guid.NewGuid()), "startsOn", "2018-06-11"), "endsOn", "2018-06-12"), "siteIds", new JsonArray(s.Exemplar));
+        (await Send(s, second)).ShouldBe(HttpStatusCode.Created);
+
+        JsonNode Row(JsonNode coverage, Guid site) => coverage["items"]!.AsArray().Single(i => i!["siteId"]!.GetValue<Guid>() == site)!;
+        var now = (await Get($"{s.Url}/coverage?waveId={s.Wave}", s.Lead)).ShouldBe(HttpStatusCode.OK).Json;
+        Assert.Equal(2, Row(now, s.Exemplar)["visits"]!.GetValue<int>());
+        Assert.Equal("met", Row(now, s.Exemplar)["status"]!.GetValue<string>());
+        Assert.Equal("2018-06-12", Row(now, s.Exemplar)["lastVisitedOn"]!.GetValue<string>());
+        Assert.Equal(1, Row(now, s.Follower)["visits"]!.GetValue<int>());
+        Assert.Equal("notPlanned", Row(now, s.Follower)["status"]!.GetValue<string>());
+
+        // Half-way through the second visit, and before it.
+        var during = (await Get($"{s.Url}/coverage?waveId={s.Wave}&asOf=2018-06-11", s.Lead)).Json;
+        Assert.Equal("2018-06-11", Row(during, s.Exemplar)["lastVisitedOn"]!.GetValue<string>());
+        var april = (await Get($"{s.Url}/coverage?waveId={s.Wave}&asOf=2018-04-01", s.Lead)).Json;
+        Assert.Equal(1, Row(april, s.Exemplar)["visits"]!.GetValue<int>());
+        Assert.Equal("inProgress", Row(april, s.Exemplar)["status"]!.GetValue<string>());
+        Assert.Equal("2018-03-06", Row(april, s.Exemplar)["lastVisitedOn"]!.GetValue<string>());
+
+        var site = (await Get($"{s.Url}/sites/{s.Exemplar}?asOf=2018-04-01", s.Lead)).ShouldBe(HttpStatusCode.OK).Json;
+        Assert.Equal(1, site["visits"]!.GetValue<int>());
+        Assert.Equal("2018-03-06", site["lastVisitedOn"]!.GetValue<string>());
+        var state = (await Get($"{s.Url}/state?asOf=2018-03-01", s.Lead)).ShouldBe(HttpStatusCode.OK).Json;
+        var before = state["sites"]!.AsArray().Single(x => x!["id"]!.GetValue<Guid>() == s.Exemplar)!;
+        Assert.Equal(0, before["visits"]!.GetValue<int>());
+        Assert.Null(before["lastVisitedOn"]);
+    }
+
     private static JsonObject With(JsonObject body, string field, JsonNode? value)
     {
         body[field] = value;
