@@ -25,12 +25,12 @@ public static class LoggingBenchmark
 {
     /// <summary>A fixed test secret (48 characters); only for the benchmark's own API process.</summary>
     internal const string SigningKey = "fieldwork-benchmark-signing-key-not-a-secret-48c";
-    private const string User = "bench-lead";
+    internal const string User = "bench-lead";
     private const int Seed = 20261126;
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private sealed record Setup(Guid EvaluationId, Guid WaveId, Guid ExemplarId, Guid FollowerId, Guid ParticipantId);
+    internal sealed record Setup(Guid EvaluationId, Guid WaveId, Guid ExemplarId, Guid FollowerId, Guid ParticipantId);
 
     /// <summary>One path's burst with the CPU and database counters it used.</summary>
     private sealed record Measured(Burst Burst, CpuTimes Cpu, DatabaseCounters Db);
@@ -39,7 +39,7 @@ public static class LoggingBenchmark
     private sealed record Round(Measured Baseline, Measured Same, Measured Served);
 
     /// <summary>One measured path: per-request latencies and the wall time of the whole burst.</summary>
-    private sealed record Burst(string Name, int Clients, IReadOnlyList<double> Milliseconds, TimeSpan Wall)
+    internal sealed record Burst(string Name, int Clients, IReadOnlyList<double> Milliseconds, TimeSpan Wall)
     {
         public double Throughput => Milliseconds.Count / Wall.TotalSeconds;
 
@@ -230,7 +230,7 @@ public static class LoggingBenchmark
     }
 
     /// <summary>Runs <paramref name="count"/> operations (numbered from <paramref name="first"/>) over <paramref name="clients"/> loops started together.</summary>
-    private static async Task<Burst> BurstAsync(string name, int first, int count, int clients, Func<int, int, Task> operation)
+    internal static async Task<Burst> BurstAsync(string name, int first, int count, int clients, Func<int, int, Task> operation)
     {
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var loops = Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
@@ -267,7 +267,7 @@ public static class LoggingBenchmark
     }
 
     /// <summary>The evaluation the interviews go into: a wave in 2018, an exemplar, a follower and a participant who consents to recording.</summary>
-    private static async Task<Setup> SetUpAsync(HttpClient http)
+    internal static async Task<Setup> SetUpAsync(HttpClient http)
     {
         var evaluation = await CreateAsync(http, "api/evaluations", new
         {
