@@ -308,6 +308,8 @@ public sealed class when_checking_the_access_matrix(AppFixture app) : ApiTest(ap
             [$"POST {E}/evidence/{{evidenceId}}/void"] = async caller =>
                 ($"{u}/evidence/{await w.NewObservation(caller == w.Auditor ? null : caller)}/void", new { reason = "Logged twice" }),
             [$"POST {E}/evidence/{{evidenceId}}/texts"] = async _ => ($"{u}/evidence/{await w.NewObservation()}/texts", new { expectedVersion = 1, text = "Second version." }),
+            [$"GET {E}/export/codebook.qdc"] = _ => Task.FromResult(Read($"{u}/export/codebook.qdc")),
+            [$"GET {E}/export/qdpx"] = _ => Task.FromResult(Read($"{u}/export/qdpx")),
             [$"GET {E}/findings"] = _ => Task.FromResult(Read($"{u}/findings")),
             [$"POST {E}/findings"] = _ => Task.FromResult<(string, object?)>(($"{u}/findings", new { statement = "A claim." })),
             [$"GET {E}/findings/{{findingId}}"] = _ => Task.FromResult(Read($"{u}/findings/{w.Finding}")),
