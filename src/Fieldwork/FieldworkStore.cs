@@ -144,6 +144,7 @@ public static class FieldworkStore
         opts.Projections.Add(new Integrity.EventChainProjection(), ProjectionLifecycle.Async, "EventChain");
 
         opts.Schema.For<CreationRecord>().Identity(x => x.Id);
+        opts.Schema.For<Exchange.ImportRecord>().Identity(x => x.Id);
         opts.Schema.For<Secrets.KeyEncryptionRecord>().Identity(x => x.Id);
         opts.Schema.For<UniqueClaim>().Identity(x => x.Id);
     }

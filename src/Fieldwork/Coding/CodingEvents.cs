@@ -31,8 +31,12 @@ public sealed record CodingRecord(
     DateTimeOffset AppliedAt,
     long? RemovedSequence = null,
     DateTimeOffset? RemovedAt = null,
-    string? RemovedBy = null)
+    string? RemovedBy = null,
+    DateTimeOffset? CreatedAt = null)
 {
+    /// <summary>The event header that keeps when an imported coding was made in the tool it came from.</summary>
+    public const string CreatedAtHeader = "createdAt";
+
     /// <summary>Applied, and not yet removed, at the cut.</summary>
     public bool LiveAt(Timeline.Cut cut) =>
         cut.Saw(AppliedSequence, AppliedAt)

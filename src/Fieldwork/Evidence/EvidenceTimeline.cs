@@ -154,7 +154,8 @@ public sealed class EvidenceTimeline : IEventTimeline
                 Texts.Add(new TextMeta(x.Version, e.Sequence, x.Length, x.Sha256, x.HmacSha256));
                 break;
             case CodingApplied x:
-                Codings.Add(new CodingRecord(x.CodingId, x.CodeId, x.TextVersion, x.Start, x.End, x.CoderId, x.Note, e.Sequence, e.RecordedAt()));
+                Codings.Add(new CodingRecord(x.CodingId, x.CodeId, x.TextVersion, x.Start, x.End, x.CoderId, x.Note, e.Sequence, e.RecordedAt(),
+                    CreatedAt: Visits.VisitTimeline.TimeHeader(e, CodingRecord.CreatedAtHeader)));
                 break;
             case EvidenceVoided x when VoidedSequence is null:
                 VoidedSequence = e.Sequence;

@@ -77,12 +77,12 @@ public static class RefiQdaExport
                     new XAttribute("startPosition", coding.Start),
                     new XAttribute("endPosition", coding.End),
                     new XAttribute("creatingUser", UserGuid(coding.CoderId)),
-                    new XAttribute("creationDateTime", Time(coding.AppliedAt)),
+                    new XAttribute("creationDateTime", Time(coding.CreatedAt ?? coding.AppliedAt)),
                     coding.Note is { Length: > 0 } note ? new XElement(ns + "Description", note) : null,
                     new XElement(ns + "Coding",
                         new XAttribute("guid", Derived(coding.Id, "coding")),
                         new XAttribute("creatingUser", UserGuid(coding.CoderId)),
-                        new XAttribute("creationDateTime", Time(coding.AppliedAt)),
+                        new XAttribute("creationDateTime", Time(coding.CreatedAt ?? coding.AppliedAt)),
                         new XElement(ns + "CodeRef", new XAttribute("targetGUID", coding.CodeId)))));
             }
 
@@ -94,7 +94,9 @@ public static class RefiQdaExport
                 new XAttribute("creationDateTime", Time(item.LoggedAt)),
                 new XElement(ns + "Description", Describe(item)),
                 selections,
-                memosAbout[item.Id].Select(m => new XElement(ns + "NoteRef", new XAttribute("targetGUID", m.Id)))));
+                memosAbout[item.Id].Select(m => new XElement(ns + "NoteRef", new XAttribute("targetGUID", m.Id))),
+                SourceVariable(ns, FieldDateVariable, "DateValue", item.Details.On.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+                SourceVariable(ns, EvidenceKindVariable, "TextValue", item.Details.Kind.ToString())));
         }
 
         var notes = input.Memos.Select(m =>
@@ -127,10 +129,11 @@ public static class RefiQdaExport
             new XAttribute("creationDateTime", Time(input.ExportedAt)),
             new XElement(ns + "PlainTextContent", exportText.ToString())));
 
-        var variables = Variables.Select(v => new XElement(ns + "Variable",
-            new XAttribute("guid", Derived(Guid.Empty, "variable " + v.Name)),
-            new XAttribute("name", v.Name),
-            new XAttribute("typeOfVariable", v.Type))).ToList();
+        var variables = Variables.Select(v => (v.Name, v.Type)).Append((Name: FieldDateVariable, Type: "Date")).Append((Name: EvidenceKindVariable, Type: "Text"))
+            .Select(v => new XElement(ns + "Variable",
+                new XAttribute("guid", Derived(Guid.Empty, "variable " + v.Name)),
+                new XAttribute("name", v.Name),
+                new XAttribute("typeOfVariable", v.Type))).ToList();
         var cases = input.Sites.OrderBy(s => s.Code, StringComparer.Ordinal).Select(site => new XElement(ns + "Case",
             new XAttribute("guid", site.Id),
             new XAttribute("name", site.Code),
@@ -206,6 +209,16 @@ public static class RefiQdaExport
 
         return [.. children[null].OrderBy(c => c.Name, StringComparer.Ordinal).Select(Element)];
     }
+
+    /// <summary>The source variable that carries an item's field date (an import reads it back as the item's date).</summary>
+    public const string FieldDateVariable = "Field date";
+
+    public const string EvidenceKindVariable = "Evidence kind";
+
+    private static XElement SourceVariable(XNamespace ns, string name, string element, string value) =>
+        new(ns + "VariableValue",
+            new XElement(ns + "VariableRef", new XAttribute("targetGUID", Derived(Guid.Empty, "variable " + name))),
+            new XElement(ns + element, value));
 
     /// <summary>The site attributes every case carries, as REFI-QDA variables.</summary>
     private static readonly (string Name, string Type, Func<SiteState, string?> Value)[] Variables =

@@ -86,8 +86,11 @@ public sealed class VisitTimeline : IEventTimeline
         : null;
 
     /// <summary>The client's <c>loggedAt</c> kept in an event's headers, if any.</summary>
-    public static DateTimeOffset? LoggedAtOf(IEvent e) =>
-        e.Headers?.TryGetValue(LoggedAtHeader, out var value) == true && value is not null
+    public static DateTimeOffset? LoggedAtOf(IEvent e) => TimeHeader(e, LoggedAtHeader);
+
+    /// <summary>A time kept in an event's headers (ISO 8601), if any.</summary>
+    public static DateTimeOffset? TimeHeader(IEvent e, string header) =>
+        e.Headers?.TryGetValue(header, out var value) == true && value is not null
         && DateTimeOffset.TryParse(value.ToString(), System.Globalization.CultureInfo.InvariantCulture,
             System.Globalization.DateTimeStyles.RoundtripKind, out var at)
             ? at

@@ -1,0 +1,188 @@
+using System.Security.Cryptography;
+using Fieldwork.Access;
+using Fieldwork.Api.Access;
+using Fieldwork.Api.Recording;
+using Fieldwork.Coding;
+using Fieldwork.Exchange;
+using Fieldwork.Idempotency;
+using Fieldwork.Sites;
+using Fieldwork.Timeline;
+using Fieldwork.Uniqueness;
+using JasperFx.Events;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Fieldwork.Api.Exchange;
+
+[Tags("Exchange")]
+public static class ImportEndpoints
+{
+    private const string Root = "/api/evaluations/{evaluationId}/imports";
+
+    /// <summary>The event headers an imported event carries: the file's SHA-256 and the GUID of the element it came from.</summary>
+    public const string Sha256Header = "importSha256";
+
+    public const string GuidHeader = "refiGuid";
+
+    /// <summary>
+    /// Imports a REFI-QDA project (.qdpx, sent as application/zip) from NVivo, ATLAS.ti, MAXQDA, QualCoder or Fieldwork:
+    /// codes into the codebook, cases into sites (matched by code, else enrolled), text sources into documents with
+    /// their codings (each tool's offsets mapped onto Fieldwork's code points; offsets= overrides the rule the project's
+    /// origin implies), notes into memos. One transaction; the same file again answers the same report and writes nothing.
+    /// A source's capturedOn is its creationDateTime (else the project's) unless capturedOn= is given; sources no case
+    /// refers to go to siteId=. Non-text sources are skipped with a warning each.
+    /// </summary>
+    [WolverinePost(Root + "/qdpx", OperationId = "importProject")]
+    [Requires(Permission.WriteCoding)]
+    [ProducesResponseType<ImportReport>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
+    public static Task<IResult> Project(Guid evaluationId, DateOnly? capturedOn, Guid? siteId, OffsetRule? offsets, HttpContext http,
+        IDocumentStore store, EventRecorder recorder, TimeProvider clock) =>
+        ImportAsync(http, store, recorder, clock, evaluationId, ["application/zip", "application/x-zip-compressed", "application/octet-stream"],
+            new { kind = "qdpx", capturedOn, siteId, offsets }, async (bytes, context) =>
+            {
+                var (archive, refusal) = RefiQdaArchive.ReadProject(bytes);
+                return refusal is not null ? new ImportPlan(refusal, [], [], null) : RefiQdaImport.Project(context with { CapturedOn = capturedOn, DefaultSiteId = siteId, Offsets = offsets }, archive!);
+            }, siteId);
+
+    /// <summary>
+    /// Imports a REFI-QDA codebook (.qdc, sent as application/xml): codes into the codebook, the hierarchy kept, matched to
+    /// existing codes by name under the same parent. The same file again answers the same report and writes nothing.
+    /// </summary>
+    [WolverinePost(Root + "/qdc", OperationId = "importCodebook")]
+    [Requires(Permission.WriteCoding)]
+    [ProducesResponseType<ImportReport>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
+    public static Task<IResult> Codebook(Guid evaluationId, HttpContext http, IDocumentStore store, EventRecorder recorder, TimeProvider clock) =>
+        ImportAsync(http, store, recorder, clock, evaluationId, ["application/xml", "text/xml"], new { kind = "qdc" }, (bytes, context) =>
+        {
+            var (document, refusal) = RefiQdaArchive.ParseXml(bytes, RefiQdaExport.Codebook + "CodeBook", "The codebook");
+            return Task.FromResult(refusal is not null ? new ImportPlan(refusal, [], [], null) : RefiQdaImport.Codebook(context, document!));
+        }, null);
+
+    /// <summary>An import's report, as it was answered.</summary>
+    [WolverineGet(Root + "/{importId}", OperationId = "getImport")]
+    [Requires(Permission.ReadCoding)]
+    [ProducesResponseType<ImportReport>(StatusCodes.Status200OK)]
+    public static async Task<IResult> Get(Guid evaluationId, Guid importId, IQuerySession session, CancellationToken cancellation) =>
+        await session.LoadAsync<ImportRecord>(importId, cancellation) is { } record && record.EvaluationId == evaluationId
+            ? TypedResults.Ok(record.Report)
+            : ProblemResults.NotFound("No such import in this evaluation.");
+
+    private static async Task<IResult> ImportAsync(HttpContext http, IDocumentStore store, EventRecorder recorder, TimeProvider clock, Guid evaluationId,
+        string[] mediaTypes, object options, Func<byte[], ImportContext, Task<ImportPlan>> plan, Guid? siteId)
+    {
+        var mediaType = http.Request.ContentType?.Split(';')[0].Trim();
+        if (mediaType is null || !mediaTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
+                detail: $"Send the file as {string.Join(" or ", mediaTypes)}.");
+        }
+
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+        var bytes = buffer.ToArray();
+        if (bytes.Length == 0)
+        {
+            return ProblemResults.From(Fieldwork.Rules.Rejection.Invalid("body", "The body is empty: send the file."));
+        }
+
+        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var importId = RefiQdaExport.Derived(evaluationId, "import " + sha);
+        var fingerprint = recorder.FingerprintOf(http, importId, new { sha, options });
+        var location = $"/api/evaluations/{evaluationId}/imports/{importId}";
+        var userId = http.Access().UserId;
+
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var session = store.LightweightSession();
+            session.LastModifiedBy = userId;
+            session.CorrelationId = EventRecorder.CorrelationOf(http);
+            session.CausationId = EventRecorder.CausationOf(http);
+            if (await ReplayAsync(session, importId, fingerprint, userId, http.RequestAborted) is { } replay)
+            {
+                return replay;
+            }
+
+            var evaluation = http.Access().Evaluation;
+            var sites = await session.Query<SiteTimeline>().Where(s => s.EvaluationId == evaluationId).ToListAsync(http.RequestAborted);
+            if (siteId is { } fallback && sites.All(s => s.Id != fallback))
+            {
+                return ProblemResults.From(Fieldwork.Rules.Rejection.Invalid("siteId", "There is no such site in this evaluation."));
+            }
+
+            var codebook = await session.LoadAsync<Fieldwork.Coding.Codebook>(Fieldwork.Coding.Codebook.StreamId(evaluationId), http.RequestAborted);
+            var context = new ImportContext(evaluation, importId, sha, sites.ToDictionary(s => s.Code, s => s.Id, StringComparer.OrdinalIgnoreCase),
+                codebook?.AsOf(Cut.Now(DateOnly.MaxValue)) ?? new Dictionary<Guid, CodeState>(), null, null, null);
+            var planned = await plan(bytes, context);
+            if (planned.Rejection is { } rejection)
+            {
+                return ProblemResults.From(rejection);
+            }
+
+            foreach (var stream in planned.Streams)
+            {
+                var events = stream.Events.Select(e => e.Data).ToArray();
+                var appended = stream.Existing || (stream.Aggregate == typeof(Fieldwork.Coding.Codebook) && codebook is not null)
+                    ? session.Events.Append(stream.Id, events)
+                    : session.Events.StartStream(stream.Aggregate, stream.Id, events);
+                foreach (var (e, imported) in appended.Events.Zip(stream.Events))
+                {
+                    Stamp(e, sha, imported);
+                }
+            }
+
+            foreach (var (claim, holder) in planned.Claims)
+            {
+                session.Insert(new UniqueClaim { Id = claim, HolderId = holder });
+            }
+
+            session.Insert(new ImportRecord { Id = importId, EvaluationId = evaluationId, Report = planned.Report! });
+            session.Insert(EventRecorder.RecordOf(importId, fingerprint, location, userId, clock.GetUtcNow()));
+            try
+            {
+                await session.SaveChangesAsync(http.RequestAborted);
+                return TypedResults.Created(location, planned.Report);
+            }
+            catch (Exception e) when (attempt < 3 && e is JasperFx.ConcurrencyException or JasperFx.DocumentAlreadyExistsException
+                                          or Marten.Exceptions.ExistingStreamIdCollisionException)
+            {
+                // The same file imported at the same moment (the next attempt finds its record), or a site code taken meanwhile.
+            }
+        }
+    }
+
+    private static async Task<IResult?> ReplayAsync(IDocumentSession session, Guid importId, RequestFingerprint fingerprint, string userId,
+        CancellationToken cancellation)
+    {
+        if (await session.LoadAsync<CreationRecord>(importId, cancellation) is not { } earlier)
+        {
+            return null;
+        }
+
+        if (!fingerprint.Matches(earlier) || earlier.UserId != userId)
+        {
+            return EventRecorder.Replay(earlier, fingerprint, userId, importId);
+        }
+
+        var record = await session.LoadAsync<ImportRecord>(importId, cancellation);
+        return TypedResults.Created(earlier.Location, record?.Report);
+    }
+
+    private static void Stamp(IEvent e, string sha, ImportedEvent imported)
+    {
+        e.SetHeader(Sha256Header, sha);
+        if (imported.RefiGuid is { } guid)
+        {
+            e.SetHeader(GuidHeader, guid);
+        }
+
+        if (imported.CreatedAt is { } made)
+        {
+            e.SetHeader(CodingRecord.CreatedAtHeader, made.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+}
