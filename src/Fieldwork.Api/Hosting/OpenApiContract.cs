@@ -18,6 +18,29 @@ public sealed partial class OpenApiContract : IOpenApiDocumentTransformer
     private const string ValidationProblem = "HttpValidationProblemDetails";
     private const string Prov = "ProvJsonDocument";
 
+    /// <summary>Routes that take a file, not JSON (they read the body themselves), and the media types they take.</summary>
+    private static readonly Dictionary<string, string[]> FileUploads = new(StringComparer.Ordinal)
+    {
+        ["importProject"] = ["application/zip"],
+        ["importCodebook"] = ["application/xml"],
+    };
+
+    /// <summary>A route that reads a file from its body says so: the file's media types, as binary.</summary>
+    private static void Uploads(OpenApiOperation operation)
+    {
+        if (operation.OperationId is not { } id || !FileUploads.TryGetValue(id, out var mediaTypes))
+        {
+            return;
+        }
+
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Description = "The file itself, as the tool saved it.",
+            Content = mediaTypes.ToDictionary(m => m, _ => new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } }),
+        };
+    }
+
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         document.Components ??= new OpenApiComponents();
@@ -51,6 +74,7 @@ public sealed partial class OpenApiContract : IOpenApiDocumentTransformer
             foreach (var (method, operation) in item.Operations ?? [])
             {
                 Describe(operation);
+                Uploads(operation);
                 foreach (var (status, response) in operation.Responses ?? [])
                 {
                     // Every refusal of this API is an RFC 9457 problem, whatever declared it.

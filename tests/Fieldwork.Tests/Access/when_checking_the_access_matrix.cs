@@ -61,7 +61,7 @@ public sealed class when_checking_the_access_matrix(AppFixture app) : ApiTest(ap
             {
                 var (role, user) = roles[i];
                 var (url, body) = await requests[key](user);
-                var reply = await Send(method, url, user, Json(body));
+                var reply = await SendAny(method, url, user, body);
                 var ok = row.Allowed[i] ? (int)reply.Status is >= 200 and < 300 : reply.Status == HttpStatusCode.Forbidden;
                 if (!ok)
                 {
@@ -70,13 +70,13 @@ public sealed class when_checking_the_access_matrix(AppFixture app) : ApiTest(ap
             }
 
             var (leadUrl, leadBody) = await requests[key](w.Lead);
-            var outsider = await Send(method, leadUrl, w.Outsider, Json(leadBody));
+            var outsider = await SendAny(method, leadUrl, w.Outsider, leadBody);
             if (outsider.Status != HttpStatusCode.NotFound)
             {
                 failures.Add($"{key} as a lead of another evaluation: expected 404, got {(int)outsider.Status}");
             }
 
-            var anonymous = await Send(method, leadUrl, null, Json(leadBody));
+            var anonymous = await SendAny(method, leadUrl, null, leadBody);
             if (anonymous.Status != HttpStatusCode.Unauthorized)
             {
                 failures.Add($"{key} without a token: expected 401, got {(int)anonymous.Status}");
@@ -105,7 +105,53 @@ public sealed class when_checking_the_access_matrix(AppFixture app) : ApiTest(ap
         }
     }
 
-    private static string? Json(object? body) => body is null ? null : JsonSerializer.Serialize(body, JsonSerializerOptions.Web);
+    private static string? Json(object? body) => body switch
+    {
+        null => null,
+        FileBody file => file.Text,
+        _ => JsonSerializer.Serialize(body, JsonSerializerOptions.Web),
+    };
+
+    /// <summary>A route that takes a file: its bytes and media type.</summary>
+    private sealed record FileBody(byte[] Bytes, string MediaType)
+    {
+        public string Text => System.Text.Encoding.UTF8.GetString(Bytes);
+
+        public static FileBody Xml(string xml) => new(System.Text.Encoding.UTF8.GetBytes(xml), "application/xml");
+
+        /// <summary>A REFI-QDA project of one code, zipped.</summary>
+        public static FileBody Project(string code)
+        {
+            var buffer = new MemoryStream();
+            using (var zip = new System.IO.Compression.ZipArchive(buffer, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+            {
+                using var entry = zip.CreateEntry("project.qde").Open();
+                entry.Write(System.Text.Encoding.UTF8.GetBytes(
+                    $"<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"p\"><CodeBook><Codes><Code guid=\"{Guid.NewGuid()}\" name=\"{code}\" isCodable=\"true\"/></Codes></CodeBook></Project>"));
+            }
+
+            return new(buffer.ToArray(), "application/zip");
+        }
+    }
+
+    private async Task<Reply> SendAny(HttpMethod method, string url, string? user, object? body)
+    {
+        if (body is not FileBody file)
+        {
+            return await Send(method, url, user, Json(body));
+        }
+
+        using var client = App.Client();
+        var request = new HttpRequestMessage(method, url) { Content = new ByteArrayContent(file.Bytes) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(file.MediaType);
+        if (user is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", App.TokenFor(user));
+        }
+
+        var response = await client.SendAsync(request);
+        return new Reply(response.StatusCode, response, await response.Content.ReadAsStringAsync());
+    }
 
     private static string Truncate(string body) => body.Length > 300 ? body[..300] : body;
 
@@ -254,6 +300,15 @@ public sealed class when_checking_the_access_matrix(AppFixture app) : ApiTest(ap
 
         public Task<Guid> NewCode() => Create("codebook/codes", new { name = $"Code {Next()}", definition = "A code" });
 
+        public async Task<Guid> NewImport()
+        {
+            var reply = await Test.Send(HttpMethod.Post, $"{Url}/imports/qdc", Lead,
+                $"<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\"><Codes><Code guid=\"{Guid.NewGuid()}\" name=\"Import {Next()}\" isCodable=\"true\"/></Codes></CodeBook>",
+                "application/xml");
+            Assert.Equal(HttpStatusCode.Created, reply.Status);
+            return reply.Json["id"]!.GetValue<Guid>();
+        }
+
         public Task<Guid> NewFinding() => Create("findings", new { statement = $"Finding {Next()}" });
     }
 
@@ -310,6 +365,10 @@ public sealed class when_checking_the_access_matrix(AppFixture app) : ApiTest(ap
             [$"POST {E}/evidence/{{evidenceId}}/texts"] = async _ => ($"{u}/evidence/{await w.NewObservation()}/texts", new { expectedVersion = 1, text = "Second version." }),
             [$"GET {E}/export/codebook.qdc"] = _ => Task.FromResult(Read($"{u}/export/codebook.qdc")),
             [$"GET {E}/export/qdpx"] = _ => Task.FromResult(Read($"{u}/export/qdpx")),
+            [$"POST {E}/imports/qdc"] = _ => Task.FromResult<(string, object?)>(($"{u}/imports/qdc", FileBody.Xml(
+                $"<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\"><Codes><Code guid=\"{Guid.NewGuid()}\" name=\"Imported {w.Next()}\" isCodable=\"true\"/></Codes></CodeBook>"))),
+            [$"POST {E}/imports/qdpx"] = _ => Task.FromResult<(string, object?)>(($"{u}/imports/qdpx", FileBody.Project($"Project code {w.Next()}"))),
+            [$"GET {E}/imports/{{importId}}"] = async _ => Read($"{u}/imports/{await w.NewImport()}"),
             [$"GET {E}/findings"] = _ => Task.FromResult(Read($"{u}/findings")),
             [$"POST {E}/findings"] = _ => Task.FromResult<(string, object?)>(($"{u}/findings", new { statement = "A claim." })),
             [$"GET {E}/findings/{{findingId}}"] = _ => Task.FromResult(Read($"{u}/findings/{w.Finding}")),

@@ -187,7 +187,10 @@ public sealed class when_importing_refi_qda(AppFixture app) : ApiTest(app)
             (await Post($"{url}/{path}", lead, body)).ShouldBe(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
         var observation = await Create("observations", new
         {
-            occurredOn = "2018-03-06", siteIds = new[] { site }, setting = "meeting", durationMinutes = 60,
+            occurredOn = "2018-03-06",
+            siteIds = new[] { site },
+            setting = "meeting",
+            durationMinutes = 60,
             fieldNotes = "Caf\u00e9 \U0001F600 board met; the CCIO chaired.",
         });
         var leadership = await Create("codebook/codes", new { name = "Leadership", definition = "Who leads the change." });

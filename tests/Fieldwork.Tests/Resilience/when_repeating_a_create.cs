@@ -197,6 +197,8 @@ public sealed class when_repeating_a_create(AppFixture app) : ApiTest(app)
         var paths = (await Get("/openapi/v1.json", null)).ShouldBe(HttpStatusCode.OK).Json["paths"]!.AsObject();
         var creating = paths
             .Where(path => path.Value?["post"]?["responses"]?.AsObject().ContainsKey("201") == true)
+            // Imports take a file, not JSON; their repeats are checked by when_importing_refi_qda.
+            .Where(path => path.Value!["post"]!["requestBody"]?["content"] is not JsonObject content || content.ContainsKey("application/json"))
             .Select(path => path.Key)
             .Order(StringComparer.Ordinal)
             .ToList();

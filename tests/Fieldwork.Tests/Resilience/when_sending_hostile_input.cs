@@ -193,6 +193,8 @@ public sealed partial class when_sending_hostile_input(AppFixture app) : ApiTest
     private static Dictionary<string, (string Method, JsonObject? Schema)> WriteRoutes(JsonObject document) =>
         document["paths"]!.AsObject()
             .SelectMany(p => new[] { "post", "put" }.Where(m => p.Value?[m] is JsonObject).Select(m => (Path: p.Key, Method: m, Operation: p.Value![m]!)))
+            // Routes that take a file rather than JSON have hostile cases of their own (when_importing_refi_qda).
+            .Where(r => r.Operation["requestBody"]?["content"] is not JsonObject content || content.ContainsKey("application/json"))
             .ToDictionary(r => r.Path, r => (r.Method.ToUpperInvariant(),
                 r.Operation["requestBody"]?["content"]?["application/json"]?["schema"] is JsonObject schema ? Resolve(document, schema) : null));
 
