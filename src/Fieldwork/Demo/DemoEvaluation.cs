@@ -367,9 +367,9 @@ public static class DemoEvaluation
         }
 
         /// <summary>
-        /// The fieldwork, wave by wave: visits first (each in-depth site once or twice in every
-        /// wave, each broader site once or twice over the evaluation, a day or two each, by one or
-        /// two fieldworkers), then the wave's interviews, observations and documents dealt to its
+        /// The fieldwork, wave by wave: visits first (each in-depth site one to three times in
+        /// every wave, each broader site once or twice over the evaluation, a day or two each, by
+        /// one or two fieldworkers), then the wave's interviews, observations and documents dealt to its
         /// visits (busier at in-depth sites and on two-day visits; every visit has an interview).
         /// One document in four is captured remotely (an in-depth site's board papers and reports,
         /// sent between visits) and belongs to no visit. Then the wave's plan (<see cref="PlanWave"/>).
@@ -397,7 +397,7 @@ public static class DemoEvaluation
                 var trips = new List<Trip>();
                 foreach (var site in inDepth)
                 {
-                    var count = random.Next(3) == 0 ? 2 : 1;
+                    var count = 1 + random.Next(3);
                     for (var v = 0; v < count; v++)
                     {
                         var startsOn = first.AddDays((v * window / count) + random.Next(window / count));
@@ -420,7 +420,7 @@ public static class DemoEvaluation
                             $"Wave {w + 1} visit to {site.Code}: interviews on {Pick(SyntheticText.Subjects)}, documents collected."));
                 }
 
-                var weights = trips.Select(t => (t.InDepth ? 3 : 1) * t.Days).ToArray();
+                var weights = trips.Select(t => (t.InDepth ? 2 : 1) * t.Days).ToArray();
                 Trip Deal()
                 {
                     var n = random.Next(weights.Sum());
