@@ -19,9 +19,10 @@ namespace Fieldwork.Demo;
 
 /// <summary>
 /// A synthetic evaluation shaped like the evaluation of England's Global Digital Exemplar
-/// programme: 36 sites, exemplar/follower pairings, three waves of fieldwork, interviews,
-/// observations and documents with readable synthetic text, a sociotechnical codebook revised
-/// over time, three analysts' codings with realistic disagreement, memos and findings.
+/// programme: 36 sites, exemplar/follower pairings, three waves of fieldwork with wave plans,
+/// visits and their interviews, observations and documents with readable synthetic text, a
+/// sociotechnical codebook revised over time, three analysts' codings with realistic
+/// disagreement, memos and findings.
 /// Deterministic from a seed; every name is a code or pseudonym; nothing in it is real.
 /// It goes in as the same events the API writes, each with the time it would have been
 /// recorded, appended in record order, so replays with knownAt show the study as it grew.
