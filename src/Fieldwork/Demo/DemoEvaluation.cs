@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Fieldwork.Access;
 using Fieldwork.Coding;
+using Fieldwork.Coverage;
 using Fieldwork.Evaluations;
 using Fieldwork.Evidence;
 using Fieldwork.Findings;
@@ -10,15 +12,17 @@ using Fieldwork.Pairings;
 using Fieldwork.Participants;
 using Fieldwork.Sites;
 using Fieldwork.Uniqueness;
+using Fieldwork.Visits;
 using Marten;
 
 namespace Fieldwork.Demo;
 
 /// <summary>
 /// A synthetic evaluation shaped like the evaluation of England's Global Digital Exemplar
-/// programme: 36 sites, exemplar/follower pairings, three waves of fieldwork, interviews,
-/// observations and documents with readable synthetic text, a sociotechnical codebook revised
-/// over time, three analysts' codings with realistic disagreement, memos and findings.
+/// programme: 36 sites, exemplar/follower pairings, three waves of fieldwork with wave plans,
+/// visits and their interviews, observations and documents with readable synthetic text, a
+/// sociotechnical codebook revised over time, three analysts' codings with realistic
+/// disagreement, memos and findings.
 /// Deterministic from a seed; every name is a code or pseudonym; nothing in it is real.
 /// It goes in as the same events the API writes, each with the time it would have been
 /// recorded, appended in record order, so replays with knownAt show the study as it grew.
@@ -26,7 +30,16 @@ namespace Fieldwork.Demo;
 public static class DemoEvaluation
 {
     public const string Lead = "demo-lead";
-    public static readonly string[] Members = ["demo-lead", "demo-fieldworker", "demo-analyst", "demo-analyst-2", "demo-analyst-3", "demo-auditor"];
+    public static readonly string[] Members = ["demo-lead", "demo-fieldworker", "demo-fieldworker-2", "demo-analyst", "demo-analyst-2", "demo-analyst-3", "demo-auditor"];
+    private static readonly string[] Fieldworkers = ["demo-fieldworker", "demo-fieldworker-2"];
+    private static readonly string[] VisitNotes =
+    [
+        "Access arranged through the programme office; two interviewees rescheduled at short notice.",
+        "Wards busy after a downtime the week before; observations kept short.",
+        "The CCIO gave a walk-through of the new dashboards; documents promised by email followed within the week.",
+        "Met the exemplar's lead informally over lunch; not recorded.",
+        "Quiet visit: the go-live had been postponed, so the team talked mostly about readiness.",
+    ];
     private static readonly string[] Analysts = ["demo-analyst", "demo-analyst-2", "demo-analyst-3"];
 
     /// <summary>The demo's evaluation id for a seed: fixed, so seeding twice finds it.</summary>
@@ -34,7 +47,7 @@ public static class DemoEvaluation
 
     /// <summary>What a seed wrote; <paramref name="EventImport"/> is the bulk path's time in Marten's event import alone (zero on the append path).</summary>
     public sealed record Summary(Guid EvaluationId, bool AlreadyThere, int Events, int Interviews, int Observations, int Documents, int Codings,
-        TimeSpan Elapsed, TimeSpan EventImport = default);
+        TimeSpan Elapsed, TimeSpan EventImport = default, int Visits = 0);
 
     /// <summary>Seeds the demo unless an evaluation with its id is already there.</summary>
     public static Task<Summary> SeedAsync(IDocumentStore store, Secrets.KeyRing keys, int seed = 2018, string? name = null,
@@ -71,11 +84,53 @@ public static class DemoEvaluation
         var plan = new Plan(id, seed, name ?? "GDE evaluation (synthetic demo)");
         plan.Build();
         var import = await write(plan);
-        return new Summary(id, false, plan.Records.Count, plan.Interviews, plan.Observations, plan.Documents, plan.Codings, watch.Elapsed, import);
+        return new Summary(id, false, plan.Records.Count, plan.Interviews, plan.Observations, plan.Documents, plan.Codings, watch.Elapsed, import, plan.Visits);
     }
 
-    /// <summary>One event to record: its stream, the stream's type, when it was recorded and by whom.</summary>
-    private sealed record Record(DateTimeOffset At, Guid Stream, Type StreamType, object Event, string By);
+    /// <summary>One event to record: its stream, the stream's type, when it was recorded and by whom (and when they wrote it down, if their device said).</summary>
+    private sealed record Record(DateTimeOffset At, Guid Stream, Type StreamType, object Event, string By, DateTimeOffset? LoggedAt)
+    {
+        /// <summary>Puts the event's record time, user and <c>loggedAt</c> header on the event about to be stored.</summary>
+        public void Stamp(JasperFx.Events.IEvent e)
+        {
+            e.Timestamp = At;
+            e.UserName = By;
+            if (LoggedAt is { } loggedAt)
+            {
+                e.SetHeader(VisitTimeline.LoggedAtHeader, loggedAt.ToString("O", CultureInfo.InvariantCulture));
+            }
+        }
+    }
+
+    /// <summary>What was done at one site in one wave, as coverage will count it.</summary>
+    private readonly record struct Done(int Visits, int Interviews, int Observations, int Documents);
+
+    /// <summary>A visit being generated: where, when, who logged it, and when it synced (its items follow it, a minute or two apart).</summary>
+    private sealed class Trip(Guid id, Guid[] siteIds, Guid? pairing, DateOnly startsOn, int days, bool inDepth, string by, DateTimeOffset loggedAt,
+        DateTimeOffset synced)
+    {
+        private int items;
+
+        public Guid Id => id;
+
+        public Guid[] SiteIds => siteIds;
+
+        /// <summary>The pairing of a joint visit to both its sites.</summary>
+        public Guid? Pairing => pairing;
+
+        public DateOnly StartsOn => startsOn;
+
+        public int Days => days;
+
+        public bool InDepth => inDepth;
+
+        public string By => by;
+
+        public DateTimeOffset LoggedAt => loggedAt;
+
+        /// <summary>The record time of the visit's next item (its text a minute after).</summary>
+        public DateTimeOffset NextItem() => synced.AddMinutes(1 + (2 * items++));
+    }
 
     private sealed class Plan(Guid evaluation, int seed, string name)
     {
@@ -99,6 +154,8 @@ public static class DemoEvaluation
 
         public int Codings { get; private set; }
 
+        public int Visits { get; private set; }
+
         public List<(Guid Id, byte[] Key, List<Guid> Participants)> TextKeys { get; } = [];
 
         public List<UniqueClaim> Claims { get; } = [];
@@ -113,7 +170,8 @@ public static class DemoEvaluation
         private static DateTimeOffset At(DateOnly day, int minutes) =>
             new(day.ToDateTime(new TimeOnly(8, 0)).AddMinutes(minutes), TimeSpan.Zero);
 
-        private void Add(DateTimeOffset at, Guid stream, Type type, object e, string by = Lead) => Records.Add(new Record(at, stream, type, e, by));
+        private void Add(DateTimeOffset at, Guid stream, Type type, object e, string by = Lead, DateTimeOffset? loggedAt = null) =>
+            Records.Add(new Record(at, stream, type, e, by, loggedAt));
 
         private T Pick<T>(IReadOnlyList<T> items) => items[random.Next(items.Count)];
 
@@ -127,7 +185,7 @@ public static class DemoEvaluation
                 var role = Members[i] switch
                 {
                     "demo-lead" => Role.Lead,
-                    "demo-fieldworker" => Role.Fieldworker,
+                    "demo-fieldworker" or "demo-fieldworker-2" => Role.Fieldworker,
                     "demo-auditor" => Role.Auditor,
                     _ => Role.Analyst,
                 };
@@ -250,7 +308,7 @@ public static class DemoEvaluation
             var n = 0;
             foreach (var site in sites.Where(s => s.Role != ProgrammeRole.Other))
             {
-                for (var i = 0; i < 4; i++)
+                for (var i = 0; i < (site.Depth == CaseDepth.InDepth ? 6 : 3); i++)
                 {
                     var id = NewId();
                     var quote = random.Next(10) > 0;
@@ -309,26 +367,103 @@ public static class DemoEvaluation
             Add(At(new DateOnly(2020, 3, 1), 1), codebook, typeof(Codebook), new CodeRetired(evaluation, retired, "Folded into infrastructure."));
         }
 
+        /// <summary>
+        /// The fieldwork, wave by wave: visits first (each in-depth site one to three times in
+        /// every wave, each broader site once or twice over the evaluation, a day or two each, by
+        /// one or two fieldworkers), then the wave's interviews, observations and documents dealt to its
+        /// visits (busier at in-depth sites and on two-day visits; every visit has an interview).
+        /// One document in four is captured remotely (an in-depth site's board papers and reports,
+        /// sent between visits) and belongs to no visit. Then the wave's plan (<see cref="PlanWave"/>).
+        /// </summary>
         private void Evidence()
         {
-            var inDepth = sites.Where(s => s.Role != ProgrammeRole.Other).ToList();
-            foreach (var (wave, from, to) in waves)
+            var cases = sites.Where(s => s.Role != ProgrammeRole.Other).ToList();
+            var inDepth = cases.Where(s => s.Depth == CaseDepth.InDepth).ToList();
+            var broader = cases.Where(s => s.Depth == CaseDepth.Broader).ToList();
+            var codeOf = sites.ToDictionary(s => s.Id, s => s.Code);
+
+            // Broader sites: one or two waves each; a few were planned into the wave before theirs and slipped.
+            var broaderWaves = broader.ToDictionary(s => s.Id,
+                _ => Enumerable.Range(0, waves.Count).OrderBy(_ => random.Next()).Take(random.Next(3) == 0 ? 2 : 1).ToHashSet());
+            var slipped = Enumerable.Range(0, waves.Count).Select(w => w + 1 < waves.Count
+                ? broader.Where(s => broaderWaves[s.Id].Contains(w + 1) && !broaderWaves[s.Id].Contains(w)).OrderBy(_ => random.Next())
+                    .Take(1 + random.Next(2)).Select(s => s.Id).ToList()
+                : []).ToList();
+
+            for (var w = 0; w < waves.Count; w++)
             {
-                var span = to.DayNumber - from.DayNumber;
+                var (wave, from, to) = waves[w];
+                var first = from.AddDays(14);
+                var window = to.AddDays(-21).DayNumber - first.DayNumber;
+                var trips = new List<Trip>();
+                foreach (var site in inDepth)
+                {
+                    var count = 1 + random.Next(3);
+                    for (var v = 0; v < count; v++)
+                    {
+                        var startsOn = first.AddDays((v * window / count) + random.Next(window / count));
+                        trips.Add(NewTrip(w, [site.Id], null, startsOn, random.Next(3) > 0 ? 2 : 1, true,
+                            $"Wave {w + 1} case-study visit to {site.Code}: interviews with the programme team and clinical staff, and {Pick(SyntheticText.Subjects)} observed."));
+                    }
+                }
+
+                foreach (var site in broader.Where(s => broaderWaves[s.Id].Contains(w)))
+                {
+                    var startsOn = first.AddDays(random.Next(window));
+                    var pairing = pairings.FirstOrDefault(p => (p.Follower == site.Id || p.Exemplar == site.Id) && p.Established <= startsOn);
+                    var partner = pairing.Follower == site.Id ? pairing.Exemplar : pairing.Follower;
+                    var partnerSite = inDepth.FirstOrDefault(s => s.Id == partner);
+                    var joint = pairing.Pairing != Guid.Empty && partnerSite.Id != Guid.Empty && random.Next(3) == 0;
+                    trips.Add(joint
+                        ? NewTrip(w, [site.Id, partner], pairing.Pairing, startsOn, 2, false,
+                            $"Wave {w + 1} joint visit to the pairing of {codeOf[pairing.Exemplar]} and {codeOf[pairing.Follower]}: how {Pick(SyntheticText.Subjects)} travelled between them.")
+                        : NewTrip(w, [site.Id], null, startsOn, random.Next(3) == 0 ? 2 : 1, false,
+                            $"Wave {w + 1} visit to {site.Code}: interviews on {Pick(SyntheticText.Subjects)}, documents collected."));
+                }
+
+                var weights = trips.Select(t => (t.InDepth ? 2 : 1) * t.Days).ToArray();
+                Trip Deal()
+                {
+                    var n = random.Next(weights.Sum());
+                    var i = 0;
+                    while (n >= weights[i])
+                    {
+                        n -= weights[i++];
+                    }
+
+                    return trips[i];
+                }
+
+                var done = new Dictionary<Guid, Done>();
+                void Count(IEnumerable<Guid> siteIds, Func<Done, Done> add)
+                {
+                    foreach (var siteId in siteIds)
+                    {
+                        done[siteId] = add(done.GetValueOrDefault(siteId));
+                    }
+                }
+
+                foreach (var trip in trips)
+                {
+                    Count(trip.SiteIds, d => d with { Visits = d.Visits + 1 });
+                }
+
                 for (var i = 0; i < 150; i++)
                 {
-                    var site = Pick(inDepth);
-                    var on = from.AddDays(random.Next(span - 20));
-                    var pool = participants.Where(p => p.Site == site.Id).ToList();
+                    var trip = i < trips.Count ? trips[i] : Deal();
+                    var on = trip.StartsOn.AddDays(random.Next(trip.Days));
+                    var siteId = Pick(trip.SiteIds);
+                    var pool = participants.Where(p => p.Site == siteId).ToList();
                     var group = random.Next(6) == 0;
                     var people = group ? pool.Take(2 + random.Next(2)).ToList() : [Pick(pool)];
                     var id = NewId();
-                    var pairing = pairings.FirstOrDefault(p => (p.Follower == site.Id || p.Exemplar == site.Id) && p.Established <= on);
-                    var siteIds = pairing.Pairing != Guid.Empty && random.Next(3) == 0 ? new[] { pairing.Exemplar, pairing.Follower } : [site.Id];
-                    var recorded = At(on.AddDays(random.Next(1, 15)), 100);
-                    Add(recorded, id, typeof(EvidenceTimeline), new InterviewLogged(evaluation, id, on, wave, siteIds,
-                        siteIds.Length == 2 ? pairing.Pairing : null, [.. people.Select(p => p.Id)], group ? InterviewFormat.Group : InterviewFormat.OneToOne,
-                        (InterviewMode)random.Next(3), 30 + random.Next(60)), "demo-fieldworker");
+                    var paired = trip.Pairing is not null && random.Next(2) == 0;
+                    Guid[] siteIds = paired ? [.. trip.SiteIds] : [siteId];
+                    var recorded = trip.NextItem();
+                    Add(recorded, id, typeof(EvidenceTimeline), new InterviewLogged(evaluation, id, on, wave, siteIds, paired ? trip.Pairing : null,
+                        [.. people.Select(p => p.Id)], group ? InterviewFormat.Group : InterviewFormat.OneToOne, (InterviewMode)random.Next(3),
+                        30 + random.Next(60), trip.Id), trip.By, trip.LoggedAt);
+                    Count(siteIds, d => d with { Interviews = d.Interviews + 1 });
                     Interviews++;
                     if (people.All(p => p.Record))
                     {
@@ -337,44 +472,116 @@ public static class DemoEvaluation
                         random.NextBytes(key);
                         TextKeys.Add((id, key, [.. people.Select(p => p.Id)]));
                         var textKey = new TextSecret(id, key);
-                        Add(recorded.AddMinutes(30), id, typeof(EvidenceTimeline), new TextVersionAdded(evaluation, id, 1, text.Length, null, null,
-                            TextVault.Seal(textKey, 1, text.Text), TextVault.Fingerprint(textKey, text.Text)), "demo-fieldworker");
+                        Add(recorded.AddMinutes(1), id, typeof(EvidenceTimeline), new TextVersionAdded(evaluation, id, 1, text.Length, null, null,
+                            TextVault.Seal(textKey, 1, text.Text), TextVault.Fingerprint(textKey, text.Text)), trip.By, trip.LoggedAt);
                         texts.Add((id, text.Length, on, text.Text));
                     }
                 }
 
                 for (var i = 0; i < 53; i++)
                 {
-                    var site = Pick(inDepth);
-                    var on = from.AddDays(random.Next(span - 20));
+                    var trip = Deal();
+                    var on = trip.StartsOn.AddDays(random.Next(trip.Days));
+                    Guid[] siteIds = [Pick(trip.SiteIds)];
                     var id = NewId();
-                    var recorded = At(on.AddDays(random.Next(1, 10)), 200);
-                    Add(recorded, id, typeof(EvidenceTimeline), new ObservationLogged(evaluation, id, on, wave, [site.Id], null,
-                        (ObservationSetting)random.Next(4), 60 + random.Next(180)), "demo-fieldworker");
+                    var recorded = trip.NextItem();
+                    Add(recorded, id, typeof(EvidenceTimeline), new ObservationLogged(evaluation, id, on, wave, siteIds, null,
+                        (ObservationSetting)random.Next(4), 60 + random.Next(180), trip.Id), trip.By, trip.LoggedAt);
                     var text = EvidenceText.Normalise(SyntheticText.FieldNotes(random, 800 + random.Next(1200)));
-                    Add(recorded.AddMinutes(20), id, typeof(EvidenceTimeline), new TextVersionAdded(evaluation, id, 1, text.Length, text.Sha256, text.Text, null),
-                        "demo-fieldworker");
+                    Add(recorded.AddMinutes(1), id, typeof(EvidenceTimeline), new TextVersionAdded(evaluation, id, 1, text.Length, text.Sha256, text.Text, null),
+                        trip.By, trip.LoggedAt);
+                    Count(siteIds, d => d with { Observations = d.Observations + 1 });
                     texts.Add((id, text.Length, on, text.Text));
                     Observations++;
                 }
 
                 for (var i = 0; i < 107; i++)
                 {
-                    var site = Pick(inDepth);
-                    var on = from.AddDays(random.Next(span - 20));
+                    var remote = random.Next(4) == 0;
+                    var trip = remote ? null : Deal();
+                    var site = remote ? Pick(inDepth).Id : Pick(trip!.SiteIds);
+                    var on = trip is null ? from.AddDays(random.Next(to.DayNumber - from.DayNumber - 20)) : trip.StartsOn.AddDays(random.Next(trip.Days));
                     var id = NewId();
-                    var recorded = At(on.AddDays(random.Next(1, 30)), 300);
+                    var recorded = trip?.NextItem() ?? At(on.AddDays(random.Next(1, 30)), 300);
+                    var by = trip?.By ?? "demo-fieldworker";
                     var type = Pick(SyntheticText.DocumentTypes);
-                    Add(recorded, id, typeof(EvidenceTimeline), new DocumentCaptured(evaluation, id, on, on.AddDays(-random.Next(1, 60)), wave,
-                        $"{type} ({site.Code}, {on:MMMM yyyy})", $"{site.Code} {Pick(SyntheticText.Issuers)}", type, [site.Id], $"demo/{site.Code}/{i}"),
-                        "demo-fieldworker");
+                    var title = string.Create(CultureInfo.InvariantCulture, $"{type} ({codeOf[site]}, {on:MMMM yyyy})");
+                    Add(recorded, id, typeof(EvidenceTimeline), new DocumentCaptured(evaluation, id, on, on.AddDays(-random.Next(1, 60)), wave, title,
+                        $"{codeOf[site]} {Pick(SyntheticText.Issuers)}", type, [site], $"demo/{codeOf[site]}/{w + 1}/{i}", trip?.Id), by, trip?.LoggedAt);
                     var text = EvidenceText.Normalise(SyntheticText.Document(random, 600 + random.Next(1500)));
-                    Add(recorded.AddMinutes(15), id, typeof(EvidenceTimeline), new TextVersionAdded(evaluation, id, 1, text.Length, text.Sha256, text.Text, null),
-                        "demo-fieldworker");
+                    Add(recorded.AddMinutes(1), id, typeof(EvidenceTimeline), new TextVersionAdded(evaluation, id, 1, text.Length, text.Sha256, text.Text, null),
+                        by, trip?.LoggedAt);
+                    Count([site], d => d with { Documents = d.Documents + 1 });
                     texts.Add((id, text.Length, on, text.Text));
                     Documents++;
                 }
+
+                PlanWave(w, inDepth.Select(s => s.Id).ToList(), [.. broader.Where(s => broaderWaves[s.Id].Contains(w)).Select(s => s.Id)], slipped[w], done);
             }
+        }
+
+        /// <summary>
+        /// A wave's plan, set by the lead a week to a month before the wave starts: every in-depth
+        /// site with targets for visits, interviews, observations and documents, and the broader
+        /// sites due a visit (among them some that slip to the next wave, so notStarted at its end).
+        /// Two or three in-depth sites are asked for more than they get (another visit, or more
+        /// interviews): inProgress at the wave's end. In some waves (always the second) the lead
+        /// revises the plan mid-wave, and it is the revision that raises those targets, so a
+        /// <c>knownAt</c> before it shows those sites met. The others are met.
+        /// </summary>
+        private void PlanWave(int w, List<Guid> inDepth, List<Guid> visited, List<Guid> slipped, Dictionary<Guid, Done> done)
+        {
+            var (wave, from, _) = waves[w];
+            var stream = WavePlanTimeline.StreamId(evaluation, wave);
+            var shorts = inDepth.OrderBy(_ => random.Next()).Take(2 + random.Next(2)).ToHashSet();
+            var revised = w == 1 || random.Next(2) == 0;
+            var asked = new List<SiteTargets>();
+            var raised = new List<SiteTargets>();
+            foreach (var site in inDepth)
+            {
+                var d = done.GetValueOrDefault(site);
+                var targets = new SiteTargets(site, d.Visits, Math.Max(2, d.Interviews / 2 * 2), d.Observations > 0 ? Math.Min(d.Observations, 2) : null,
+                    d.Documents > 0 ? Math.Min(d.Documents, 3) : null);
+                var more = !shorts.Contains(site) ? targets
+                    : random.Next(2) == 0 ? targets with { Visits = d.Visits + 1 }
+                    : targets with { Interviews = ((d.Interviews / 2) + 2) * 2 };
+                asked.Add(revised ? targets : more);
+                raised.Add(more);
+            }
+
+            foreach (var site in visited.Concat(slipped))
+            {
+                var d = done.GetValueOrDefault(site);
+                var targets = new SiteTargets(site, 1, slipped.Contains(site) ? 2 : d.Interviews >= 2 ? 2 : null, null, null);
+                asked.Add(targets);
+                raised.Add(targets);
+            }
+
+            Add(At(from.AddDays(-7 - random.Next(24)), 30), stream, typeof(WavePlanTimeline), new WavePlanSet(evaluation, wave, asked));
+            if (revised)
+            {
+                Add(At(from.AddDays(120 + random.Next(90)), 30), stream, typeof(WavePlanTimeline), new WavePlanSet(evaluation, wave, raised));
+            }
+        }
+
+        /// <summary>
+        /// A visit, logged when it is made: the fieldworker writes it down on the last day or a day
+        /// or two after (its <c>loggedAt</c>), and it syncs, with its items, two days to two weeks
+        /// later (its record time).
+        /// </summary>
+        private Trip NewTrip(int w, Guid[] siteIds, Guid? pairing, DateOnly startsOn, int days, bool inDepth, string purpose)
+        {
+            var id = NewId();
+            var endsOn = startsOn.AddDays(days - 1);
+            string[] fieldworkers = random.Next(3) == 0 ? [.. Fieldworkers] : [Pick(Fieldworkers)];
+            var loggedAt = At(endsOn.AddDays(random.Next(3)), 600 + random.Next(180));
+            var synced = At(DateOnly.FromDateTime(loggedAt.UtcDateTime).AddDays(2 + random.Next(13)), 100);
+            var notes = random.Next(2) == 0 ? null : Pick(VisitNotes);
+            var trip = new Trip(id, siteIds, pairing, startsOn, days, inDepth, fieldworkers[0], loggedAt, synced);
+            Add(synced, id, typeof(VisitTimeline), new VisitLogged(evaluation, id, siteIds, startsOn, endsOn, waves[w].Id, fieldworkers, purpose, notes),
+                trip.By, loggedAt);
+            Visits++;
+            return trip;
         }
 
         private void Analysis()
@@ -486,8 +693,7 @@ public static class DemoEvaluation
                 e.Id = Guid.NewGuid();
                 e.StreamId = r.Stream;
                 e.Version = version;
-                e.Timestamp = r.At;
-                e.UserName = r.By;
+                r.Stamp(e);
                 e.CausationId = "seed demo (bulk)";
                 events.Add(e);
             }
@@ -521,6 +727,8 @@ public static class DemoEvaluation
                     : type == typeof(Codebook) ? Timeline.Timelines.Fold<Codebook>(list)
                     : type == typeof(MemoTimeline) ? Timeline.Timelines.Fold<MemoTimeline>(list)
                     : type == typeof(FindingTimeline) ? Timeline.Timelines.Fold<FindingTimeline>(list)
+                    : type == typeof(VisitTimeline) ? Timeline.Timelines.Fold<VisitTimeline>(list)
+                    : type == typeof(WavePlanTimeline) ? Timeline.Timelines.Fold<WavePlanTimeline>(list)
                     : null;
                 if (document is not null)
                 {
@@ -580,8 +788,7 @@ public static class DemoEvaluation
                         : session.Events.Append(stream.Key, events);
                     for (var i = 0; i < records.Count; i++)
                     {
-                        action.Events[i].Timestamp = records[i].At;
-                        action.Events[i].UserName = records[i].By;
+                        records[i].Stamp(action.Events[i]);
                     }
                 }
 

@@ -1,5 +1,8 @@
+using System.Globalization;
 using System.Net;
+using System.Text.Json.Nodes;
 using Fieldwork.Api.Verbs;
+using Fieldwork.Coverage;
 using Fieldwork.Demo;
 using Fieldwork.Tests.Infrastructure;
 using Marten;
@@ -57,6 +60,106 @@ public sealed class when_seeding_the_demo(AppFixture app) : ApiTest(app)
         var agreement = (await Get($"{url}/agreement?coderIds=demo-analyst,demo-analyst-2,demo-analyst-3", "demo-analyst")).ShouldBe(HttpStatusCode.OK).Json;
         Assert.InRange(agreement["krippendorffAlpha"]!.GetValue<double>(), 0.3, 0.95);
     }
+
+    [Theory]
+    [InlineData(7, false)]
+    [InlineData(9, true)]
+    public async Task the_demo_goes_to_the_field_in_visits_against_wave_plans(int seedNumber, bool bulk)
+    {
+        var store = App.Host.Services.GetRequiredService<IDocumentStore>();
+        var keys = App.Host.Services.GetRequiredService<Fieldwork.Secrets.KeyRing>();
+        var seeded = bulk
+            ? await DemoEvaluation.SeedBulkAsync(store, keys, seedNumber, "Bulk demo for tests")
+            : await DemoEvaluation.SeedAsync(store, keys, seedNumber, "Demo for tests");
+        var url = $"/api/evaluations/{seeded.EvaluationId}";
+        var waves = (await Get(url, "demo-lead")).ShouldBe(HttpStatusCode.OK).Json["waves"]!.AsArray()
+            .Select(w => (Id: w!["id"]!.GetValue<Guid>(), StartsOn: DateOnly.Parse(w["startsOn"]!.GetValue<string>(), CultureInfo.InvariantCulture),
+                EndsOn: DateOnly.Parse(w["endsOn"]!.GetValue<string>(), CultureInfo.InvariantCulture)))
+            .ToList();
+        Assert.Equal(3, waves.Count);
+
+        // Visits: a day or two, in a wave, by one or two of the demo's fieldworkers, written down
+        // shortly after and synced days later (loggedAt before the record time).
+        var visits = (await Get($"{url}/visits?limit=500", "demo-lead")).ShouldBe(HttpStatusCode.OK).Json["items"]!.AsArray()
+            .Select(v => v!).ToDictionary(v => v["id"]!.GetValue<Guid>());
+        Assert.InRange(visits.Count, 60, 140);
+        foreach (var visit in visits.Values)
+        {
+            var (startsOn, endsOn) = (Date(visit["startsOn"]), Date(visit["endsOn"]));
+            Assert.InRange(endsOn.DayNumber - startsOn.DayNumber, 0, 1);
+            var wave = waves.Single(w => w.Id == visit["waveId"]!.GetValue<Guid>());
+            Assert.True(wave.StartsOn <= startsOn && endsOn <= wave.EndsOn);
+            var fieldworkers = visit["fieldworkerIds"]!.AsArray().Select(f => f!.GetValue<string>()).ToList();
+            Assert.InRange(fieldworkers.Count, 1, 2);
+            Assert.All(fieldworkers, f => Assert.StartsWith("demo-fieldworker", f, StringComparison.Ordinal));
+            Assert.Subset(DemoEvaluation.Members.ToHashSet(), fieldworkers.ToHashSet());
+            var (loggedAt, recordedAt) = (visit["loggedAt"]!.GetValue<DateTimeOffset>(), visit["recordedAt"]!.GetValue<DateTimeOffset>());
+            Assert.True(loggedAt >= endsOn.ToDateTime(TimeOnly.MinValue) && loggedAt < recordedAt, $"{visit}");
+            Assert.True(visit["itemCount"]!.GetValue<int>() > 0);
+        }
+
+        // Most evidence is a visit's, each item within its visit's days, sites and wave; the rest was captured remotely.
+        var evidence = new List<JsonNode>();
+        var total = int.MaxValue;
+        while (evidence.Count < total)
+        {
+            var page = (await Get($"{url}/evidence?limit=500&offset={evidence.Count}", "demo-lead")).ShouldBe(HttpStatusCode.OK).Json;
+            total = page["total"]!.GetValue<int>();
+            evidence.AddRange(page["items"]!.AsArray().Select(e => e!));
+        }
+
+        Assert.InRange(evidence.Count, 900, 960);
+        var inVisits = evidence.Where(e => e["visitId"] is not null).ToList();
+        Assert.InRange(inVisits.Count, evidence.Count * 8 / 10, evidence.Count);
+        Assert.All(evidence.Except(inVisits), e => Assert.Equal("document", e["kind"]!.GetValue<string>()));
+        foreach (var item in inVisits)
+        {
+            var visit = visits[item["visitId"]!.GetValue<Guid>()];
+            var on = Date(item["occurredOn"] ?? item["capturedOn"]);
+            Assert.InRange(on, Date(visit["startsOn"]), Date(visit["endsOn"]));
+            Assert.Subset(visit["siteIds"]!.AsArray().Select(s => s!.GetValue<Guid>()).ToHashSet(),
+                item["siteIds"]!.AsArray().Select(s => s!.GetValue<Guid>()).ToHashSet());
+            Assert.Equal(visit["waveId"]!.GetValue<Guid>(), item["waveId"]!.GetValue<Guid>());
+            Assert.Equal(visit["loggedAt"]!.GetValue<DateTimeOffset>(), item["loggedAt"]!.GetValue<DateTimeOffset>());
+        }
+
+        // In-depth sites are visited in every wave, broader ones once or twice over the evaluation.
+        var sites = (await Get($"{url}/state", "demo-lead")).ShouldBe(HttpStatusCode.OK).Json["sites"]!.AsArray().Select(s => s!).ToList();
+        var inDepth = sites.Where(s => s["caseDepth"]!.GetValue<string>() == "inDepth").ToList();
+        var broader = sites.Where(s => s["caseDepth"]!.GetValue<string>() == "broader").ToList();
+        Assert.Equal(12, inDepth.Count);
+        Assert.Equal(24, broader.Count);
+        Assert.All(inDepth, site => Assert.All(waves, wave => Assert.Contains(visits.Values, v =>
+            v["waveId"]!.GetValue<Guid>() == wave.Id && v["siteIds"]!.AsArray().Any(s => s!.GetValue<Guid>() == site["id"]!.GetValue<Guid>()))));
+        Assert.All(broader, site => Assert.InRange(site["visits"]!.GetValue<int>(), 1, 2));
+
+        // Every wave has a plan for every in-depth site, set by the lead before the wave starts and revised at most once.
+        // (Its versions are read from the store: other demos seeded into the test database make knownAt replays approximate.)
+        await using var query = store.QuerySession();
+        var plans = await query.Query<WavePlanTimeline>().Where(p => p.EvaluationId == seeded.EvaluationId).ToListAsync();
+        foreach (var wave in waves)
+        {
+            var versions = plans.Single(p => p.WaveId == wave.Id).Records;
+            Assert.InRange(versions.Count, 1, 2);
+            Assert.True(versions[0].SetAt < wave.StartsOn.ToDateTime(TimeOnly.MinValue));
+            Assert.All(versions, v => Assert.Equal("demo-lead", v.SetBy));
+            var plan = (await Get($"{url}/waves/{wave.Id}/plan", "demo-analyst")).ShouldBe(HttpStatusCode.OK).Json;
+            Assert.Equal(versions.Count, plan["version"]!.GetValue<int>());
+            Assert.Subset(plan["sites"]!.AsArray().Select(p => p!["siteId"]!.GetValue<Guid>()).ToHashSet(),
+                inDepth.Select(d => d["id"]!.GetValue<Guid>()).ToHashSet());
+        }
+
+        // At the end of wave 2 some sites had met their plan and some had not.
+        var coverage = (await Get($"{url}/coverage?waveId={waves[1].Id}&asOf={waves[1].EndsOn:yyyy-MM-dd}", "demo-analyst")).ShouldBe(HttpStatusCode.OK)
+            .Json["waves"]![0]!["sites"]!.AsArray().Select(s => s!).ToList();
+        var statuses = coverage.Select(s => s["status"]!.GetValue<string>()).ToList();
+        Assert.Contains("met", statuses);
+        Assert.Contains(coverage, s => s["planned"] is not null && s["status"]!.GetValue<string>() is "notStarted" or "inProgress");
+        Assert.Contains(coverage, s => inDepth.Any(d => d["id"]!.GetValue<Guid>() == s["siteId"]!.GetValue<Guid>())
+            && s["status"]!.GetValue<string>() == "inProgress");
+    }
+
+    private static DateOnly Date(JsonNode? node) => DateOnly.Parse(node!.GetValue<string>(), CultureInfo.InvariantCulture);
 }
 
 public sealed class SeedArgumentsTests
