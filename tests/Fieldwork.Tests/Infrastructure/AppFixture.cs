@@ -27,11 +27,29 @@ public sealed class AppFixture : IAsyncLifetime
     /// <summary>The API's OpenAPI document, which every response the suite receives must match.</summary>
     public Contract Contract { get; private set; } = null!;
 
+    /// <summary>
+    /// The throwaway cluster's test database, made anew for each run: what an earlier run (of
+    /// an older version) left there, a demo seeded under the same id say, never meets this one.
+    /// </summary>
+    private static async Task<string> FreshDatabaseAsync()
+    {
+        var connection = await LocalPostgres.EnsureDatabaseAsync("fieldwork_tests", throwaway: true);
+        var admin = new Npgsql.NpgsqlConnectionStringBuilder(connection) { Database = "postgres", Pooling = false };
+        await using (var db = new Npgsql.NpgsqlConnection(admin.ConnectionString))
+        {
+            await db.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand("drop database if exists fieldwork_tests with (force)", db);
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        return await LocalPostgres.EnsureDatabaseAsync("fieldwork_tests", throwaway: true);
+    }
+
     public async Task InitializeAsync()
     {
         ConnectionString = Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is { Length: > 0 } given
             ? given
-            : await LocalPostgres.EnsureDatabaseAsync("fieldwork_tests", throwaway: true);
+            : await FreshDatabaseAsync();
         Environment.SetEnvironmentVariable("ConnectionStrings__Fieldwork", ConnectionString);
         Environment.SetEnvironmentVariable("Fieldwork__SeedDemo", "false");
         // The suite sends many requests without a token (401 checks): the limit is tested on a host of its own.
