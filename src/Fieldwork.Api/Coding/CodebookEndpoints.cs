@@ -42,52 +42,39 @@ public static class CodebookEndpoints
     [WolverineGet(Route, OperationId = "getCodebook")]
     [Requires(Permission.ReadCoding)]
     [ProducesResponseType<CodebookView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Get(Guid evaluationId, string? asOf, string? knownAt, IQuerySession session, TimeTravel time,
-        CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
-        if (problem is not null)
+    public static Task<IResult> Get(Guid evaluationId, string? asOf, string? knownAt, IQuerySession session, TimeTravel time,
+        CancellationToken cancellation) =>
+        time.ReadAsync(session, asOf, knownAt, cancellation, async cut =>
         {
-            return problem;
-        }
-
-        var codes = await CodesAsync(session, evaluationId, cut, cancellation);
-        return TypedResults.Ok(new CodebookView(Tree(codes, null)));
-    }
+            var codes = await CodesAsync(session, evaluationId, cut, cancellation);
+            return TypedResults.Ok(new CodebookView(Tree(codes, null)));
+        });
 
     /// <summary>One code as it stood, with its children.</summary>
     [WolverineGet(Route + "/codes/{codeId}", OperationId = "getCode")]
     [Requires(Permission.ReadCoding)]
     [ProducesResponseType<CodeView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> GetCode(Guid evaluationId, Guid codeId, string? asOf, string? knownAt, IQuerySession session,
-        TimeTravel time, CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
-        if (problem is not null)
+    public static Task<IResult> GetCode(Guid evaluationId, Guid codeId, string? asOf, string? knownAt, IQuerySession session,
+        TimeTravel time, CancellationToken cancellation) =>
+        time.ReadAsync(session, asOf, knownAt, cancellation, async cut =>
         {
-            return problem;
-        }
-
-        var codes = await CodesAsync(session, evaluationId, cut, cancellation);
-        return codes.TryGetValue(codeId, out var code)
-            ? TypedResults.Ok(CodeView.From(code, Tree(codes, codeId)))
-            : ProblemResults.NotFound("No such code in this codebook at that time.");
-    }
+            var codes = await CodesAsync(session, evaluationId, cut, cancellation);
+            return codes.TryGetValue(codeId, out var code)
+                ? TypedResults.Ok(CodeView.From(code, Tree(codes, codeId)))
+                : ProblemResults.NotFound("No such code in this codebook at that time.");
+        });
 
     /// <summary>Defines a code; names are unique among siblings.</summary>
     [WolverinePost(Route + "/codes", OperationId = "defineCode")]
     [Requires(Permission.WriteCoding)]
     [ProducesResponseType<Recording.Created>(StatusCodes.Status201Created)]
-    public static Task<IResult> Define(Guid evaluationId, DefineCode command, HttpContext http, EventRecorder recorder)
-    {
-        var id = command.Id ?? Guid.NewGuid();
-        return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/codebook/codes/{id}", async session =>
+    public static Task<IResult> Define(Guid evaluationId, DefineCode command, HttpContext http, EventRecorder recorder) =>
+        recorder.CreateAsync(http, command.Id, command, id => $"/api/evaluations/{evaluationId}/codebook/codes/{id}", async (session, id) =>
         {
             var stream = await session.Events.FetchForWriting<Codebook>(Codebook.StreamId(evaluationId), http.RequestAborted);
             var codes = stream.Aggregate?.AsOf() ?? new Dictionary<Guid, CodeState>();
             return stream.Record(CodebookRules.Define(evaluationId, codes, id, command));
         });
-    }
 
     /// <summary>Renames, redefines or moves a code; expectedVersion is the code's version as last read.</summary>
     [WolverinePost(Route + "/codes/{codeId}/revisions", OperationId = "reviseCode")]

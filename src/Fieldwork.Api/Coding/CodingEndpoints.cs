@@ -60,12 +60,9 @@ public static class CodingEndpoints
     [WolverinePost(Root + "/evidence/{evidenceId}/codings", OperationId = "applyCoding")]
     [Requires(Permission.WriteCoding)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    public static Task<IResult> Apply(Guid evaluationId, Guid evidenceId, ApplyCoding command, HttpContext http, EventRecorder recorder)
-    {
-        var id = command.Id ?? Guid.NewGuid();
-        var coder = http.Access().UserId;
-        return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/evidence/{evidenceId}/codings/{id}", session =>
-            session.DecideOnAsync<EvidenceTimeline>(http, evidenceId, NoSuchEvidence, async item =>
+    public static Task<IResult> Apply(Guid evaluationId, Guid evidenceId, ApplyCoding command, HttpContext http, EventRecorder recorder) =>
+        recorder.CreateAsync(http, command.Id, command, id => $"/api/evaluations/{evaluationId}/evidence/{evidenceId}/codings/{id}",
+            (session, id) => session.DecideOnAsync<EvidenceTimeline>(http, evidenceId, NoSuchEvidence, async item =>
             {
                 if (EvidenceRules.Voided(item) is { } voided)
                 {
@@ -74,9 +71,9 @@ public static class CodingEndpoints
 
                 var codes = (await session.LoadAsync<Codebook>(Codebook.StreamId(evaluationId), http.RequestAborted))?.AsOf()
                             ?? new Dictionary<Guid, CodeState>();
-                return CodingRules.Apply(item, codes, id, coder, command, await EvidenceErasure.ErasedForAsync(session, item, http.RequestAborted));
+                return CodingRules.Apply(item, codes, id, http.Access().UserId, command,
+                    await EvidenceErasure.ErasedForAsync(session, item, http.RequestAborted));
             }));
-    }
 
     /// <summary>Removes a coding (recorded as an event: replays before it still show the coding). Coders remove their own; leads any.</summary>
     [WolverineDelete(Root + "/evidence/{evidenceId}/codings/{codingId}", OperationId = "removeCoding")]
@@ -92,32 +89,27 @@ public static class CodingEndpoints
     [WolverineGet(Root + "/evidence/{evidenceId}/codings/{codingId}", OperationId = "getCoding")]
     [Requires(Permission.ReadCoding)]
     [ProducesResponseType<CodingView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> GetOne(Guid evaluationId, Guid evidenceId, Guid codingId, string? asOf, string? knownAt,
-        IQuerySession session, TimeTravel time, Fieldwork.Secrets.KeyRing keyRing, CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
-        if (problem is not null)
+    public static Task<IResult> GetOne(Guid evaluationId, Guid evidenceId, Guid codingId, string? asOf, string? knownAt,
+        IQuerySession session, TimeTravel time, Fieldwork.Secrets.KeyRing keyRing, CancellationToken cancellation) =>
+        time.ReadAsync(session, asOf, knownAt, cancellation, async cut =>
         {
-            return problem;
-        }
+            // One item and the codebook, not the whole evaluation.
+            var batch = session.CreateBatchQuery();
+            var itemLoad = batch.Load<EvidenceTimeline>(evidenceId);
+            var codebookLoad = batch.Load<Codebook>(Codebook.StreamId(evaluationId));
+            await batch.Execute(cancellation);
+            var state = await itemLoad is { } item && item.EvaluationId == evaluationId ? item.AsOf(cut) : null;
+            if (state?.Codings.FirstOrDefault(c => c.Id == codingId) is not { } coding)
+            {
+                return ProblemResults.NotFound("No such coding on this evidence item at that time.");
+            }
 
-        // One item and the codebook, not the whole evaluation.
-        var batch = session.CreateBatchQuery();
-        var itemLoad = batch.Load<EvidenceTimeline>(evidenceId);
-        var codebookLoad = batch.Load<Codebook>(Codebook.StreamId(evaluationId));
-        await batch.Execute(cancellation);
-        var state = await itemLoad is { } item && item.EvaluationId == evaluationId ? item.AsOf(cut) : null;
-        if (state?.Codings.FirstOrDefault(c => c.Id == codingId) is not { } coding)
-        {
-            return ProblemResults.NotFound("No such coding on this evidence item at that time.");
-        }
+            var snapshot = CodingSnapshot.ForItem((await codebookLoad)?.AsOf(cut) ?? new Dictionary<Guid, CodeState>(), state);
+            var segment = snapshot.Segments.Single(s => s.Coding.Id == codingId);
 
-        var snapshot = CodingSnapshot.ForItem((await codebookLoad)?.AsOf(cut) ?? new Dictionary<Guid, CodeState>(), state);
-        var segment = snapshot.Segments.Single(s => s.Coding.Id == codingId);
-
-        var quotes = await Quotes.LoadAsync(session, keyRing, [(evidenceId, segment.Coding.TextVersion)], cancellation);
-        return TypedResults.Ok(CodingView.From(segment, snapshot, quotes));
-    }
+            var quotes = await Quotes.LoadAsync(session, keyRing, [(evidenceId, segment.Coding.TextVersion)], cancellation);
+            return TypedResults.Ok(CodingView.From(segment, snapshot, quotes));
+        });
 
     /// <summary>
     /// Every segment coded with a code (and, with includeDescendants, the codes under it), filtered
@@ -140,28 +132,25 @@ public static class CodingEndpoints
             });
         }
 
-        var (cut, problem) = await time.ResolveListAsync(session, asOf, knownAt, offset, limit, cancellation);
-        if (problem is not null)
+        return await time.ReadListAsync(session, asOf, knownAt, offset, limit, cancellation, async cut =>
         {
-            return problem;
-        }
-
-        var snapshot = await CodingSource.AtAsync(session, evaluationId, cut, cancellation);
-        IReadOnlySet<Guid>? codes = codeId is { } code
-            ? includeDescendants == true ? Codebook.WithDescendants(snapshot.Codes, code) : new HashSet<Guid> { code }
-            : null;
-        var matching = snapshot.Segments
-            .Where(s => codes is null || codes.Contains(s.CodeId))
-            .Where(s => siteId is null || s.Evidence.Details.SiteIds.Contains(siteId.Value))
-            .Where(s => waveId is null || s.Evidence.Details.WaveId == waveId)
-            .Where(s => coderId is null || s.Coding.CoderId == coderId)
-            .Where(s => evidenceId is null || s.EvidenceId == evidenceId)
-            .OrderBy(s => s.Evidence.Details.On).ThenBy(s => s.EvidenceId).ThenBy(s => s.Coding.TextVersion).ThenBy(s => s.Coding.Start)
-            .ThenBy(s => s.Coding.End).ThenBy(s => s.Coding.Id)
-            .ToList();
-        var page = Paging.Of(matching, offset, limit);
-        var quotes = await Quotes.LoadAsync(session, keyRing, page.Items.Select(s => (s.EvidenceId, s.Coding.TextVersion)), cancellation);
-        return TypedResults.Ok(new Page<CodingView>([.. page.Items.Select(s => CodingView.From(s, snapshot, quotes))], page.Total,
-            page.Offset, page.Limit));
+            var snapshot = await CodingSource.AtAsync(session, evaluationId, cut, cancellation);
+            IReadOnlySet<Guid>? codes = codeId is { } code
+                ? includeDescendants == true ? Codebook.WithDescendants(snapshot.Codes, code) : new HashSet<Guid> { code }
+                : null;
+            var matching = snapshot.Segments
+                .Where(s => codes is null || codes.Contains(s.CodeId))
+                .Where(s => siteId is null || s.Evidence.Details.SiteIds.Contains(siteId.Value))
+                .Where(s => waveId is null || s.Evidence.Details.WaveId == waveId)
+                .Where(s => coderId is null || s.Coding.CoderId == coderId)
+                .Where(s => evidenceId is null || s.EvidenceId == evidenceId)
+                .OrderBy(s => s.Evidence.Details.On).ThenBy(s => s.EvidenceId).ThenBy(s => s.Coding.TextVersion).ThenBy(s => s.Coding.Start)
+                .ThenBy(s => s.Coding.End).ThenBy(s => s.Coding.Id)
+                .ToList();
+            var page = Paging.Of(matching, offset, limit);
+            var quotes = await Quotes.LoadAsync(session, keyRing, page.Items.Select(s => (s.EvidenceId, s.Coding.TextVersion)), cancellation);
+            return TypedResults.Ok(new Page<CodingView>([.. page.Items.Select(s => CodingView.From(s, snapshot, quotes))], page.Total,
+                page.Offset, page.Limit));
+        });
     }
 }

@@ -29,60 +29,46 @@ public static class MemoEndpoints
     [WolverineGet(Route, OperationId = "listMemos")]
     [Requires(Permission.ReadCoding)]
     [ProducesResponseType<Page<MemoView>>(StatusCodes.Status200OK)]
-    public static async Task<IResult> List(Guid evaluationId, MemoAbout? aboutKind, Guid? aboutId, string? authorId, string? asOf,
-        string? knownAt, int? offset, int? limit, IQuerySession session, TimeTravel time, CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveListAsync(session, asOf, knownAt, offset, limit, cancellation);
-        if (problem is not null)
+    public static Task<IResult> List(Guid evaluationId, MemoAbout? aboutKind, Guid? aboutId, string? authorId, string? asOf,
+        string? knownAt, int? offset, int? limit, IQuerySession session, TimeTravel time, CancellationToken cancellation) =>
+        time.ReadListAsync(session, asOf, knownAt, offset, limit, cancellation, async cut =>
         {
-            return problem;
-        }
-
-        var memos = (await session.Query<MemoTimeline>().Where(m => m.EvaluationId == evaluationId).ToListAsync(cancellation))
-            .Select(m => m.AsOf(cut))
-            .OfType<MemoState>()
-            .Where(m => aboutKind is null || m.AboutKind == aboutKind)
-            .Where(m => aboutId is null || m.AboutId == aboutId)
-            .Where(m => authorId is null || m.AuthorId == authorId)
-            .OrderBy(m => m.WrittenAt).ThenBy(m => m.Id)
-            .Select(MemoView.From)
-            .ToList();
-        return TypedResults.Ok(Paging.Of(memos, offset, limit));
-    }
+            var memos = (await session.Query<MemoTimeline>().Where(m => m.EvaluationId == evaluationId).ToListAsync(cancellation))
+                .Select(m => m.AsOf(cut))
+                .OfType<MemoState>()
+                .Where(m => aboutKind is null || m.AboutKind == aboutKind)
+                .Where(m => aboutId is null || m.AboutId == aboutId)
+                .Where(m => authorId is null || m.AuthorId == authorId)
+                .OrderBy(m => m.WrittenAt).ThenBy(m => m.Id)
+                .Select(MemoView.From)
+                .ToList();
+            return TypedResults.Ok(Paging.Of(memos, offset, limit));
+        });
 
     /// <summary>One memo as it stood at the cut.</summary>
     [WolverineGet(Route + "/{memoId}", OperationId = "getMemo")]
     [Requires(Permission.ReadCoding)]
     [ProducesResponseType<MemoView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> GetOne(Guid evaluationId, Guid memoId, string? asOf, string? knownAt, IQuerySession session,
-        TimeTravel time, CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
-        if (problem is not null)
+    public static Task<IResult> GetOne(Guid evaluationId, Guid memoId, string? asOf, string? knownAt, IQuerySession session,
+        TimeTravel time, CancellationToken cancellation) =>
+        time.ReadAsync(session, asOf, knownAt, cancellation, async cut =>
         {
-            return problem;
-        }
-
-        return await session.LoadAsync<MemoTimeline>(memoId, cancellation) is { } memo && memo.EvaluationId == evaluationId
-               && memo.AsOf(cut) is { } state
-            ? TypedResults.Ok(MemoView.From(state))
-            : ProblemResults.NotFound("No such memo in this evaluation at that time.");
-    }
+            return await session.LoadAsync<MemoTimeline>(memoId, cancellation) is { } memo && memo.EvaluationId == evaluationId
+                   && memo.AsOf(cut) is { } state
+                ? TypedResults.Ok(MemoView.From(state))
+                : ProblemResults.NotFound("No such memo in this evaluation at that time.");
+        });
 
     /// <summary>Writes a memo about a code, an evidence item, a site, a pairing or a finding of this evaluation.</summary>
     [WolverinePost(Route, OperationId = "writeMemo")]
     [Requires(Permission.WriteMemos)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    public static Task<IResult> Write(Guid evaluationId, WriteMemo command, HttpContext http, EventRecorder recorder)
-    {
-        var id = command.Id ?? Guid.NewGuid();
-        var author = http.Access().UserId;
-        return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/memos/{id}", async session =>
+    public static Task<IResult> Write(Guid evaluationId, WriteMemo command, HttpContext http, EventRecorder recorder) =>
+        recorder.CreateAsync(http, command.Id, command, id => $"/api/evaluations/{evaluationId}/memos/{id}", async (session, id) =>
         {
             var exists = await AboutExistsAsync(session, evaluationId, command.AboutKind!.Value, command.AboutId!.Value, http.RequestAborted);
-            return session.Start<MemoTimeline>(id, MemoRules.Write(evaluationId, id, author, command, exists));
+            return session.Start<MemoTimeline>(id, MemoRules.Write(evaluationId, id, http.Access().UserId, command, exists));
         });
-    }
 
     /// <summary>Rewrites a memo; expectedVersion is the version last read. Authors revise their own memos, leads any.</summary>
     [WolverinePost(Route + "/{memoId}/revisions", OperationId = "reviseMemo")]

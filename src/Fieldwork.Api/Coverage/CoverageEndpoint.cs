@@ -22,26 +22,21 @@ public static class CoverageEndpoint
     [Tags("Coverage")]
     [Requires(Permission.ReadEvidence)]
     [ProducesResponseType<CoverageView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Get(Guid evaluationId, Guid? waveId, string? asOf, string? knownAt, HttpContext http,
-        IQuerySession session, TimeTravel time, CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
-        if (problem is not null)
+    public static Task<IResult> Get(Guid evaluationId, Guid? waveId, string? asOf, string? knownAt, HttpContext http,
+        IQuerySession session, TimeTravel time, CancellationToken cancellation) =>
+        time.ReadAsync(session, asOf, knownAt, cancellation, async cut =>
         {
-            return problem;
-        }
+            var known = await CoverageReads.WavesAsync(session, http.Access().Evaluation, cut, cancellation);
+            var waves = waveId is { } id ? [.. known.Where(w => w.Id == id)] : known;
+            if (waveId is not null && waves.Count == 0)
+            {
+                return ProblemResults.NotFound(cut.KnownUpTo == long.MaxValue
+                    ? "No such wave in this evaluation."
+                    : "No such wave in this evaluation at that time.");
+            }
 
-        var known = await CoverageReads.WavesAsync(session, http.Access().Evaluation, cut, cancellation);
-        var waves = waveId is { } id ? [.. known.Where(w => w.Id == id)] : known;
-        if (waveId is not null && waves.Count == 0)
-        {
-            return ProblemResults.NotFound(cut.KnownUpTo == long.MaxValue
-                ? "No such wave in this evaluation."
-                : "No such wave in this evaluation at that time.");
-        }
-
-        var (coverage, codes) = await CoverageReads.CoverageAsync(session, evaluationId, waves, known, cut, cancellation);
-        return TypedResults.Ok(CoverageView.Of(cut.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            time.KnownAt(knownAt), [.. coverage.Select(c => WaveCoverageView.From(c, codes))]));
-    }
+            var (coverage, codes) = await CoverageReads.CoverageAsync(session, evaluationId, waves, known, cut, cancellation);
+            return TypedResults.Ok(CoverageView.Of(cut.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                time.KnownAt(knownAt), [.. coverage.Select(c => WaveCoverageView.From(c, codes))]));
+        });
 }

@@ -59,25 +59,20 @@ public static class PlanEndpoints
     [Tags("Coverage")]
     [Requires(Permission.ReadEvaluation)]
     [ProducesResponseType<WavePlanView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Get(Guid evaluationId, Guid waveId, string? knownAt, HttpContext http, IQuerySession session,
-        TimeTravel time, CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveAsync(session, null, knownAt, cancellation);
-        if (problem is not null)
+    public static Task<IResult> Get(Guid evaluationId, Guid waveId, string? knownAt, HttpContext http, IQuerySession session,
+        TimeTravel time, CancellationToken cancellation) =>
+        time.ReadAsync(session, null, knownAt, cancellation, async cut =>
         {
-            return problem;
-        }
+            var waves = await CoverageReads.WavesAsync(session, http.Access().Evaluation, cut, cancellation);
+            if (waves.All(w => w.Id != waveId))
+            {
+                return ProblemResults.NotFound(cut.KnownUpTo == long.MaxValue
+                    ? "No such wave in this evaluation."
+                    : "No such wave in this evaluation at that time.");
+            }
 
-        var waves = await CoverageReads.WavesAsync(session, http.Access().Evaluation, cut, cancellation);
-        if (waves.All(w => w.Id != waveId))
-        {
-            return ProblemResults.NotFound(cut.KnownUpTo == long.MaxValue
-                ? "No such wave in this evaluation."
-                : "No such wave in this evaluation at that time.");
-        }
-
-        var timeline = await session.LoadAsync<WavePlanTimeline>(WavePlanTimeline.StreamId(evaluationId, waveId), cancellation);
-        var codes = await ServedState.SiteCodesAsync(session, evaluationId, cancellation);
-        return TypedResults.Ok(WavePlanView.From(timeline?.KnownAt(cut.KnownUpTo) ?? WavePlanTimeline.Unplanned(waveId), codes));
-    }
+            var timeline = await session.LoadAsync<WavePlanTimeline>(WavePlanTimeline.StreamId(evaluationId, waveId), cancellation);
+            var codes = await ServedState.SiteCodesAsync(session, evaluationId, cancellation);
+            return TypedResults.Ok(WavePlanView.From(timeline?.KnownAt(cut.KnownUpTo) ?? WavePlanTimeline.Unplanned(waveId), codes));
+        });
 }

@@ -12,13 +12,10 @@ public static class CreateEvaluationEndpoint
     /// <summary>Sets up an evaluation; the caller becomes its lead.</summary>
     [WolverinePost("/api/evaluations", OperationId = "createEvaluation")]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    public static Task<IResult> Post(CreateEvaluation command, HttpContext http, EventRecorder recorder)
-    {
-        var id = command.Id ?? Guid.NewGuid();
-        return recorder.CreateAsync(http, id, command, $"/api/evaluations/{id}", session =>
+    public static Task<IResult> Post(CreateEvaluation command, HttpContext http, EventRecorder recorder) =>
+        recorder.CreateAsync(http, command.Id, command, id => $"/api/evaluations/{id}", (session, id) =>
         {
             session.Events.StartStream<Evaluation>(id, EvaluationRules.Create(id, command, http.User.UserId()));
             return Task.FromResult(Fieldwork.Rules.Decision.Accept());
         });
-    }
 }

@@ -16,15 +16,12 @@ public static class WavesEndpoint
     [WolverinePost("/api/evaluations/{evaluationId}/waves", OperationId = "defineWave")]
     [Requires(Permission.ManageEvaluation)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    public static Task<IResult> Post(Guid evaluationId, DefineWave command, HttpContext http, EventRecorder recorder)
-    {
-        var waveId = command.Id ?? Guid.NewGuid();
-        return recorder.CreateAsync(http, waveId, command, $"/api/evaluations/{evaluationId}/waves/{waveId}", async session =>
+    public static Task<IResult> Post(Guid evaluationId, DefineWave command, HttpContext http, EventRecorder recorder) =>
+        recorder.CreateAsync(http, command.Id, command, waveId => $"/api/evaluations/{evaluationId}/waves/{waveId}", async (session, waveId) =>
         {
             var stream = await session.Events.FetchForWriting<Evaluation>(evaluationId, http.RequestAborted);
             return stream.Record(EvaluationRules.DefineWave(stream.Aggregate!, waveId, command));
         });
-    }
 
     /// <summary>The evaluation's waves, in date order.</summary>
     [WolverineGet("/api/evaluations/{evaluationId}/waves", OperationId = "listWaves")]

@@ -198,21 +198,17 @@ public static class EvidenceWrites
         }
     }
 
-    // A correction may name sites, a pairing and participants the item did not have: they join the context.
+    /// <summary>
+    /// A change to one evidence item of this evaluation on the shared pipeline (<see cref="StreamChanges"/>): 404 for any
+    /// other, 409 once voided (unless <paramref name="allowVoided"/>), and the item as it stands now as the answer. A
+    /// correction may name sites, a pairing and participants the item did not have: they join the rules' context.
+    /// </summary>
     private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeTravel time, KeyRing keys, Guid evidenceId,
         CorrectEvidence? correction, Func<IDocumentSession, EvidenceContext, EvidenceTimeline, Task<Decision>> rule, bool allowVoided = false,
-        bool lockParticipants = false)
-    {
-        var evaluation = http.Access().Evaluation;
-        return recorder.ChangeAsync(http,
-            async session =>
+        bool lockParticipants = false) =>
+        recorder.ChangeAsync<EvidenceTimeline>(http, evidenceId, "No such evidence in this evaluation.",
+            async (session, item) =>
             {
-                var stream = await session.Events.FetchForWriting<EvidenceTimeline>(evidenceId, http.RequestAborted);
-                if (stream.Aggregate is not { } item || item.EvaluationId != evaluation.Id)
-                {
-                    return Rejection.NotFound("No such evidence in this evaluation.");
-                }
-
                 if (!allowVoided && EvidenceRules.Voided(item) is { } voided)
                 {
                     return voided;
@@ -221,20 +217,20 @@ public static class EvidenceWrites
                 var current = item.Current;
                 if (lockParticipants)
                 {
-                    // Before their state is read: serialised with any withdrawal of the participants named, so it
-                    // either sees this write's key or this write sees it (a change to the item itself is caught at commit).
+                    // Not in `before`: the participants to lock are the item's own, known once it is read. Taken before
+                    // their state is read: serialised with any withdrawal of the participants named, so it either sees
+                    // this write's key or this write sees it (a change to the item itself is caught at commit).
                     await ParticipantLocks.ShareAsync(session, [.. current.ParticipantIds, .. correction?.ParticipantIds ?? []], http.RequestAborted);
                 }
 
-                var context = await ContextAsync(session, evaluation,
+                var context = await ContextAsync(session, http.Access().Evaluation,
                     current.SiteIds.Concat(correction?.SiteIds ?? []),
                     correction?.PairingId ?? current.PairingId,
                     current.ParticipantIds.Concat(correction?.ParticipantIds ?? []),
                     http.RequestAborted);
-                return stream.Record(await rule(session, context, item));
+                return await rule(session, context, item);
             },
             async query => TypedResults.Ok(await EvidenceReads.ViewAsync(query, keys, evidenceId, time, http.RequestAborted)));
-    }
 
     /// <summary>
     /// Seals the text of an interview's new version under the interview's key, made on first use.

@@ -42,46 +42,36 @@ public static class FindingEndpoints
     [WolverineGet(Route, OperationId = "listFindings")]
     [Requires(Permission.ReadFindings)]
     [ProducesResponseType<Page<FindingView>>(StatusCodes.Status200OK)]
-    public static async Task<IResult> List(Guid evaluationId, FindingStatus? status, Guid? siteId, Guid? pairingId, Guid? waveId,
-        string? asOf, string? knownAt, int? offset, int? limit, IQuerySession session, TimeTravel time, CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveListAsync(session, asOf, knownAt, offset, limit, cancellation);
-        if (problem is not null)
+    public static Task<IResult> List(Guid evaluationId, FindingStatus? status, Guid? siteId, Guid? pairingId, Guid? waveId,
+        string? asOf, string? knownAt, int? offset, int? limit, IQuerySession session, TimeTravel time, CancellationToken cancellation) =>
+        time.ReadListAsync(session, asOf, knownAt, offset, limit, cancellation, async cut =>
         {
-            return problem;
-        }
-
-        var findings = (await session.Query<FindingTimeline>().Where(f => f.EvaluationId == evaluationId).ToListAsync(cancellation))
-            .Select(f => f.AsOf(cut))
-            .OfType<FindingState>()
-            .Where(f => status is null || f.Status == status)
-            .Where(f => siteId is null || f.SiteIds.Contains(siteId.Value))
-            .Where(f => pairingId is null || f.PairingIds.Contains(pairingId.Value))
-            .Where(f => waveId is null || f.WaveIds.Contains(waveId.Value))
-            .OrderBy(f => f.History[0].RecordedAt).ThenBy(f => f.Id)
-            .Select(FindingView.From)
-            .ToList();
-        return TypedResults.Ok(Paging.Of(findings, offset, limit));
-    }
+            var findings = (await session.Query<FindingTimeline>().Where(f => f.EvaluationId == evaluationId).ToListAsync(cancellation))
+                .Select(f => f.AsOf(cut))
+                .OfType<FindingState>()
+                .Where(f => status is null || f.Status == status)
+                .Where(f => siteId is null || f.SiteIds.Contains(siteId.Value))
+                .Where(f => pairingId is null || f.PairingIds.Contains(pairingId.Value))
+                .Where(f => waveId is null || f.WaveIds.Contains(waveId.Value))
+                .OrderBy(f => f.History[0].RecordedAt).ThenBy(f => f.Id)
+                .Select(FindingView.From)
+                .ToList();
+            return TypedResults.Ok(Paging.Of(findings, offset, limit));
+        });
 
     /// <summary>One finding as it stood at the cut, with its linked evidence and every version.</summary>
     [WolverineGet(Route + "/{findingId}", OperationId = "getFinding")]
     [Requires(Permission.ReadFindings)]
     [ProducesResponseType<FindingView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> GetOne(Guid evaluationId, Guid findingId, string? asOf, string? knownAt, IQuerySession session,
-        TimeTravel time, CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
-        if (problem is not null)
+    public static Task<IResult> GetOne(Guid evaluationId, Guid findingId, string? asOf, string? knownAt, IQuerySession session,
+        TimeTravel time, CancellationToken cancellation) =>
+        time.ReadAsync(session, asOf, knownAt, cancellation, async cut =>
         {
-            return problem;
-        }
-
-        return await session.LoadAsync<FindingTimeline>(findingId, cancellation) is { } finding && finding.EvaluationId == evaluationId
-               && finding.AsOf(cut) is { } state
-            ? TypedResults.Ok(FindingView.From(state))
-            : ProblemResults.NotFound("No such finding in this evaluation at that time.");
-    }
+            return await session.LoadAsync<FindingTimeline>(findingId, cancellation) is { } finding && finding.EvaluationId == evaluationId
+                   && finding.AsOf(cut) is { } state
+                ? TypedResults.Ok(FindingView.From(state))
+                : ProblemResults.NotFound("No such finding in this evaluation at that time.");
+        });
 
     /// <summary>
     /// Everything a finding rests on, as a tree (format=tree, the default) or as W3C PROV-JSON
@@ -125,11 +115,8 @@ public static class FindingEndpoints
     [WolverinePost(Route, OperationId = "draftFinding")]
     [Requires(Permission.WriteFindings)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    public static Task<IResult> Draft(Guid evaluationId, DraftFinding command, HttpContext http, EventRecorder recorder)
-    {
-        var id = command.Id ?? Guid.NewGuid();
-        var evaluation = http.Access().Evaluation;
-        return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/findings/{id}", async session =>
+    public static Task<IResult> Draft(Guid evaluationId, DraftFinding command, HttpContext http, EventRecorder recorder) =>
+        recorder.CreateAsync(http, command.Id, command, id => $"/api/evaluations/{evaluationId}/findings/{id}", async (session, id) =>
         {
             var batch = session.CreateBatchQuery();
             var sites = batch.LoadMany<SiteTimeline>().ById([.. command.SiteIds ?? []]);
@@ -138,9 +125,8 @@ public static class FindingEndpoints
             return session.Start<FindingTimeline>(id, FindingRules.Draft(evaluationId, id, command,
                 (await sites).Where(s => s.EvaluationId == evaluationId).Select(s => s.Id).ToHashSet(),
                 (await pairings).Where(p => p.EvaluationId == evaluationId).Select(p => p.Id).ToHashSet(),
-                evaluation.Waves.Select(w => w.Id).ToHashSet()));
+                http.Access().Evaluation.Waves.Select(w => w.Id).ToHashSet()));
         });
-    }
 
     /// <summary>Rewrites the statement; expectedVersion is the finding's version as last read.</summary>
     [WolverinePost(Route + "/{findingId}/revisions", OperationId = "reviseFinding")]

@@ -113,60 +113,50 @@ public static class ParticipantsEndpoint
     [WolverineGet(Route, OperationId = "listParticipants")]
     [Requires(Permission.ReadSites)]
     [ProducesResponseType<Page<ParticipantView>>(StatusCodes.Status200OK)]
-    public static async Task<IResult> List(Guid evaluationId, string? asOf, string? knownAt, int? offset, int? limit,
-        IQuerySession session, TimeTravel time, CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveListAsync(session, asOf, knownAt, offset, limit, cancellation);
-        if (problem is not null)
+    public static Task<IResult> List(Guid evaluationId, string? asOf, string? knownAt, int? offset, int? limit,
+        IQuerySession session, TimeTravel time, CancellationToken cancellation) =>
+        time.ReadListAsync(session, asOf, knownAt, offset, limit, cancellation, async cut =>
         {
-            return problem;
-        }
-
-        var timelines = await session.Query<ParticipantTimeline>().Where(p => p.EvaluationId == evaluationId).ToListAsync(cancellation);
-        var participants = timelines.Select(t => (State: t.AsOf(cut), Timeline: t)).Where(x => x.State is not null)
-            .OrderBy(x => x.State!.Pseudonym, StringComparer.Ordinal).ThenBy(x => x.State!.Id)
-            .Select(x => ParticipantView.From(x.State!, x.Timeline)).ToList();
-        return TypedResults.Ok(Paging.Of(participants, offset, limit));
-    }
+            var timelines = await session.Query<ParticipantTimeline>().Where(p => p.EvaluationId == evaluationId).ToListAsync(cancellation);
+            var participants = timelines.Select(t => (State: t.AsOf(cut), Timeline: t)).Where(x => x.State is not null)
+                .OrderBy(x => x.State!.Pseudonym, StringComparer.Ordinal).ThenBy(x => x.State!.Id)
+                .Select(x => ParticipantView.From(x.State!, x.Timeline)).ToList();
+            return TypedResults.Ok(Paging.Of(participants, offset, limit));
+        });
 
     /// <summary>One participant; leads also see the personal details (null once erased).</summary>
     [WolverineGet(Route + "/{participantId}", OperationId = "getParticipant")]
     [Requires(Permission.ReadSites)]
     [ProducesResponseType<ParticipantView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Get(Guid evaluationId, Guid participantId, string? asOf, string? knownAt, HttpContext http,
-        IQuerySession session, IDocumentStore store, TimeTravel time, KeyRing keys, CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
-        if (problem is not null)
+    public static Task<IResult> Get(Guid evaluationId, Guid participantId, string? asOf, string? knownAt, HttpContext http,
+        IQuerySession session, IDocumentStore store, TimeTravel time, KeyRing keys, CancellationToken cancellation) =>
+        time.ReadAsync(session, asOf, knownAt, cancellation, async cut =>
         {
-            return problem;
-        }
-
-        if (await session.LoadAsync<ParticipantTimeline>(participantId, cancellation) is not { } timeline
-            || timeline.EvaluationId != evaluationId
-            || timeline.AsOf(cut) is not { } state)
-        {
-            return ProblemResults.NotFound("No such participant in this evaluation at that time.");
-        }
-
-        var access = http.Access();
-        PersonalDetails? personal = null;
-        if (AccessPolicy.Allows(access.Role, Permission.ReadPersonalDetails) && timeline.Personal is not null)
-        {
-            personal = await PersonalDetailsVault.OpenAsync(session, keys, participantId, timeline.Personal, cancellation);
-            if (personal is not null)
+            if (await session.LoadAsync<ParticipantTimeline>(participantId, cancellation) is not { } timeline
+                || timeline.EvaluationId != evaluationId
+                || timeline.AsOf(cut) is not { } state)
             {
-                // Who read whose personal details, and when, is itself on the record.
-                await using var record = store.LightweightSession();
-                record.LastModifiedBy = access.UserId;
-                record.CausationId = $"{http.Request.Method} {http.Request.Path}";
-                record.Events.StartStream<DisclosureRecord>(Guid.NewGuid(), new PersonalDetailsRead(evaluationId, participantId, access.UserId));
-                await record.SaveChangesAsync(cancellation);
+                return ProblemResults.NotFound("No such participant in this evaluation at that time.");
             }
-        }
 
-        return TypedResults.Ok(ParticipantView.From(state, timeline, personal));
-    }
+            var access = http.Access();
+            PersonalDetails? personal = null;
+            if (AccessPolicy.Allows(access.Role, Permission.ReadPersonalDetails) && timeline.Personal is not null)
+            {
+                personal = await PersonalDetailsVault.OpenAsync(session, keys, participantId, timeline.Personal, cancellation);
+                if (personal is not null)
+                {
+                    // Who read whose personal details, and when, is itself on the record.
+                    await using var record = store.LightweightSession();
+                    record.LastModifiedBy = access.UserId;
+                    record.CausationId = $"{http.Request.Method} {http.Request.Path}";
+                    record.Events.StartStream<DisclosureRecord>(Guid.NewGuid(), new PersonalDetailsRead(evaluationId, participantId, access.UserId));
+                    await record.SaveChangesAsync(cancellation);
+                }
+            }
+
+            return TypedResults.Ok(ParticipantView.From(state, timeline, personal));
+        });
 
     /// <summary>
     /// Withdraws a participant from a date on (today by default) and destroys their key: their

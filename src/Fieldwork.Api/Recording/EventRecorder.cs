@@ -72,6 +72,17 @@ public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOpt
         }
     }
 
+    /// <summary>
+    /// Creates an item under the id the client chose (<paramref name="requestedId"/>), else a new one:
+    /// <paramref name="location"/> and <paramref name="decide"/> are given the id.
+    /// </summary>
+    public Task<IResult> CreateAsync(HttpContext http, Guid? requestedId, object command, Func<Guid, string> location,
+        Func<IDocumentSession, Guid, Task<Decision>> decide)
+    {
+        var id = requestedId ?? Guid.NewGuid();
+        return CreateAsync(http, id, command, location(id), session => decide(session, id));
+    }
+
     /// <summary>Changes existing state and answers with what <paramref name="respond"/> reads back after the commit.</summary>
     public async Task<IResult> ChangeAsync(HttpContext http, Func<IDocumentSession, Task<Decision>> decide,
         Func<IQuerySession, Task<IResult>> respond)

@@ -18,11 +18,8 @@ public static class SiteWrites
     [WolverinePost("/api/evaluations/{evaluationId}/sites", OperationId = "enrolSite")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    public static Task<IResult> Enrol(Guid evaluationId, EnrolSite command, HttpContext http, EventRecorder recorder)
-    {
-        var id = command.Id ?? Guid.NewGuid();
-        var evaluation = http.Access().Evaluation;
-        return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/sites/{id}", async session =>
+    public static Task<IResult> Enrol(Guid evaluationId, EnrolSite command, HttpContext http, EventRecorder recorder) =>
+        recorder.CreateAsync(http, command.Id, command, id => $"/api/evaluations/{evaluationId}/sites/{id}", async (session, id) =>
         {
             var claim = UniqueClaim.SiteCode(evaluationId, command.Code!);
             if (await session.LoadAsync<UniqueClaim>(claim, http.RequestAborted) is not null)
@@ -30,7 +27,7 @@ public static class SiteWrites
                 return Rejection.Conflict($"The code '{command.Code!.Trim()}' is already used by another site of this evaluation.");
             }
 
-            var decision = SiteRules.Enrol(evaluation, id, command);
+            var decision = SiteRules.Enrol(http.Access().Evaluation, id, command);
             if (decision.Accepted)
             {
                 session.Events.StartStream<SiteTimeline>(id, [.. decision.Events]);
@@ -39,7 +36,6 @@ public static class SiteWrites
 
             return decision;
         });
-    }
 
     /// <summary>Changes some of a site's attributes from a date on.</summary>
     [WolverinePost("/api/evaluations/{evaluationId}/sites/{siteId}/attributes", OperationId = "changeSiteAttributes")]

@@ -33,22 +33,17 @@ public static class StateEndpoints
     [WolverineGet("/api/evaluations/{evaluationId}/state", OperationId = "getState")]
     [Requires(Permission.ReadSites)]
     [ProducesResponseType<StateView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> State(Guid evaluationId, string? asOf, string? knownAt, IQuerySession session,
-        TimeTravel time, CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
-        if (problem is not null)
+    public static Task<IResult> State(Guid evaluationId, string? asOf, string? knownAt, IQuerySession session,
+        TimeTravel time, CancellationToken cancellation) =>
+        time.ReadAsync(session, asOf, knownAt, cancellation, async cut =>
         {
-            return problem;
-        }
-
-        var sites = await ServedState.SitesAsync(session, evaluationId, cut, cancellation);
-        var pairings = await ServedState.PairingsAsync(session, evaluationId, cut, cancellation);
-        var tally = await ServedEvidence.TallyAsync(session, evaluationId, cut, cancellation);
-        var codes = await ServedState.SiteCodesAsync(session, evaluationId, cancellation);
-        return TypedResults.Ok(new StateView(Date(cut.AsOf), time.KnownAt(knownAt), tally.Total, tally.ByWave(),
-            [.. sites.Select(s => SiteView.From(s, tally))], [.. pairings.Select(p => PairingView.From(p, tally, codes))]));
-    }
+            var sites = await ServedState.SitesAsync(session, evaluationId, cut, cancellation);
+            var pairings = await ServedState.PairingsAsync(session, evaluationId, cut, cancellation);
+            var tally = await ServedEvidence.TallyAsync(session, evaluationId, cut, cancellation);
+            var codes = await ServedState.SiteCodesAsync(session, evaluationId, cancellation);
+            return TypedResults.Ok(new StateView(Date(cut.AsOf), time.KnownAt(knownAt), tally.Total, tally.ByWave(),
+                [.. sites.Select(s => SiteView.From(s, tally))], [.. pairings.Select(p => PairingView.From(p, tally, codes))]));
+        });
 
     /// <summary>For each site and pairing, what differs between its state at `from` and at `to` (valid time), both as known at knownAt.</summary>
     [WolverineGet("/api/evaluations/{evaluationId}/changes", OperationId = "getChanges")]

@@ -162,54 +162,44 @@ public static class VisitEndpoints
     [Tags("Visits")]
     [Requires(Permission.ReadEvidence)]
     [ProducesResponseType<Page<VisitView>>(StatusCodes.Status200OK)]
-    public static async Task<IResult> List(Guid evaluationId, Guid? siteId, Guid? waveId, string? asOf, string? knownAt, int? offset, int? limit,
-        IQuerySession session, TimeTravel time, CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveListAsync(session, asOf, knownAt, offset, limit, cancellation);
-        if (problem is not null)
+    public static Task<IResult> List(Guid evaluationId, Guid? siteId, Guid? waveId, string? asOf, string? knownAt, int? offset, int? limit,
+        IQuerySession session, TimeTravel time, CancellationToken cancellation) =>
+        time.ReadListAsync(session, asOf, knownAt, offset, limit, cancellation, async cut =>
         {
-            return problem;
-        }
-
-        var visits = await ServedVisits.AsOfAsync(session, evaluationId, cut, cancellation);
-        var items = await ServedEvidence.AsOfAsync(session, evaluationId, cut, cancellation);
-        var counts = items.Where(i => i.VisitId is not null).GroupBy(i => i.VisitId!.Value).ToDictionary(g => g.Key, g => g.Count());
-        var views = visits
-            .Where(v => siteId is null || v.SiteIds.Contains(siteId.Value))
-            .Where(v => waveId is null || v.WaveId == waveId)
-            .OrderBy(v => v.StartsOn).ThenBy(v => v.RecordedAt).ThenBy(v => v.Id)
-            .Select(v => VisitView.From(v, counts.GetValueOrDefault(v.Id)))
-            .ToList();
-        return TypedResults.Ok(Paging.Of(views, offset, limit));
-    }
+            var visits = await ServedVisits.AsOfAsync(session, evaluationId, cut, cancellation);
+            var items = await ServedEvidence.AsOfAsync(session, evaluationId, cut, cancellation);
+            var counts = items.Where(i => i.VisitId is not null).GroupBy(i => i.VisitId!.Value).ToDictionary(g => g.Key, g => g.Count());
+            var views = visits
+                .Where(v => siteId is null || v.SiteIds.Contains(siteId.Value))
+                .Where(v => waveId is null || v.WaveId == waveId)
+                .OrderBy(v => v.StartsOn).ThenBy(v => v.RecordedAt).ThenBy(v => v.Id)
+                .Select(v => VisitView.From(v, counts.GetValueOrDefault(v.Id)))
+                .ToList();
+            return TypedResults.Ok(Paging.Of(views, offset, limit));
+        });
 
     /// <summary>One visit as it stood at asOf, as known at knownAt, with its items (those that had happened and were known then).</summary>
     [WolverineGet(Root + "/{visitId}", OperationId = "getVisit")]
     [Tags("Visits")]
     [Requires(Permission.ReadEvidence)]
     [ProducesResponseType<VisitView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Get(Guid evaluationId, Guid visitId, string? asOf, string? knownAt, IQuerySession session, TimeTravel time,
-        CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
-        if (problem is not null)
+    public static Task<IResult> Get(Guid evaluationId, Guid visitId, string? asOf, string? knownAt, IQuerySession session, TimeTravel time,
+        CancellationToken cancellation) =>
+        time.ReadAsync(session, asOf, knownAt, cancellation, async cut =>
         {
-            return problem;
-        }
+            if (await session.LoadAsync<VisitTimeline>(visitId, cancellation) is not { } visit || visit.EvaluationId != evaluationId
+                || visit.AsOf(cut) is not { } state)
+            {
+                return ProblemResults.NotFound("No such visit in this evaluation at that time.");
+            }
 
-        if (await session.LoadAsync<VisitTimeline>(visitId, cancellation) is not { } visit || visit.EvaluationId != evaluationId
-            || visit.AsOf(cut) is not { } state)
-        {
-            return ProblemResults.NotFound("No such visit in this evaluation at that time.");
-        }
-
-        var items = (await session.Query<EvidenceTimeline>().Where(e => e.VisitId == visitId).ToListAsync(cancellation))
-            .Select(e => e.AsOf(cut)).OfType<EvidenceState>()
-            .OrderBy(e => e.Details.On).ThenBy(e => e.LoggedAt).ThenBy(e => e.Id)
-            .Select(EvidenceView.From)
-            .ToList();
-        return TypedResults.Ok(VisitView.From(state, items.Count) with { Items = items });
-    }
+            var items = (await session.Query<EvidenceTimeline>().Where(e => e.VisitId == visitId).ToListAsync(cancellation))
+                .Select(e => e.AsOf(cut)).OfType<EvidenceState>()
+                .OrderBy(e => e.Details.On).ThenBy(e => e.LoggedAt).ThenBy(e => e.Id)
+                .Select(EvidenceView.From)
+                .ToList();
+            return TypedResults.Ok(VisitView.From(state, items.Count) with { Items = items });
+        });
 
     private static Rejection? Future(DateTimeOffset? loggedAt, TimeProvider clock, string field) =>
         loggedAt is { } at && at > clock.GetUtcNow() + ClockSkew
