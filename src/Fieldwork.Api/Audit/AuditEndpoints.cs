@@ -1,14 +1,8 @@
 using System.Globalization;
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
 using Fieldwork.Api.Auth;
-using Fieldwork.Api.Lists;
 using Fieldwork.Evaluations;
 using Fieldwork.Integrity;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
 using Npgsql;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Audit;
 

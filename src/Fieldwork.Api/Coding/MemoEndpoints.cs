@@ -1,16 +1,7 @@
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
-using Fieldwork.Api.Lists;
-using Fieldwork.Api.Recording;
-using Fieldwork.Api.Timeline;
 using Fieldwork.Coding;
 using Fieldwork.Evidence;
 using Fieldwork.Pairings;
-using Fieldwork.Rules;
 using Fieldwork.Sites;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Coding;
 

@@ -1,10 +1,3 @@
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
-using Fieldwork.Api.Timeline;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
-
 namespace Fieldwork.Api.Coverage;
 
 public static class CoverageEndpoint

@@ -2,8 +2,6 @@ using Fieldwork.Coverage;
 using Fieldwork.Evaluations;
 using Fieldwork.Evidence;
 using Fieldwork.Sites;
-using Fieldwork.Timeline;
-using Marten;
 
 namespace Fieldwork.Api.Coverage;
 

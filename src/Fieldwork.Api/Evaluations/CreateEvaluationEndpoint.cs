@@ -1,9 +1,5 @@
 using Fieldwork.Api.Auth;
-using Fieldwork.Api.Recording;
 using Fieldwork.Evaluations;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Evaluations;
 

@@ -1,11 +1,4 @@
-using Fieldwork.Api.Lists;
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
-using Fieldwork.Api.Recording;
 using Fieldwork.Evaluations;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Evaluations;
 

@@ -1,15 +1,7 @@
 using System.Text.Json.Serialization;
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
 using Fieldwork.Api.Coding;
-using Fieldwork.Api.Lists;
-using Fieldwork.Api.Timeline;
 using Fieldwork.Coding;
 using Fieldwork.Evidence;
-using Fieldwork.Timeline;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Evidence;
 

@@ -1,21 +1,13 @@
-using Fieldwork.Api.Timeline;
 using System.Text;
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
-using Fieldwork.Api.Recording;
 using Fieldwork.Evaluations;
 using Fieldwork.Evidence;
 using Fieldwork.Idempotency;
 using Fieldwork.Pairings;
 using Fieldwork.Participants;
-using Fieldwork.Rules;
 using Fieldwork.Secrets;
 using Fieldwork.Sites;
 using Fieldwork.Visits;
-using Marten;
 using Marten.Services.BatchQuerying;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Evidence;
 

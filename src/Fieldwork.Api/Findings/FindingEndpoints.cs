@@ -1,18 +1,9 @@
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
-using Fieldwork.Api.Lists;
-using Fieldwork.Api.Recording;
-using Fieldwork.Api.Timeline;
 using Fieldwork.Coding;
 using Fieldwork.Evidence;
 using Fieldwork.Findings;
 using Fieldwork.Pairings;
 using Fieldwork.Participants;
-using Fieldwork.Rules;
 using Fieldwork.Sites;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Findings;
 

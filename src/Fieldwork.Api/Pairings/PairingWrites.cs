@@ -1,17 +1,8 @@
-using Fieldwork.Api.Timeline;
 using Fieldwork.Api.Evidence;
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
-using Fieldwork.Api.Recording;
 using Fieldwork.Evaluations;
 using Fieldwork.Pairings;
-using Fieldwork.Rules;
 using Fieldwork.Sites;
-using Fieldwork.Timeline;
 using Fieldwork.Uniqueness;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Pairings;
 

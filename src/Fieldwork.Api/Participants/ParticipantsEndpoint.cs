@@ -1,16 +1,6 @@
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
-using Fieldwork.Api.Lists;
-using Fieldwork.Api.Recording;
-using Fieldwork.Api.Timeline;
 using Fieldwork.Participants;
-using Fieldwork.Rules;
 using Fieldwork.Secrets;
 using Fieldwork.Sites;
-using Fieldwork.Timeline;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Participants;
 

@@ -1,12 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Fieldwork.Api.Auth;
-using Fieldwork.Api.Problems;
 using Fieldwork.Idempotency;
-using Fieldwork.Rules;
 using JasperFx;
 using JasperFx.Events;
-using Marten;
 using Microsoft.Extensions.Options;
 
 namespace Fieldwork.Api.Recording;

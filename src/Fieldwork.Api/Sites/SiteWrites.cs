@@ -1,14 +1,6 @@
-using Fieldwork.Api.Timeline;
 using Fieldwork.Api.Evidence;
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
-using Fieldwork.Api.Recording;
-using Fieldwork.Rules;
 using Fieldwork.Sites;
-using Fieldwork.Timeline;
 using Fieldwork.Uniqueness;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Sites;
 

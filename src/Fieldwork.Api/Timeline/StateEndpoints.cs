@@ -1,15 +1,9 @@
 using Fieldwork.Api.Evidence;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
 using Fieldwork.Api.Pairings;
 using Fieldwork.Api.Sites;
-using Fieldwork.Timeline;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Timeline;
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using Fieldwork.Timeline;
-using Marten;
 
 namespace Fieldwork.Api.Timeline;
 

@@ -1,17 +1,7 @@
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
 using Fieldwork.Api.Evidence;
-using Fieldwork.Api.Lists;
-using Fieldwork.Api.Recording;
-using Fieldwork.Api.Timeline;
 using Fieldwork.Evidence;
-using Fieldwork.Rules;
 using Fieldwork.Secrets;
-using Fieldwork.Timeline;
 using Fieldwork.Visits;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Visits;
 
