@@ -11,7 +11,7 @@ public static class CreateEvaluationEndpoint
     public static Task<IResult> Post(CreateEvaluation command, HttpContext http, EventRecorder recorder) =>
         recorder.CreateAsync(http, command.Id, command, id => $"/api/evaluations/{id}", (session, id) =>
         {
-            session.Events.StartStream<Evaluation>(id, EvaluationRules.Create(id, command, http.User.UserId()));
+            session.Events.StartStream<Evaluation>(id, EvaluationRules.Create(id, command.Valid(), http.User.UserId()));
             return Task.FromResult(Fieldwork.Rules.Decision.Accept());
         });
 }

@@ -20,13 +20,16 @@ public static class MembersEndpoint
     [Requires(Permission.ManageEvaluation)]
     [ProducesResponseType<MembershipView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public static Task<IResult> Post(Guid evaluationId, GrantMembership command, HttpContext http, EventRecorder recorder) =>
-        recorder.ChangeAsync<Evaluation>(http, evaluationId, "No such evaluation.", evaluation => EvaluationRules.Grant(evaluation, command),
+    public static Task<IResult> Post(Guid evaluationId, GrantMembership command, HttpContext http, EventRecorder recorder)
+    {
+        var membership = command.Valid();
+        return recorder.ChangeAsync<Evaluation>(http, evaluationId, "No such evaluation.", evaluation => EvaluationRules.Grant(evaluation, membership),
             async query =>
             {
                 var evaluation = await query.LoadAsync<Evaluation>(evaluationId, http.RequestAborted);
-                return TypedResults.Ok(new MembershipView(command.UserId!, command.Role!.Value, evaluation!.Version));
+                return TypedResults.Ok(new MembershipView(membership.UserId, membership.Role, evaluation!.Version));
             });
+    }
 
     /// <summary>Removes a member. The last lead cannot be removed.</summary>
     [WolverineDelete("/api/evaluations/{evaluationId}/members/{userId}", OperationId = "removeMember")]

@@ -13,7 +13,7 @@ public static class WavesEndpoint
         recorder.CreateAsync(http, command.Id, command, waveId => $"/api/evaluations/{evaluationId}/waves/{waveId}", async (session, waveId) =>
         {
             var stream = await session.Events.FetchForWriting<Evaluation>(evaluationId, http.RequestAborted);
-            return stream.Record(EvaluationRules.DefineWave(stream.Aggregate!, waveId, command));
+            return stream.Record(EvaluationRules.DefineWave(stream.Aggregate!, waveId, command.Valid()));
         });
 
     /// <summary>The evaluation's waves, in date order.</summary>

@@ -13,13 +13,14 @@ public static class SiteWrites
     public static Task<IResult> Enrol(Guid evaluationId, EnrolSite command, HttpContext http, EventRecorder recorder) =>
         recorder.CreateAsync(http, command.Id, command, id => $"/api/evaluations/{evaluationId}/sites/{id}", async (session, id) =>
         {
-            var claim = UniqueClaim.SiteCode(evaluationId, command.Code!);
+            var site = command.Valid();
+            var claim = UniqueClaim.SiteCode(evaluationId, site.Code);
             if (await session.LoadAsync<UniqueClaim>(claim, http.RequestAborted) is not null)
             {
-                return Rejection.Conflict($"The code '{command.Code!.Trim()}' is already used by another site of this evaluation.");
+                return Rejection.Conflict($"The code '{site.Code}' is already used by another site of this evaluation.");
             }
 
-            var decision = SiteRules.Enrol(http.Access().Evaluation, id, command);
+            var decision = SiteRules.Enrol(http.Access().Evaluation, id, site);
             if (decision.Accepted)
             {
                 session.Events.StartStream<SiteTimeline>(id, [.. decision.Events]);
@@ -36,7 +37,7 @@ public static class SiteWrites
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> ChangeAttributes(Guid evaluationId, Guid siteId, ChangeSiteAttributes command, HttpContext http,
         EventRecorder recorder, TimeTravel time) =>
-        Change(http, recorder, time, siteId, (evaluation, site) => SiteRules.ChangeAttributes(evaluation, site, command));
+        Change(http, recorder, time, siteId, (evaluation, site) => SiteRules.ChangeAttributes(evaluation, site, command.Valid()));
 
     /// <summary>Withdraws a site from a date on.</summary>
     [WolverinePost("/api/evaluations/{evaluationId}/sites/{siteId}/withdrawal", OperationId = "withdrawSite")]
@@ -45,7 +46,7 @@ public static class SiteWrites
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Withdraw(Guid evaluationId, Guid siteId, WithdrawSite command, HttpContext http,
         EventRecorder recorder, TimeTravel time) =>
-        Change(http, recorder, time, siteId, (evaluation, site) => SiteRules.Withdraw(evaluation, site, command));
+        Change(http, recorder, time, siteId, (evaluation, site) => SiteRules.Withdraw(evaluation, site, command.Valid()));
 
     private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeTravel time, Guid siteId,
         Func<Fieldwork.Evaluations.Evaluation, SiteTimeline, Decision> rule) =>
