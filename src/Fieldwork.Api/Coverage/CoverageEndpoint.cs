@@ -12,7 +12,6 @@ public static class CoverageEndpoint
     /// correction counts from when it was recorded. The plan is the one known at knownAt.
     /// </remarks>
     [WolverineGet("/api/evaluations/{evaluationId}/coverage", OperationId = "getCoverage")]
-    [Tags("Coverage")]
     [Requires(Permission.ReadEvidence)]
     [ProducesResponseType<CoverageView>(StatusCodes.Status200OK)]
     public static Task<IResult> Get(Guid evaluationId, Guid? waveId, string? asOf, string? knownAt, HttpContext http,

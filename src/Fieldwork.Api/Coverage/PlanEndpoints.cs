@@ -16,7 +16,6 @@ public static class PlanEndpoints
     /// An empty list plans no site. Answers the plan as stored, with its version.
     /// </remarks>
     [WolverinePut(Route, OperationId = "setWavePlan")]
-    [Tags("Coverage")]
     [Requires(Permission.ManageEvaluation)]
     [ProducesResponseType<WavePlanView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -48,7 +47,6 @@ public static class PlanEndpoints
 
     /// <summary>A wave's plan as known at knownAt (now by default): version 0, with no sites, before one was set.</summary>
     [WolverineGet(Route, OperationId = "getWavePlan")]
-    [Tags("Coverage")]
     [Requires(Permission.ReadEvaluation)]
     [ProducesResponseType<WavePlanView>(StatusCodes.Status200OK)]
     public static Task<IResult> Get(Guid evaluationId, Guid waveId, string? knownAt, HttpContext http, IQuerySession session,

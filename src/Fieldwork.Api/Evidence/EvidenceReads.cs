@@ -64,7 +64,6 @@ public static class EvidenceReads
     /// Items voided (as known at knownAt) are left out unless includeVoided=true, which lists them with their void.
     /// </summary>
     [WolverineGet(Route, OperationId = "listEvidence")]
-    [Tags("Evidence")]
     [Requires(Permission.ReadEvidence)]
     [ProducesResponseType<Page<EvidenceView>>(StatusCodes.Status200OK)]
     public static Task<IResult> List(Guid evaluationId, Guid? siteId, Guid? pairingId, Guid? waveId, EvidenceKind? kind,
@@ -85,7 +84,6 @@ public static class EvidenceReads
 
     /// <summary>One evidence item as it stood at asOf, as known at knownAt, with its text versions and codings (and, once voided, its void).</summary>
     [WolverineGet(Route + "/{evidenceId}", OperationId = "getEvidence")]
-    [Tags("Evidence")]
     [Requires(Permission.ReadEvidence)]
     [ProducesResponseType<EvidenceView>(StatusCodes.Status200OK)]
     public static Task<IResult> Get(Guid evaluationId, Guid evidenceId, string? asOf, string? knownAt, IQuerySession session,

@@ -17,10 +17,8 @@ public static class EvidenceWrites
 
     /// <summary>Logs an interview. A transcript is sealed under the interview's own key; every participant's consent on the field date must allow recording.</summary>
     [WolverinePost(Root + "/interviews", OperationId = "logInterview")]
-    [Tags("Evidence")]
     [Requires(Permission.WriteEvidence, RecheckedByTheWrite = true)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> LogInterview(Guid evaluationId, LogInterview command, HttpContext http, EventRecorder recorder,
         EvidenceBatcher batcher, KeyRing keys) =>
         Create(http, recorder, batcher, command.Id, command, command.Transcript, "transcript",
@@ -29,10 +27,8 @@ public static class EvidenceWrites
 
     /// <summary>Logs an observation (meeting, workshop, site visit, conference) with optional field notes.</summary>
     [WolverinePost(Root + "/observations", OperationId = "logObservation")]
-    [Tags("Evidence")]
     [Requires(Permission.WriteEvidence, RecheckedByTheWrite = true)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> LogObservation(Guid evaluationId, LogObservation command, HttpContext http, EventRecorder recorder,
         EvidenceBatcher batcher) =>
         Create(http, recorder, batcher, command.Id, command, command.FieldNotes, "fieldNotes",
@@ -41,10 +37,8 @@ public static class EvidenceWrites
 
     /// <summary>Captures a document with optional extracted text.</summary>
     [WolverinePost(Root + "/documents", OperationId = "captureDocument")]
-    [Tags("Evidence")]
     [Requires(Permission.WriteEvidence, RecheckedByTheWrite = true)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> CaptureDocument(Guid evaluationId, CaptureDocument command, HttpContext http, EventRecorder recorder,
         EvidenceBatcher batcher) =>
         Create(http, recorder, batcher, command.Id, command, command.Text, "text",
@@ -53,7 +47,6 @@ public static class EvidenceWrites
 
     /// <summary>Adds a text version; expectedVersion is the latest text version number (0 when there is none).</summary>
     [WolverinePost(Root + "/evidence/{evidenceId}/texts", OperationId = "addTextVersion")]
-    [Tags("Evidence")]
     [Requires(Permission.WriteEvidence)]
     [ProducesResponseType<EvidenceView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -75,7 +68,6 @@ public static class EvidenceWrites
 
     /// <summary>Corrects logged fields as a new event; replays with an earlier knownAt still show the old values.</summary>
     [WolverinePost(Root + "/evidence/{evidenceId}/corrections", OperationId = "correctEvidence")]
-    [Tags("Evidence")]
     [Requires(Permission.WriteEvidence)]
     [ProducesResponseType<EvidenceView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -100,7 +92,6 @@ public static class EvidenceWrites
     /// and cannot support a finding; the log and replays from before keep it. Voiding again changes nothing.
     /// </summary>
     [WolverinePost(Root + "/evidence/{evidenceId}/void", OperationId = "voidEvidence")]
-    [Tags("Evidence")]
     [Requires(Permission.WriteEvidence)]
     [ProducesResponseType<EvidenceView>(StatusCodes.Status200OK)]
     public static Task<IResult> Void(Guid evaluationId, Guid evidenceId, VoidEvidence command, HttpContext http, EventRecorder recorder,

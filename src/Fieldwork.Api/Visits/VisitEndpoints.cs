@@ -40,10 +40,8 @@ public static class VisitEndpoints
     /// down, on a device that synced later) is kept beside the server's record time, which stays the knownAt clock.
     /// </summary>
     [WolverinePost(Root, OperationId = "logVisit")]
-    [Tags("Visits")]
     [Requires(Permission.WriteEvidence, RecheckedByTheWrite = true)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static async Task<IResult> Log(Guid evaluationId, LogVisit command, HttpContext http, EventRecorder recorder, EvidenceBatcher batcher,
         KeyRing keys, TimeProvider clock)
     {
@@ -114,10 +112,8 @@ public static class VisitEndpoints
     /// it takes the visit's sites and wave when it leaves them out, and its field date lies within the visit.
     /// </summary>
     [WolverinePost(Root + "/{visitId}/items", OperationId = "addVisitItem")]
-    [Tags("Visits")]
     [Requires(Permission.WriteEvidence, RecheckedByTheWrite = true)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static async Task<IResult> AddItem(Guid evaluationId, Guid visitId, VisitItem command, HttpContext http, EventRecorder recorder,
         EvidenceBatcher batcher, KeyRing keys, TimeProvider clock, IQuerySession session)
     {
@@ -149,7 +145,6 @@ public static class VisitEndpoints
 
     /// <summary>The visits that had begun by asOf, as known at knownAt, filtered by site or wave; oldest first.</summary>
     [WolverineGet(Root, OperationId = "listVisits")]
-    [Tags("Visits")]
     [Requires(Permission.ReadEvidence)]
     [ProducesResponseType<Page<VisitView>>(StatusCodes.Status200OK)]
     public static Task<IResult> List(Guid evaluationId, Guid? siteId, Guid? waveId, string? asOf, string? knownAt, int? offset, int? limit,
@@ -170,7 +165,6 @@ public static class VisitEndpoints
 
     /// <summary>One visit as it stood at asOf, as known at knownAt, with its items (those that had happened and were known then).</summary>
     [WolverineGet(Root + "/{visitId}", OperationId = "getVisit")]
-    [Tags("Visits")]
     [Requires(Permission.ReadEvidence)]
     [ProducesResponseType<VisitView>(StatusCodes.Status200OK)]
     public static Task<IResult> Get(Guid evaluationId, Guid visitId, string? asOf, string? knownAt, IQuerySession session, TimeTravel time,
