@@ -2,16 +2,6 @@ using Fieldwork.Pairings;
 
 namespace Fieldwork.Api.Pairings;
 
-public sealed record ExchangeView(
-    Guid Id,
-    DateOnly OccurredOn,
-    ExchangeDirection Direction,
-    ExchangeChannel Channel,
-    string Topic,
-    IReadOnlyList<Guid> EvidenceIds,
-    DateTimeOffset RecordedAt,
-    string? RecordedBy);
-
 public static class ExchangeReads
 {
     private const string Route = "/api/evaluations/{evaluationId}/pairings/{pairingId}/exchanges";

@@ -7,21 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace Fieldwork.Api.Timeline;
 
-public sealed record StateView(
-    string AsOf,
-    DateTimeOffset? KnownAt,
-    Fieldwork.Evidence.EvidenceCounts Counts,
-    IReadOnlyList<Fieldwork.Evidence.WaveCounts> CountsByWave,
-    IReadOnlyList<SiteView> Sites,
-    IReadOnlyList<PairingView> Pairings);
-
-public sealed record FieldChange(string Field, JsonNode? Before, JsonNode? After);
-
-public sealed record EntityChanges(Guid Id, IReadOnlyList<FieldChange> Changes);
-
-public sealed record ChangesView(string From, string To, DateTimeOffset? KnownAt, IReadOnlyList<EntityChanges> Sites, IReadOnlyList<EntityChanges> Pairings);
-
-public static class StateEndpoints
+public static class TimelineReads
 {
     /// <summary>Every site and pairing of the evaluation as it stood at asOf, as known at knownAt.</summary>
     [WolverineGet("/api/evaluations/{evaluationId}/state", OperationId = "getState")]

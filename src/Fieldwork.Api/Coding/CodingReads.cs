@@ -3,77 +3,9 @@ using Fieldwork.Evidence;
 
 namespace Fieldwork.Api.Coding;
 
-/// <summary>
-/// One coded segment: the span, its quote (null with <c>quoteErased</c> once the text's key is
-/// destroyed), the code it counts toward at the cut (<c>codeId</c>) and the code it was applied
-/// with (<c>appliedCodeId</c>, different after a merge), the coder and the evidence it sits in.
-/// </summary>
-public sealed record CodingView(
-    Guid Id,
-    Guid EvidenceId,
-    Guid CodeId,
-    string CodeName,
-    Guid AppliedCodeId,
-    int TextVersion,
-    int Start,
-    int End,
-    string? Quote,
-    bool QuoteErased,
-    string? Note,
-    string CoderId,
-    DateTimeOffset CodedAt,
-    EvidenceKind EvidenceKind,
-    DateOnly EvidenceOn,
-    Guid? WaveId,
-    IReadOnlyList<Guid> SiteIds,
-    Guid? PairingId)
-{
-    public static CodingView From(CodedSegment s, CodingSnapshot snapshot, Quotes quotes)
-    {
-        var c = s.Coding;
-        var quote = quotes.Of(s.EvidenceId, c.TextVersion, c.Start, c.End);
-        var d = s.Evidence.Details;
-        return new CodingView(c.Id, s.EvidenceId, s.CodeId, snapshot.CodeName(s.CodeId), c.CodeId, c.TextVersion, c.Start, c.End, quote,
-            quote is null, c.Note, c.CoderId, c.AppliedAt, d.Kind, d.On, d.WaveId, d.SiteIds, d.PairingId);
-    }
-}
-
-public static class CodingEndpoints
+public static class CodingReads
 {
     private const string Root = "/api/evaluations/{evaluationId}";
-    private const string NoSuchEvidence = "No such evidence in this evaluation.";
-
-    /// <summary>
-    /// Codes the code points [start, end) of one text version with an active code; the coder is
-    /// the caller. Retired and merged codes take no new codings.
-    /// </summary>
-    [WolverinePost(Root + "/evidence/{evidenceId}/codings", OperationId = "applyCoding")]
-    [Requires(Permission.WriteCoding)]
-    [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    public static Task<IResult> Apply(Guid evaluationId, Guid evidenceId, ApplyCoding command, HttpContext http, EventRecorder recorder) =>
-        recorder.CreateAsync(http, command.Id, command, id => $"/api/evaluations/{evaluationId}/evidence/{evidenceId}/codings/{id}",
-            (session, id) => session.DecideOnAsync<EvidenceTimeline>(http, evidenceId, NoSuchEvidence, async item =>
-            {
-                if (EvidenceRules.Voided(item) is { } voided)
-                {
-                    return voided;
-                }
-
-                var codes = (await session.LoadAsync<Codebook>(Codebook.StreamId(evaluationId), http.RequestAborted))?.AsOf()
-                            ?? new Dictionary<Guid, CodeState>();
-                return CodingRules.Apply(item, codes, id, http.Access().UserId, command,
-                    await EvidenceErasure.ErasedForAsync(session, item, http.RequestAborted));
-            }));
-
-    /// <summary>Removes a coding (recorded as an event: replays before it still show the coding). Coders remove their own; leads any.</summary>
-    [WolverineDelete(Root + "/evidence/{evidenceId}/codings/{codingId}", OperationId = "removeCoding")]
-    [Requires(Permission.WriteCoding)]
-    [ProducesResponseType(StatusCodes.Status204NoContent)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    public static Task<IResult> Remove(Guid evaluationId, Guid evidenceId, Guid codingId, HttpContext http, EventRecorder recorder) =>
-        recorder.ChangeAsync<EvidenceTimeline>(http, evidenceId, NoSuchEvidence,
-            item => CodingRules.Remove(item, codingId, http.Access().UserId, http.Access().Role),
-            _ => Task.FromResult<IResult>(TypedResults.NoContent()));
 
     /// <summary>One coding as it stood at the cut, with its quote.</summary>
     [WolverineGet(Root + "/evidence/{evidenceId}/codings/{codingId}", OperationId = "getCoding")]

@@ -3,7 +3,7 @@ using Fieldwork.Evaluations;
 
 namespace Fieldwork.Api.Evaluations;
 
-public static class CreateEvaluationEndpoint
+public static class EvaluationWrites
 {
     /// <summary>Sets up an evaluation; the caller becomes its lead.</summary>
     [WolverinePost("/api/evaluations", OperationId = "createEvaluation")]

@@ -3,7 +3,7 @@ using Fieldwork.Evaluations;
 
 namespace Fieldwork.Api.Evaluations;
 
-public static class ReadEvaluationsEndpoint
+public static class EvaluationReads
 {
     /// <summary>The evaluations the caller belongs to.</summary>
     [WolverineGet("/api/evaluations", OperationId = "listEvaluations")]

@@ -1,0 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+
+namespace Fieldwork.Api.Health;
+
+public sealed record HealthView(string Status, string Database);
