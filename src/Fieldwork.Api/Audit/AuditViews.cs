@@ -1,9 +1,3 @@
-using System.Globalization;
-using Fieldwork.Api.Auth;
-using Fieldwork.Evaluations;
-using Fieldwork.Integrity;
-using Npgsql;
-
 namespace Fieldwork.Api.Audit;
 
 /// <summary>One event of the log: who recorded what, when, and the field date it is about (if it has one).</summary>

@@ -1,5 +1,4 @@
 using Fieldwork.Coding;
-using Fieldwork.Evidence;
 
 namespace Fieldwork.Api.Coding;
 

@@ -1,7 +1,4 @@
 using Fieldwork.Coding;
-using Fieldwork.Evidence;
-using Fieldwork.Pairings;
-using Fieldwork.Sites;
 
 namespace Fieldwork.Api.Coding;
 

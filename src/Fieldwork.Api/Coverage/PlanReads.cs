@@ -1,5 +1,4 @@
 using Fieldwork.Coverage;
-using Fieldwork.Sites;
 
 namespace Fieldwork.Api.Coverage;
 

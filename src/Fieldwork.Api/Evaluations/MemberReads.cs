@@ -1,5 +1,3 @@
-using Fieldwork.Evaluations;
-
 namespace Fieldwork.Api.Evaluations;
 
 [Tags("Members")]

@@ -1,6 +1,9 @@
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
+using Fieldwork.Access;
+using Fieldwork.Api.Access;
 using Fieldwork.Evidence;
+using Marten;
 
 namespace Fieldwork.Api.Evidence;
 

@@ -1,9 +1,4 @@
-using Fieldwork.Coding;
-using Fieldwork.Evidence;
 using Fieldwork.Findings;
-using Fieldwork.Pairings;
-using Fieldwork.Participants;
-using Fieldwork.Sites;
 
 namespace Fieldwork.Api.Findings;
 

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Authorization;
-
 namespace Fieldwork.Api.Health;
 
 public sealed record HealthView(string Status, string Database);

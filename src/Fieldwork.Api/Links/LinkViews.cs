@@ -1,5 +1,4 @@
 using Fieldwork.Links;
-using Fieldwork.Sites;
 
 namespace Fieldwork.Api.Links;
 

@@ -1,6 +1,4 @@
 using Fieldwork.Participants;
-using Fieldwork.Secrets;
-using Fieldwork.Sites;
 
 namespace Fieldwork.Api.Participants;
 

@@ -1,9 +1,6 @@
-using Fieldwork.Api.Evidence;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Fieldwork.Api.Pairings;
 using Fieldwork.Api.Sites;
-using Microsoft.Extensions.Options;
 
 namespace Fieldwork.Api.Timeline;
 

@@ -1,6 +1,4 @@
 using Fieldwork.Api.Evidence;
-using Fieldwork.Evidence;
-using Fieldwork.Secrets;
 using Fieldwork.Visits;
 
 namespace Fieldwork.Api.Visits;
