@@ -1,7 +1,5 @@
-using Fieldwork.Access;
 using Fieldwork.Api.Auth;
 using Fieldwork.Evaluations;
-using Marten;
 
 namespace Fieldwork.Api.Access;
 

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using Fieldwork.Access;
 using Fieldwork.Evaluations;
-using Fieldwork.Rules;
 
 namespace Fieldwork.Api.Access;
 

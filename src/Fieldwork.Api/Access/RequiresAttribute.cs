@@ -1,5 +1,3 @@
-using Fieldwork.Access;
-
 namespace Fieldwork.Api.Access;
 
 /// <summary>

@@ -23,7 +23,7 @@ public sealed class CheckpointKey : IDisposable
         KeyId = Fieldwork.Integrity.Checkpoints.KeyId(key);
     }
 
-    /// <summary>The private key (signing only happens in <see cref="AuditEndpoints"/>).</summary>
+    /// <summary>The private key (signing only happens in <see cref="AuditReads"/>).</summary>
     public ECDsa Key { get; }
 
     /// <summary>The public key as PEM (SubjectPublicKeyInfo), what an auditor checks signatures with.</summary>

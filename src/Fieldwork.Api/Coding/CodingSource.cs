@@ -1,7 +1,5 @@
 using Fieldwork.Coding;
 using Fieldwork.Evidence;
-using Fieldwork.Timeline;
-using Marten;
 
 namespace Fieldwork.Api.Coding;
 

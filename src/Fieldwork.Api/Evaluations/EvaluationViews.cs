@@ -1,4 +1,3 @@
-using Fieldwork.Access;
 using Fieldwork.Evaluations;
 
 namespace Fieldwork.Api.Evaluations;

@@ -1,15 +1,7 @@
 using System.Text.Json.Serialization;
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
 using Fieldwork.Api.Coding;
-using Fieldwork.Api.Lists;
-using Fieldwork.Api.Timeline;
 using Fieldwork.Coding;
 using Fieldwork.Evidence;
-using Fieldwork.Timeline;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Evidence;
 
@@ -72,52 +64,40 @@ public static class EvidenceReads
     /// Items voided (as known at knownAt) are left out unless includeVoided=true, which lists them with their void.
     /// </summary>
     [WolverineGet(Route, OperationId = "listEvidence")]
-    [Tags("Evidence")]
     [Requires(Permission.ReadEvidence)]
     [ProducesResponseType<Page<EvidenceView>>(StatusCodes.Status200OK)]
-    public static async Task<IResult> List(Guid evaluationId, Guid? siteId, Guid? pairingId, Guid? waveId, EvidenceKind? kind,
+    public static Task<IResult> List(Guid evaluationId, Guid? siteId, Guid? pairingId, Guid? waveId, EvidenceKind? kind,
         bool? includeVoided, string? asOf, string? knownAt, int? offset, int? limit, IQuerySession session, TimeTravel time,
-        CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveListAsync(session, asOf, knownAt, offset, limit, cancellation);
-        if (problem is not null)
+        CancellationToken cancellation) =>
+        time.ReadListAsync(session, asOf, knownAt, offset, limit, cancellation, async cut =>
         {
-            return problem;
-        }
-
-        var items = (await ServedEvidence.AsOfAsync(session, evaluationId, cut, cancellation, includeVoided == true))
-            .Where(e => siteId is null || e.Details.SiteIds.Contains(siteId.Value))
-            .Where(e => pairingId is null || e.Details.PairingId == pairingId)
-            .Where(e => waveId is null || e.Details.WaveId == waveId)
-            .Where(e => kind is null || e.Details.Kind == kind)
-            .OrderBy(e => e.Details.On).ThenBy(e => e.LoggedAt).ThenBy(e => e.Id)
-            .Select(EvidenceView.From)
-            .ToList();
-        return TypedResults.Ok(Paging.Of(items, offset, limit));
-    }
+            var items = (await ServedEvidence.AsOfAsync(session, evaluationId, cut, cancellation, includeVoided == true))
+                .Where(e => siteId is null || e.Details.SiteIds.Contains(siteId.Value))
+                .Where(e => pairingId is null || e.Details.PairingId == pairingId)
+                .Where(e => waveId is null || e.Details.WaveId == waveId)
+                .Where(e => kind is null || e.Details.Kind == kind)
+                .OrderBy(e => e.Details.On).ThenBy(e => e.LoggedAt).ThenBy(e => e.Id)
+                .Select(EvidenceView.From)
+                .ToList();
+            return TypedResults.Ok(Paging.Of(items, offset, limit));
+        });
 
     /// <summary>One evidence item as it stood at asOf, as known at knownAt, with its text versions and codings (and, once voided, its void).</summary>
     [WolverineGet(Route + "/{evidenceId}", OperationId = "getEvidence")]
-    [Tags("Evidence")]
     [Requires(Permission.ReadEvidence)]
     [ProducesResponseType<EvidenceView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Get(Guid evaluationId, Guid evidenceId, string? asOf, string? knownAt, IQuerySession session,
-        TimeTravel time, Fieldwork.Secrets.KeyRing keyRing, CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
-        if (problem is not null)
+    public static Task<IResult> Get(Guid evaluationId, Guid evidenceId, string? asOf, string? knownAt, IQuerySession session,
+        TimeTravel time, Fieldwork.Secrets.KeyRing keyRing, CancellationToken cancellation) =>
+        time.ReadAsync(session, asOf, knownAt, cancellation, async cut =>
         {
-            return problem;
-        }
+            if (await session.LoadAsync<EvidenceTimeline>(evidenceId, cancellation) is not { } item || item.EvaluationId != evaluationId
+                || item.AsOfWithVoided(cut) is not { } state)
+            {
+                return ProblemResults.NotFound("No such evidence in this evaluation at that time.");
+            }
 
-        if (await session.LoadAsync<EvidenceTimeline>(evidenceId, cancellation) is not { } item || item.EvaluationId != evaluationId
-            || item.AsOfWithVoided(cut) is not { } state)
-        {
-            return ProblemResults.NotFound("No such evidence in this evaluation at that time.");
-        }
-
-        return TypedResults.Ok(await WithTextsAsync(session, keyRing, evaluationId, state, cut, cancellation));
-    }
+            return TypedResults.Ok(await WithTextsAsync(session, keyRing, evaluationId, state, cut, cancellation));
+        });
 
     /// <summary>The item as it stands today (or as logged, if its field date is still to come), with texts.</summary>
     internal static async Task<EvidenceView> ViewAsync(IQuerySession session, Fieldwork.Secrets.KeyRing keyRing, Guid evidenceId, TimeTravel time,

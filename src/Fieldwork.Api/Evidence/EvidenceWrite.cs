@@ -1,6 +1,5 @@
 using Fieldwork.Evidence;
 using Fieldwork.Idempotency;
-using Fieldwork.Rules;
 
 namespace Fieldwork.Api.Evidence;
 

@@ -1,21 +1,13 @@
-using Fieldwork.Api.Timeline;
 using System.Text;
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
-using Fieldwork.Api.Recording;
 using Fieldwork.Evaluations;
 using Fieldwork.Evidence;
 using Fieldwork.Idempotency;
 using Fieldwork.Pairings;
 using Fieldwork.Participants;
-using Fieldwork.Rules;
 using Fieldwork.Secrets;
 using Fieldwork.Sites;
 using Fieldwork.Visits;
-using Marten;
 using Marten.Services.BatchQuerying;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Evidence;
 
@@ -25,10 +17,8 @@ public static class EvidenceWrites
 
     /// <summary>Logs an interview. A transcript is sealed under the interview's own key; every participant's consent on the field date must allow recording.</summary>
     [WolverinePost(Root + "/interviews", OperationId = "logInterview")]
-    [Tags("Evidence")]
     [Requires(Permission.WriteEvidence, RecheckedByTheWrite = true)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> LogInterview(Guid evaluationId, LogInterview command, HttpContext http, EventRecorder recorder,
         EvidenceBatcher batcher, KeyRing keys) =>
         Create(http, recorder, batcher, command.Id, command, command.Transcript, "transcript",
@@ -37,10 +27,8 @@ public static class EvidenceWrites
 
     /// <summary>Logs an observation (meeting, workshop, site visit, conference) with optional field notes.</summary>
     [WolverinePost(Root + "/observations", OperationId = "logObservation")]
-    [Tags("Evidence")]
     [Requires(Permission.WriteEvidence, RecheckedByTheWrite = true)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> LogObservation(Guid evaluationId, LogObservation command, HttpContext http, EventRecorder recorder,
         EvidenceBatcher batcher) =>
         Create(http, recorder, batcher, command.Id, command, command.FieldNotes, "fieldNotes",
@@ -49,10 +37,8 @@ public static class EvidenceWrites
 
     /// <summary>Captures a document with optional extracted text.</summary>
     [WolverinePost(Root + "/documents", OperationId = "captureDocument")]
-    [Tags("Evidence")]
     [Requires(Permission.WriteEvidence, RecheckedByTheWrite = true)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> CaptureDocument(Guid evaluationId, CaptureDocument command, HttpContext http, EventRecorder recorder,
         EvidenceBatcher batcher) =>
         Create(http, recorder, batcher, command.Id, command, command.Text, "text",
@@ -61,7 +47,6 @@ public static class EvidenceWrites
 
     /// <summary>Adds a text version; expectedVersion is the latest text version number (0 when there is none).</summary>
     [WolverinePost(Root + "/evidence/{evidenceId}/texts", OperationId = "addTextVersion")]
-    [Tags("Evidence")]
     [Requires(Permission.WriteEvidence)]
     [ProducesResponseType<EvidenceView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -83,7 +68,6 @@ public static class EvidenceWrites
 
     /// <summary>Corrects logged fields as a new event; replays with an earlier knownAt still show the old values.</summary>
     [WolverinePost(Root + "/evidence/{evidenceId}/corrections", OperationId = "correctEvidence")]
-    [Tags("Evidence")]
     [Requires(Permission.WriteEvidence)]
     [ProducesResponseType<EvidenceView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -108,7 +92,6 @@ public static class EvidenceWrites
     /// and cannot support a finding; the log and replays from before keep it. Voiding again changes nothing.
     /// </summary>
     [WolverinePost(Root + "/evidence/{evidenceId}/void", OperationId = "voidEvidence")]
-    [Tags("Evidence")]
     [Requires(Permission.WriteEvidence)]
     [ProducesResponseType<EvidenceView>(StatusCodes.Status200OK)]
     public static Task<IResult> Void(Guid evaluationId, Guid evidenceId, VoidEvidence command, HttpContext http, EventRecorder recorder,
@@ -198,21 +181,17 @@ public static class EvidenceWrites
         }
     }
 
-    // A correction may name sites, a pairing and participants the item did not have: they join the context.
+    /// <summary>
+    /// A change to one evidence item of this evaluation on the shared pipeline (<see cref="StreamChanges"/>): 404 for any
+    /// other, 409 once voided (unless <paramref name="allowVoided"/>), and the item as it stands now as the answer. A
+    /// correction may name sites, a pairing and participants the item did not have: they join the rules' context.
+    /// </summary>
     private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeTravel time, KeyRing keys, Guid evidenceId,
         CorrectEvidence? correction, Func<IDocumentSession, EvidenceContext, EvidenceTimeline, Task<Decision>> rule, bool allowVoided = false,
-        bool lockParticipants = false)
-    {
-        var evaluation = http.Access().Evaluation;
-        return recorder.ChangeAsync(http,
-            async session =>
+        bool lockParticipants = false) =>
+        recorder.ChangeAsync<EvidenceTimeline>(http, evidenceId, "No such evidence in this evaluation.",
+            async (session, item) =>
             {
-                var stream = await session.Events.FetchForWriting<EvidenceTimeline>(evidenceId, http.RequestAborted);
-                if (stream.Aggregate is not { } item || item.EvaluationId != evaluation.Id)
-                {
-                    return Rejection.NotFound("No such evidence in this evaluation.");
-                }
-
                 if (!allowVoided && EvidenceRules.Voided(item) is { } voided)
                 {
                     return voided;
@@ -221,20 +200,20 @@ public static class EvidenceWrites
                 var current = item.Current;
                 if (lockParticipants)
                 {
-                    // Before their state is read: serialised with any withdrawal of the participants named, so it
-                    // either sees this write's key or this write sees it (a change to the item itself is caught at commit).
+                    // Not in `before`: the participants to lock are the item's own, known once it is read. Taken before
+                    // their state is read: serialised with any withdrawal of the participants named, so it either sees
+                    // this write's key or this write sees it (a change to the item itself is caught at commit).
                     await ParticipantLocks.ShareAsync(session, [.. current.ParticipantIds, .. correction?.ParticipantIds ?? []], http.RequestAborted);
                 }
 
-                var context = await ContextAsync(session, evaluation,
+                var context = await ContextAsync(session, http.Access().Evaluation,
                     current.SiteIds.Concat(correction?.SiteIds ?? []),
                     correction?.PairingId ?? current.PairingId,
                     current.ParticipantIds.Concat(correction?.ParticipantIds ?? []),
                     http.RequestAborted);
-                return stream.Record(await rule(session, context, item));
+                return await rule(session, context, item);
             },
             async query => TypedResults.Ok(await EvidenceReads.ViewAsync(query, keys, evidenceId, time, http.RequestAborted)));
-    }
 
     /// <summary>
     /// Seals the text of an interview's new version under the interview's key, made on first use.

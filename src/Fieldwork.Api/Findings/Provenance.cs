@@ -5,7 +5,6 @@ using Fieldwork.Findings;
 using Fieldwork.Pairings;
 using Fieldwork.Participants;
 using Fieldwork.Sites;
-using Marten;
 
 namespace Fieldwork.Api.Findings;
 

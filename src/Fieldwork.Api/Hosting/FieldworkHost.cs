@@ -1,17 +1,12 @@
 using System.Text;
-using Fieldwork.Api.Access;
 using Fieldwork.Api.Auth;
-using Fieldwork.Api.Problems;
-using Fieldwork.Api.Recording;
 using Fieldwork.Evaluations;
 using FluentValidation;
 using JasperFx.CodeGeneration;
-using Marten;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Scalar.AspNetCore;
 using Wolverine;
-using Wolverine.Http;
 using Wolverine.Marten;
 
 namespace Fieldwork.Api.Hosting;

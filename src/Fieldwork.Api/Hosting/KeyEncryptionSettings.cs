@@ -1,5 +1,4 @@
 using Fieldwork.Secrets;
-using Marten;
 
 namespace Fieldwork.Api.Hosting;
 

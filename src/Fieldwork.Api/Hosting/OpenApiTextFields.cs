@@ -1,8 +1,6 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
-using Fieldwork.Api.Problems;
-using Fieldwork.Rules;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 

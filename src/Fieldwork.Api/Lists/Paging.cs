@@ -1,5 +1,3 @@
-using Fieldwork.Api.Problems;
-
 namespace Fieldwork.Api.Lists;
 
 /// <summary>Every list of the API: a page of items and the total across pages.</summary>

@@ -1,23 +1,6 @@
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
-using Fieldwork.Api.Lists;
-using Fieldwork.Api.Timeline;
 using Fieldwork.Pairings;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Pairings;
-
-public sealed record ExchangeView(
-    Guid Id,
-    DateOnly OccurredOn,
-    ExchangeDirection Direction,
-    ExchangeChannel Channel,
-    string Topic,
-    IReadOnlyList<Guid> EvidenceIds,
-    DateTimeOffset RecordedAt,
-    string? RecordedBy);
 
 public static class ExchangeReads
 {

@@ -32,3 +32,13 @@ public sealed record PairingView(
             p.Exchanges.Formal, p.Exchanges.Informal),
         p.Flow, p.Version, tally.ForPairing(p.Id), tally.ByWave(p.Id));
 }
+
+public sealed record ExchangeView(
+    Guid Id,
+    DateOnly OccurredOn,
+    ExchangeDirection Direction,
+    ExchangeChannel Channel,
+    string Topic,
+    IReadOnlyList<Guid> EvidenceIds,
+    DateTimeOffset RecordedAt,
+    string? RecordedBy);

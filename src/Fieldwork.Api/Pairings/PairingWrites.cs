@@ -1,17 +1,8 @@
-using Fieldwork.Api.Timeline;
 using Fieldwork.Api.Evidence;
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
-using Fieldwork.Api.Recording;
 using Fieldwork.Evaluations;
 using Fieldwork.Pairings;
-using Fieldwork.Rules;
 using Fieldwork.Sites;
-using Fieldwork.Timeline;
 using Fieldwork.Uniqueness;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Pairings;
 
@@ -24,17 +15,14 @@ public static class PairingWrites
     [WolverinePost(Route, OperationId = "proposePairing")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    public static Task<IResult> Propose(Guid evaluationId, ProposePairing command, HttpContext http, EventRecorder recorder)
-    {
-        var id = command.Id ?? Guid.NewGuid();
-        var evaluation = http.Access().Evaluation;
-        return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/pairings/{id}", async session =>
+    public static Task<IResult> Propose(Guid evaluationId, ProposePairing command, HttpContext http, EventRecorder recorder) =>
+        recorder.CreateAsync(http, command.Id, command, id => $"/api/evaluations/{evaluationId}/pairings/{id}", async (session, id) =>
         {
             var exemplar = await SiteIn(session, evaluationId, command.ExemplarSiteId!.Value, http.RequestAborted);
             var follower = await SiteIn(session, evaluationId, command.FollowerSiteId!.Value, http.RequestAborted);
             var claim = UniqueClaim.OpenPairing(evaluationId, command.ExemplarSiteId!.Value, command.FollowerSiteId!.Value);
             var open = await session.LoadAsync<UniqueClaim>(claim, http.RequestAborted);
-            var decision = PairingRules.Propose(evaluation, id, command, exemplar, follower, open?.HolderId);
+            var decision = PairingRules.Propose(http.Access().Evaluation, id, command, exemplar, follower, open?.HolderId);
             if (decision.Accepted)
             {
                 session.Events.StartStream<PairingTimeline>(id, [.. decision.Events]);
@@ -43,7 +31,6 @@ public static class PairingWrites
 
             return decision;
         });
-    }
 
     /// <summary>Records the date the pairing was formally set up.</summary>
     [WolverinePost(Route + "/{pairingId}/establishment", OperationId = "establishPairing")]
@@ -67,20 +54,16 @@ public static class PairingWrites
     [WolverinePost(Route + "/{pairingId}/exchanges", OperationId = "observeExchange")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    public static Task<IResult> Observe(Guid evaluationId, Guid pairingId, ObserveExchange command, HttpContext http, EventRecorder recorder)
-    {
-        var id = command.Id ?? Guid.NewGuid();
-        var evaluation = http.Access().Evaluation;
-        return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/pairings/{pairingId}/exchanges/{id}",
-            session => session.DecideOnAsync<PairingTimeline>(http, pairingId, NoSuchPairing, async pairing =>
-                {
-                    var evidence = await session.LoadManyAsync<Fieldwork.Evidence.EvidenceTimeline>(http.RequestAborted, command.EvidenceIds!.Distinct());
-                    var known = evidence.Where(e => e.EvaluationId == evaluationId).Select(e => e.Id).ToHashSet();
-                    var unknown = command.EvidenceIds!.Select((e, i) => (e, i)).Where(x => !known.Contains(x.e))
-                        .Select(x => Rejection.Invalid($"evidenceIds[{x.i}]", "There is no such evidence in this evaluation.")).ToList();
-                    return unknown.Count > 0 ? Rejection.Combine(unknown) : PairingRules.Observe(evaluation, pairing, id, command);
-                }));
-    }
+    public static Task<IResult> Observe(Guid evaluationId, Guid pairingId, ObserveExchange command, HttpContext http, EventRecorder recorder) =>
+        recorder.CreateAsync(http, command.Id, command, id => $"/api/evaluations/{evaluationId}/pairings/{pairingId}/exchanges/{id}",
+            (session, id) => session.DecideOnAsync<PairingTimeline>(http, pairingId, NoSuchPairing, async pairing =>
+            {
+                var evidence = await session.LoadManyAsync<Fieldwork.Evidence.EvidenceTimeline>(http.RequestAborted, command.EvidenceIds!.Distinct());
+                var known = evidence.Where(e => e.EvaluationId == evaluationId).Select(e => e.Id).ToHashSet();
+                var unknown = command.EvidenceIds!.Select((e, i) => (e, i)).Where(x => !known.Contains(x.e))
+                    .Select(x => Rejection.Invalid($"evidenceIds[{x.i}]", "There is no such evidence in this evaluation.")).ToList();
+                return unknown.Count > 0 ? Rejection.Combine(unknown) : PairingRules.Observe(http.Access().Evaluation, pairing, id, command);
+            }));
 
     /// <summary>Records the end of the pairing; the two sites may then be paired again.</summary>
     [WolverinePost(Route + "/{pairingId}/dissolution", OperationId = "dissolvePairing")]

@@ -1,5 +1,3 @@
-using Fieldwork.Rules;
-
 namespace Fieldwork.Api.Problems;
 
 /// <summary>The one error shape of the API: RFC 9457 problem details.</summary>

@@ -5,7 +5,6 @@ using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using FluentValidation;
 using FluentValidation.Validators;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Problems;
 

@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Fieldwork.Rules;
 
 namespace Fieldwork.Api.Problems;
 

@@ -5,7 +5,6 @@ using JasperFx;
 using JasperFx.CodeGeneration;
 using JasperFx.CodeGeneration.Frames;
 using Microsoft.Extensions.Options;
-using Wolverine.Http;
 using Wolverine.Http.CodeGen;
 
 namespace Fieldwork.Api.Problems;

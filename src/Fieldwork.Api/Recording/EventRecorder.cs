@@ -1,12 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Fieldwork.Api.Auth;
-using Fieldwork.Api.Problems;
 using Fieldwork.Idempotency;
-using Fieldwork.Rules;
 using JasperFx;
 using JasperFx.Events;
-using Marten;
 using Microsoft.Extensions.Options;
 
 namespace Fieldwork.Api.Recording;
@@ -70,6 +67,17 @@ public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOpt
                 return ProblemResults.Conflict($"The id {id} is already in use.");
             }
         }
+    }
+
+    /// <summary>
+    /// Creates an item under the id the client chose (<paramref name="requestedId"/>), else a new one:
+    /// <paramref name="location"/> and <paramref name="decide"/> are given the id.
+    /// </summary>
+    public Task<IResult> CreateAsync(HttpContext http, Guid? requestedId, object command, Func<Guid, string> location,
+        Func<IDocumentSession, Guid, Task<Decision>> decide)
+    {
+        var id = requestedId ?? Guid.NewGuid();
+        return CreateAsync(http, id, command, location(id), session => decide(session, id));
     }
 
     /// <summary>Changes existing state and answers with what <paramref name="respond"/> reads back after the commit.</summary>

@@ -1,8 +1,4 @@
-using Fieldwork.Api.Access;
 using Fieldwork.Evaluations;
-using Fieldwork.Rules;
-using Fieldwork.Timeline;
-using Marten;
 
 namespace Fieldwork.Api.Recording;
 

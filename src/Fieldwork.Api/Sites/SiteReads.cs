@@ -1,13 +1,5 @@
 using Fieldwork.Api.Evidence;
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
-using Fieldwork.Api.Lists;
-using Fieldwork.Api.Timeline;
 using Fieldwork.Sites;
-using Fieldwork.Timeline;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Sites;
 
@@ -17,67 +9,52 @@ public static class SiteReads
     [WolverineGet("/api/evaluations/{evaluationId}/sites", OperationId = "listSites")]
     [Requires(Permission.ReadSites)]
     [ProducesResponseType<Page<SiteView>>(StatusCodes.Status200OK)]
-    public static async Task<IResult> List(Guid evaluationId, string? asOf, string? knownAt, int? offset, int? limit,
-        IQuerySession session, TimeTravel time, CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveListAsync(session, asOf, knownAt, offset, limit, cancellation);
-        if (problem is not null)
+    public static Task<IResult> List(Guid evaluationId, string? asOf, string? knownAt, int? offset, int? limit,
+        IQuerySession session, TimeTravel time, CancellationToken cancellation) =>
+        time.ReadListAsync(session, asOf, knownAt, offset, limit, cancellation, async cut =>
         {
-            return problem;
-        }
-
-        var sites = await ServedState.SitesAsync(session, evaluationId, cut, cancellation);
-        var tally = await ServedEvidence.TallyAsync(session, evaluationId, cut, cancellation);
-        return TypedResults.Ok(Paging.Of([.. sites.Select(s => SiteView.From(s, tally))], offset, limit));
-    }
+            var sites = await ServedState.SitesAsync(session, evaluationId, cut, cancellation);
+            var tally = await ServedEvidence.TallyAsync(session, evaluationId, cut, cancellation);
+            return TypedResults.Ok(Paging.Of([.. sites.Select(s => SiteView.From(s, tally))], offset, limit));
+        });
 
     /// <summary>One site as it stood at asOf, as known at knownAt; 404 before its enrolment.</summary>
     [WolverineGet("/api/evaluations/{evaluationId}/sites/{siteId}", OperationId = "getSite")]
     [Requires(Permission.ReadSites)]
     [ProducesResponseType<SiteView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Get(Guid evaluationId, Guid siteId, string? asOf, string? knownAt,
-        IQuerySession session, TimeTravel time, CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
-        if (problem is not null)
+    public static Task<IResult> Get(Guid evaluationId, Guid siteId, string? asOf, string? knownAt,
+        IQuerySession session, TimeTravel time, CancellationToken cancellation) =>
+        time.ReadAsync(session, asOf, knownAt, cancellation, async cut =>
         {
-            return problem;
-        }
-
-        return await ServedState.SiteAsync(session, evaluationId, siteId, cut, cancellation) is { } site
-            ? TypedResults.Ok(SiteView.From(site, await ServedEvidence.TallyAsync(session, evaluationId, cut, cancellation)))
-            : ProblemResults.NotFound("No such site in this evaluation at that time.");
-    }
+            return await ServedState.SiteAsync(session, evaluationId, siteId, cut, cancellation) is { } site
+                ? TypedResults.Ok(SiteView.From(site, await ServedEvidence.TallyAsync(session, evaluationId, cut, cancellation)))
+                : ProblemResults.NotFound("No such site in this evaluation at that time.");
+        });
 
     /// <summary>Every recorded change of a site, in log order, with its field date and its record time.</summary>
     [WolverineGet("/api/evaluations/{evaluationId}/sites/{siteId}/history", OperationId = "getSiteHistory")]
     [Requires(Permission.ReadSites)]
     [ProducesResponseType<Page<HistoryEntry>>(StatusCodes.Status200OK)]
-    public static async Task<IResult> History(Guid evaluationId, Guid siteId, string? knownAt, IQuerySession session,
-        TimeTravel time, CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveAsync(session, null, knownAt, cancellation);
-        if (problem is not null)
+    public static Task<IResult> History(Guid evaluationId, Guid siteId, string? knownAt, IQuerySession session,
+        TimeTravel time, CancellationToken cancellation) =>
+        time.ReadAsync(session, null, knownAt, cancellation, async cut =>
         {
-            return problem;
-        }
-
-        if (await session.LoadAsync<SiteTimeline>(siteId, cancellation) is not { } site || site.EvaluationId != evaluationId)
-        {
-            return ProblemResults.NotFound("No such site in this evaluation.");
-        }
-
-        var events = await session.Events.FetchStreamAsync(siteId, token: cancellation);
-        var entries = events.Where(e => cut.Knows(e.Sequence)).Select(e => new HistoryEntry(
-            e.Sequence, e.Version, System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(e.EventType.Name),
-            e.Data switch
+            if (await session.LoadAsync<SiteTimeline>(siteId, cancellation) is not { } site || site.EvaluationId != evaluationId)
             {
-                SiteEnrolled x => x.EnrolledOn,
-                SiteAttributesChanged x => x.EffectiveOn,
-                SiteWithdrawn x => x.EffectiveOn,
-                _ => null,
-            },
-            e.Timestamp, e.UserName, e.Data)).ToList();
-        return TypedResults.Ok(new Page<HistoryEntry>(entries, entries.Count, 0, entries.Count));
-    }
+                return ProblemResults.NotFound("No such site in this evaluation.");
+            }
+
+            var events = await session.Events.FetchStreamAsync(siteId, token: cancellation);
+            var entries = events.Where(e => cut.Knows(e.Sequence)).Select(e => new HistoryEntry(
+                e.Sequence, e.Version, System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(e.EventType.Name),
+                e.Data switch
+                {
+                    SiteEnrolled x => x.EnrolledOn,
+                    SiteAttributesChanged x => x.EffectiveOn,
+                    SiteWithdrawn x => x.EffectiveOn,
+                    _ => null,
+                },
+                e.Timestamp, e.UserName, e.Data)).ToList();
+            return TypedResults.Ok(new Page<HistoryEntry>(entries, entries.Count, 0, entries.Count));
+        });
 }

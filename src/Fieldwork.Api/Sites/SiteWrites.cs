@@ -1,14 +1,6 @@
-using Fieldwork.Api.Timeline;
 using Fieldwork.Api.Evidence;
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
-using Fieldwork.Api.Recording;
-using Fieldwork.Rules;
 using Fieldwork.Sites;
-using Fieldwork.Timeline;
 using Fieldwork.Uniqueness;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Sites;
 
@@ -18,19 +10,17 @@ public static class SiteWrites
     [WolverinePost("/api/evaluations/{evaluationId}/sites", OperationId = "enrolSite")]
     [Requires(Permission.WriteSites)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    public static Task<IResult> Enrol(Guid evaluationId, EnrolSite command, HttpContext http, EventRecorder recorder)
-    {
-        var id = command.Id ?? Guid.NewGuid();
-        var evaluation = http.Access().Evaluation;
-        return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/sites/{id}", async session =>
+    public static Task<IResult> Enrol(Guid evaluationId, EnrolSite command, HttpContext http, EventRecorder recorder) =>
+        recorder.CreateAsync(http, command.Id, command, id => $"/api/evaluations/{evaluationId}/sites/{id}", async (session, id) =>
         {
-            var claim = UniqueClaim.SiteCode(evaluationId, command.Code!);
+            var site = command.Valid();
+            var claim = UniqueClaim.SiteCode(evaluationId, site.Code);
             if (await session.LoadAsync<UniqueClaim>(claim, http.RequestAborted) is not null)
             {
-                return Rejection.Conflict($"The code '{command.Code!.Trim()}' is already used by another site of this evaluation.");
+                return Rejection.Conflict($"The code '{site.Code}' is already used by another site of this evaluation.");
             }
 
-            var decision = SiteRules.Enrol(evaluation, id, command);
+            var decision = SiteRules.Enrol(http.Access().Evaluation, id, site);
             if (decision.Accepted)
             {
                 session.Events.StartStream<SiteTimeline>(id, [.. decision.Events]);
@@ -39,7 +29,6 @@ public static class SiteWrites
 
             return decision;
         });
-    }
 
     /// <summary>Changes some of a site's attributes from a date on.</summary>
     [WolverinePost("/api/evaluations/{evaluationId}/sites/{siteId}/attributes", OperationId = "changeSiteAttributes")]
@@ -48,7 +37,7 @@ public static class SiteWrites
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> ChangeAttributes(Guid evaluationId, Guid siteId, ChangeSiteAttributes command, HttpContext http,
         EventRecorder recorder, TimeTravel time) =>
-        Change(http, recorder, time, siteId, (evaluation, site) => SiteRules.ChangeAttributes(evaluation, site, command));
+        Change(http, recorder, time, siteId, (evaluation, site) => SiteRules.ChangeAttributes(evaluation, site, command.Valid()));
 
     /// <summary>Withdraws a site from a date on.</summary>
     [WolverinePost("/api/evaluations/{evaluationId}/sites/{siteId}/withdrawal", OperationId = "withdrawSite")]
@@ -57,7 +46,7 @@ public static class SiteWrites
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Withdraw(Guid evaluationId, Guid siteId, WithdrawSite command, HttpContext http,
         EventRecorder recorder, TimeTravel time) =>
-        Change(http, recorder, time, siteId, (evaluation, site) => SiteRules.Withdraw(evaluation, site, command));
+        Change(http, recorder, time, siteId, (evaluation, site) => SiteRules.Withdraw(evaluation, site, command.Valid()));
 
     private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeTravel time, Guid siteId,
         Func<Fieldwork.Evaluations.Evaluation, SiteTimeline, Decision> rule) =>

@@ -1,6 +1,4 @@
 using System.Globalization;
-using Fieldwork.Timeline;
-using Marten;
 
 namespace Fieldwork.Api.Timeline;
 
@@ -22,6 +20,25 @@ public sealed class TimeTravel(TimeProvider clock)
         var errors = new Dictionary<string, string[]>();
         Lists.Paging.AddErrors(offset, limit, errors);
         return ResolveAsync(session, asOf, knownAt, errors, cancellation, "asOf");
+    }
+
+    /// <summary>
+    /// A read at the cut <paramref name="asOf"/> and <paramref name="knownAt"/> name: <paramref name="read"/> answers for
+    /// that cut, or the 400 for values that name none.
+    /// </summary>
+    public async Task<IResult> ReadAsync(IQuerySession session, string? asOf, string? knownAt, CancellationToken cancellation,
+        Func<Cut, Task<IResult>> read)
+    {
+        var (cut, problem) = await ResolveAsync(session, asOf, knownAt, cancellation);
+        return problem ?? await read(cut);
+    }
+
+    /// <summary>A list read at a cut: offset and limit are checked in the same 400 as asOf and knownAt.</summary>
+    public async Task<IResult> ReadListAsync(IQuerySession session, string? asOf, string? knownAt, int? offset, int? limit,
+        CancellationToken cancellation, Func<Cut, Task<IResult>> read)
+    {
+        var (cut, problem) = await ResolveListAsync(session, asOf, knownAt, offset, limit, cancellation);
+        return problem ?? await read(cut);
     }
 
     private async Task<(Cut Cut, IResult? Problem)> ResolveAsync(IQuerySession session, string? asOf, string? knownAt,

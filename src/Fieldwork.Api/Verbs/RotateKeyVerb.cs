@@ -1,6 +1,5 @@
 using Fieldwork.Api.Hosting;
 using Fieldwork.Secrets;
-using Marten;
 
 namespace Fieldwork.Api.Verbs;
 

@@ -1,6 +1,5 @@
 using Fieldwork.Api.Hosting;
 using Fieldwork.Demo;
-using Marten;
 
 namespace Fieldwork.Api.Verbs;
 

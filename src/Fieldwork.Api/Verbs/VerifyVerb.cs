@@ -71,7 +71,7 @@ public static class VerifyVerb
             var connectionString = await FieldworkHost.ConnectionStringAsync(builder, errors.WriteLine);
 
             await using var database = Npgsql.NpgsqlDataSource.Create(connectionString);
-            var problems = await AuditEndpoints.AnchorErrorsAsync(sequence, head, database, CancellationToken.None);
+            var problems = await AuditReads.AnchorErrorsAsync(sequence, head, database, CancellationToken.None);
             if (problems.Count > 0)
             {
                 foreach (var (field, messages) in problems)

@@ -4,14 +4,41 @@ using FluentValidation;
 
 namespace Fieldwork.Evaluations;
 
-// Required values are nullable here so that a missing field reads as missing, not as a default.
+// A request body is all nullable, so that a missing field reads as missing, not as a default; its
+// validator names every field at fault. Once the validator has passed it, Valid() gives the command
+// the rules take: required values present, text as understood. (The implicit conversion lets a
+// caller that holds a request, the rules tests above all, hand it to the rules as it is.)
 
 public sealed record CreateEvaluation(Guid? Id, string? Name, DateOnly? StartsOn, DateOnly? EndsOn,
-    [property: LongText] string? Description);
+    [property: LongText] string? Description)
+{
+    public NewEvaluation Valid() => new(Name!.Trim(), StartsOn!.Value, EndsOn, Description);
 
-public sealed record DefineWave(Guid? Id, string? Name, DateOnly? StartsOn, DateOnly? EndsOn);
+    public static implicit operator NewEvaluation(CreateEvaluation request) => request.Valid();
+}
 
-public sealed record GrantMembership(string? UserId, Role? Role);
+/// <summary>An evaluation to set up, as its validator passed it.</summary>
+public sealed record NewEvaluation(string Name, DateOnly StartsOn, DateOnly? EndsOn, string? Description);
+
+public sealed record DefineWave(Guid? Id, string? Name, DateOnly? StartsOn, DateOnly? EndsOn)
+{
+    public NewWave Valid() => new(Name!.Trim(), StartsOn!.Value, EndsOn!.Value);
+
+    public static implicit operator NewWave(DefineWave request) => request.Valid();
+}
+
+/// <summary>A wave to define, as its validator passed it.</summary>
+public sealed record NewWave(string Name, DateOnly StartsOn, DateOnly EndsOn);
+
+public sealed record GrantMembership(string? UserId, Role? Role)
+{
+    public Membership Valid() => new(UserId!, Role!.Value);
+
+    public static implicit operator Membership(GrantMembership request) => request.Valid();
+}
+
+/// <summary>A member's role to grant, as its validator passed it.</summary>
+public sealed record Membership(string UserId, Role Role);
 
 public sealed class CreateEvaluationValidator : AbstractValidator<CreateEvaluation>
 {

@@ -6,21 +6,20 @@ namespace Fieldwork.Evaluations;
 /// <summary>The evaluation's rules as pure functions: command and state in, events or a refusal out.</summary>
 public static class EvaluationRules
 {
-    public static EvaluationCreated Create(Guid id, CreateEvaluation command, string caller) =>
-        new(id, command.Name!.Trim(), command.StartsOn!.Value, command.EndsOn, command.Description, caller);
+    public static EvaluationCreated Create(Guid id, NewEvaluation command, string caller) =>
+        new(id, command.Name, command.StartsOn, command.EndsOn, command.Description, caller);
 
-    public static Decision DefineWave(Evaluation evaluation, Guid waveId, DefineWave command)
+    public static Decision DefineWave(Evaluation evaluation, Guid waveId, NewWave wave)
     {
-        var startsOn = command.StartsOn!.Value;
-        var endsOn = command.EndsOn!.Value;
+        var (startsOn, endsOn) = (wave.StartsOn, wave.EndsOn);
         if (!evaluation.Covers(startsOn))
         {
-            return Rejection.Invalid("startsOn", $"The wave starts outside the evaluation ({Range(evaluation)}).");
+            return Rejection.Invalid("startsOn", $"The wave starts outside the evaluation ({Dates.Range(evaluation)}).");
         }
 
         if (!evaluation.Covers(endsOn))
         {
-            return Rejection.Invalid("endsOn", $"The wave ends outside the evaluation ({Range(evaluation)}).");
+            return Rejection.Invalid("endsOn", $"The wave ends outside the evaluation ({Dates.Range(evaluation)}).");
         }
 
         var clash = evaluation.Waves.FirstOrDefault(w => w.Overlaps(startsOn, endsOn));
@@ -30,13 +29,12 @@ public static class EvaluationRules
                 $"The wave overlaps wave '{clash.Name}' ({clash.StartsOn:yyyy-MM-dd} to {clash.EndsOn:yyyy-MM-dd}); waves of one evaluation do not overlap.");
         }
 
-        return Decision.Accept(new WaveDefined(evaluation.Id, waveId, command.Name!.Trim(), startsOn, endsOn));
+        return Decision.Accept(new WaveDefined(evaluation.Id, waveId, wave.Name, startsOn, endsOn));
     }
 
-    public static Decision Grant(Evaluation evaluation, GrantMembership command)
+    public static Decision Grant(Evaluation evaluation, Membership membership)
     {
-        var userId = command.UserId!;
-        var role = command.Role!.Value;
+        var (userId, role) = (membership.UserId, membership.Role);
         var current = evaluation.RoleOf(userId);
         if (current == role)
         {
@@ -69,7 +67,4 @@ public static class EvaluationRules
 
     private static bool IsLastLead(Evaluation evaluation, string userId) =>
         evaluation.Members.All(m => m.UserId == userId || m.Role != Role.Lead);
-
-    private static string Range(Evaluation evaluation) =>
-        $"{evaluation.StartsOn:yyyy-MM-dd} to {(evaluation.EndsOn is { } end ? end.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "open")}";
 }

@@ -83,9 +83,9 @@ public sealed class LogInterviewValidator : AbstractValidator<LogInterview>
         RuleFor(x => x.OccurredOn).NotNull();
         this.Ids(x => x.SiteIds, required: true);
         this.Ids(x => x.ParticipantIds, required: true);
-        RuleFor(x => x.ParticipantIds).Must(p => p!.Count == 1)
-            .When(x => x.Format == InterviewFormat.OneToOne && x.ParticipantIds is { Count: > 0 })
-            .WithMessage("A one-to-one interview has exactly one participant.");
+        RuleFor(x => x.ParticipantIds).Must((x, p) => EvidenceRules.FitsFormat(x.Format, p!.Count))
+            .When(x => x.ParticipantIds is { Count: > 0 })
+            .WithMessage(EvidenceRules.OneToOne);
         RuleFor(x => x.Format).NotNull();
         RuleFor(x => x.Mode).NotNull();
         RuleFor(x => x.DurationMinutes).NotNull().InclusiveBetween(1, 1440);

@@ -98,6 +98,12 @@ public static class EvidenceRules
         return Decision.Accept(Text(context.Evaluation.Id, item.Id, latest + 1, text));
     }
 
+    /// <summary>What a one-to-one interview's participants must be, checked once for a new interview (by its validator) and again for a corrected one.</summary>
+    public const string OneToOne = "A one-to-one interview has exactly one participant.";
+
+    /// <summary>Whether an interview in <paramref name="format"/> may have <paramref name="participants"/> participants (<see cref="OneToOne"/>).</summary>
+    public static bool FitsFormat(InterviewFormat? format, int participants) => format != InterviewFormat.OneToOne || participants == 1;
+
     public static Decision Correct(EvidenceContext context, EvidenceTimeline item, CorrectEvidence c)
     {
         var misplaced = new List<Rejection>();
@@ -134,9 +140,9 @@ public static class EvidenceRules
             c.SiteIds?.Distinct().ToList(), c.PairingId, c.ParticipantIds?.Distinct().ToList(), c.Format, c.Mode, c.Setting, c.DurationMinutes,
             c.IssuedOn, c.Title?.Trim(), c.Issuer?.Trim(), c.DocumentType?.Trim(), c.SourceRef);
         var corrected = item.Current.Correct(correction);
-        if (corrected.Kind == EvidenceKind.Interview && corrected.Format == InterviewFormat.OneToOne && corrected.ParticipantIds.Count != 1)
+        if (corrected.Kind == EvidenceKind.Interview && !FitsFormat(corrected.Format, corrected.ParticipantIds.Count))
         {
-            return Rejection.Invalid("participantIds", "A one-to-one interview has exactly one participant.");
+            return Rejection.Invalid("participantIds", OneToOne);
         }
 
         if (corrected.IssuedOn is { } issued && issued > corrected.On)

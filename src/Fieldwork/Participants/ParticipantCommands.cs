@@ -3,8 +3,24 @@ using FluentValidation;
 namespace Fieldwork.Participants;
 
 /// <param name="GivenOn">When the participant gave this consent (at registration): nothing of theirs may be dated before it.</param>
+/// <summary>The terms of a consent, as a request states them: at registration (<see cref="ConsentInput"/>) and in a change (<see cref="ChangeConsent"/>).</summary>
+public interface IConsentTerms
+{
+    bool? TakePart { get; }
+
+    bool? Record { get; }
+
+    bool? Quote { get; }
+
+    bool? Archive { get; }
+
+    LawfulBasis? LawfulBasis { get; }
+
+    string? InformationSheetVersion { get; }
+}
+
 public sealed record ConsentInput(bool? TakePart, bool? Record, bool? Quote, bool? Archive, LawfulBasis? LawfulBasis, string? InformationSheetVersion,
-    DateOnly? GivenOn = null)
+    DateOnly? GivenOn = null) : IConsentTerms
 {
     public ConsentScope ToScope() => new(TakePart!.Value, Record!.Value, Quote!.Value, Archive!.Value, LawfulBasis!.Value, InformationSheetVersion!.Trim());
 }
@@ -14,7 +30,7 @@ public sealed record PersonalInput(string? Name, string? Email);
 public sealed record RegisterParticipant(Guid? Id, string? Pseudonym, string? Role, Guid? SiteId, ConsentInput? Consent, PersonalInput? Personal);
 
 public sealed record ChangeConsent(DateOnly? EffectiveOn, bool? TakePart, bool? Record, bool? Quote, bool? Archive, LawfulBasis? LawfulBasis,
-    string? InformationSheetVersion)
+    string? InformationSheetVersion) : IConsentTerms
 {
     public ConsentInput Consent => new(TakePart, Record, Quote, Archive, LawfulBasis, InformationSheetVersion);
 }
@@ -24,12 +40,21 @@ public sealed class ConsentInputValidator : AbstractValidator<ConsentInput>
     public ConsentInputValidator()
     {
         RuleFor(x => x.GivenOn).NotNull();
-        RuleFor(x => x.TakePart).NotNull();
-        RuleFor(x => x.Record).NotNull();
-        RuleFor(x => x.Quote).NotNull();
-        RuleFor(x => x.Archive).NotNull();
-        RuleFor(x => x.LawfulBasis).NotNull();
-        RuleFor(x => x.InformationSheetVersion).NotEmpty().MaximumLength(50);
+        this.Terms();
+    }
+}
+
+internal static class ConsentRuleBuilders
+{
+    /// <summary>Every term of a consent is stated: no default stands in for a participant's answer.</summary>
+    public static void Terms<T>(this AbstractValidator<T> validator) where T : IConsentTerms
+    {
+        validator.RuleFor(x => x.TakePart).NotNull();
+        validator.RuleFor(x => x.Record).NotNull();
+        validator.RuleFor(x => x.Quote).NotNull();
+        validator.RuleFor(x => x.Archive).NotNull();
+        validator.RuleFor(x => x.LawfulBasis).NotNull();
+        validator.RuleFor(x => x.InformationSheetVersion).NotEmpty().MaximumLength(50);
     }
 }
 
@@ -60,12 +85,7 @@ public sealed class ChangeConsentValidator : AbstractValidator<ChangeConsent>
     public ChangeConsentValidator()
     {
         RuleFor(x => x.EffectiveOn).NotNull();
-        RuleFor(x => x.TakePart).NotNull();
-        RuleFor(x => x.Record).NotNull();
-        RuleFor(x => x.Quote).NotNull();
-        RuleFor(x => x.Archive).NotNull();
-        RuleFor(x => x.LawfulBasis).NotNull();
-        RuleFor(x => x.InformationSheetVersion).NotEmpty().MaximumLength(50);
+        this.Terms();
     }
 }
 

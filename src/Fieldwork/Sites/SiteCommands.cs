@@ -1,6 +1,10 @@
+using Fieldwork.Rules;
 using FluentValidation;
 
 namespace Fieldwork.Sites;
+
+// Request bodies (all nullable) and, from Valid() once their validator has passed them, the commands
+// the rules take: required values present, text trimmed, blanks as none (see EvaluationCommands.cs).
 
 public sealed record EnrolSite(
     Guid? Id,
@@ -11,7 +15,17 @@ public sealed record EnrolSite(
     string? Region,
     string? EprSystem,
     CaseDepth? CaseDepth,
-    DateOnly? EnrolledOn);
+    DateOnly? EnrolledOn)
+{
+    public NewSite Valid() => new(Code!.Trim(), Kind!.Value, ProgrammeRole!.Value, Input.Clean(Cohort), Input.Clean(Region),
+        Input.Clean(EprSystem), CaseDepth!.Value, EnrolledOn!.Value);
+
+    public static implicit operator NewSite(EnrolSite request) => request.Valid();
+}
+
+/// <summary>A site to enrol, as its validator passed it.</summary>
+public sealed record NewSite(string Code, SiteKind Kind, ProgrammeRole ProgrammeRole, string? Cohort, string? Region, string? EprSystem,
+    CaseDepth CaseDepth, DateOnly EnrolledOn);
 
 public sealed record ChangeSiteAttributes(
     DateOnly? EffectiveOn,
@@ -20,9 +34,27 @@ public sealed record ChangeSiteAttributes(
     string? Cohort,
     string? Region,
     string? EprSystem,
-    CaseDepth? CaseDepth);
+    CaseDepth? CaseDepth)
+{
+    public SiteAttributeChange Valid() =>
+        new(EffectiveOn!.Value, Kind, ProgrammeRole, Input.Clean(Cohort), Input.Clean(Region), Input.Clean(EprSystem), CaseDepth);
 
-public sealed record WithdrawSite(DateOnly? EffectiveOn, string? Reason);
+    public static implicit operator SiteAttributeChange(ChangeSiteAttributes request) => request.Valid();
+}
+
+/// <summary>Attributes to change from a date on (none for those that stay), as its validator passed it.</summary>
+public sealed record SiteAttributeChange(DateOnly EffectiveOn, SiteKind? Kind, ProgrammeRole? ProgrammeRole, string? Cohort, string? Region,
+    string? EprSystem, CaseDepth? CaseDepth);
+
+public sealed record WithdrawSite(DateOnly? EffectiveOn, string? Reason)
+{
+    public SiteWithdrawal Valid() => new(EffectiveOn!.Value, Reason!.Trim());
+
+    public static implicit operator SiteWithdrawal(WithdrawSite request) => request.Valid();
+}
+
+/// <summary>A site's withdrawal from a date on, as its validator passed it.</summary>
+public sealed record SiteWithdrawal(DateOnly EffectiveOn, string Reason);
 
 /// <summary>A site's code is its pseudonym: short, plain, and compared without regard to case.</summary>
 public static class SiteCodes

@@ -6,22 +6,20 @@ namespace Fieldwork.Sites;
 /// <summary>The site's rules as pure functions.</summary>
 public static class SiteRules
 {
-    public static Decision Enrol(Evaluation evaluation, Guid siteId, EnrolSite command)
+    public static Decision Enrol(Evaluation evaluation, Guid siteId, NewSite site)
     {
-        var enrolledOn = command.EnrolledOn!.Value;
-        if (Dates.Outside(evaluation, enrolledOn, "enrolledOn") is { } outside)
+        if (Dates.Outside(evaluation, site.EnrolledOn, "enrolledOn") is { } outside)
         {
             return outside;
         }
 
-        return Decision.Accept(new SiteEnrolled(evaluation.Id, siteId, command.Code!.Trim(), command.Kind!.Value,
-            command.ProgrammeRole!.Value, Clean(command.Cohort), Clean(command.Region), Clean(command.EprSystem),
-            command.CaseDepth!.Value, enrolledOn));
+        return Decision.Accept(new SiteEnrolled(evaluation.Id, siteId, site.Code, site.Kind, site.ProgrammeRole, site.Cohort, site.Region,
+            site.EprSystem, site.CaseDepth, site.EnrolledOn));
     }
 
-    public static Decision ChangeAttributes(Evaluation evaluation, SiteTimeline site, ChangeSiteAttributes command)
+    public static Decision ChangeAttributes(Evaluation evaluation, SiteTimeline site, SiteAttributeChange change)
     {
-        var on = command.EffectiveOn!.Value;
+        var on = change.EffectiveOn;
         if (Dates.Outside(evaluation, on, "effectiveOn") is { } outside)
         {
             return outside;
@@ -37,13 +35,13 @@ public static class SiteRules
             return Rejection.Conflict($"The site was withdrawn on {withdrawal.On:yyyy-MM-dd}; it takes no changes from then on.");
         }
 
-        return Decision.Accept(new SiteAttributesChanged(evaluation.Id, site.Id, on, command.Kind, command.ProgrammeRole,
-            Clean(command.Cohort), Clean(command.Region), Clean(command.EprSystem), command.CaseDepth));
+        return Decision.Accept(new SiteAttributesChanged(evaluation.Id, site.Id, on, change.Kind, change.ProgrammeRole, change.Cohort,
+            change.Region, change.EprSystem, change.CaseDepth));
     }
 
-    public static Decision Withdraw(Evaluation evaluation, SiteTimeline site, WithdrawSite command)
+    public static Decision Withdraw(Evaluation evaluation, SiteTimeline site, SiteWithdrawal command)
     {
-        var on = command.EffectiveOn!.Value;
+        var on = command.EffectiveOn;
         if (Dates.Outside(evaluation, on, "effectiveOn") is { } outside)
         {
             return outside;
@@ -65,8 +63,6 @@ public static class SiteRules
             return Rejection.Conflict($"The site has a change effective on {later:yyyy-MM-dd}, after the withdrawal date.");
         }
 
-        return Decision.Accept(new SiteWithdrawn(evaluation.Id, site.Id, on, command.Reason!.Trim()));
+        return Decision.Accept(new SiteWithdrawn(evaluation.Id, site.Id, on, command.Reason));
     }
-
-    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

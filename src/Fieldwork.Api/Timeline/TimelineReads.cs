@@ -1,54 +1,29 @@
 using Fieldwork.Api.Evidence;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
 using Fieldwork.Api.Pairings;
 using Fieldwork.Api.Sites;
-using Fieldwork.Timeline;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Timeline;
 
-public sealed record StateView(
-    string AsOf,
-    DateTimeOffset? KnownAt,
-    Fieldwork.Evidence.EvidenceCounts Counts,
-    IReadOnlyList<Fieldwork.Evidence.WaveCounts> CountsByWave,
-    IReadOnlyList<SiteView> Sites,
-    IReadOnlyList<PairingView> Pairings);
-
-public sealed record FieldChange(string Field, JsonNode? Before, JsonNode? After);
-
-public sealed record EntityChanges(Guid Id, IReadOnlyList<FieldChange> Changes);
-
-public sealed record ChangesView(string From, string To, DateTimeOffset? KnownAt, IReadOnlyList<EntityChanges> Sites, IReadOnlyList<EntityChanges> Pairings);
-
-public static class StateEndpoints
+public static class TimelineReads
 {
     /// <summary>Every site and pairing of the evaluation as it stood at asOf, as known at knownAt.</summary>
     [WolverineGet("/api/evaluations/{evaluationId}/state", OperationId = "getState")]
     [Requires(Permission.ReadSites)]
     [ProducesResponseType<StateView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> State(Guid evaluationId, string? asOf, string? knownAt, IQuerySession session,
-        TimeTravel time, CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
-        if (problem is not null)
+    public static Task<IResult> State(Guid evaluationId, string? asOf, string? knownAt, IQuerySession session,
+        TimeTravel time, CancellationToken cancellation) =>
+        time.ReadAsync(session, asOf, knownAt, cancellation, async cut =>
         {
-            return problem;
-        }
-
-        var sites = await ServedState.SitesAsync(session, evaluationId, cut, cancellation);
-        var pairings = await ServedState.PairingsAsync(session, evaluationId, cut, cancellation);
-        var tally = await ServedEvidence.TallyAsync(session, evaluationId, cut, cancellation);
-        var codes = await ServedState.SiteCodesAsync(session, evaluationId, cancellation);
-        return TypedResults.Ok(new StateView(Date(cut.AsOf), time.KnownAt(knownAt), tally.Total, tally.ByWave(),
-            [.. sites.Select(s => SiteView.From(s, tally))], [.. pairings.Select(p => PairingView.From(p, tally, codes))]));
-    }
+            var sites = await ServedState.SitesAsync(session, evaluationId, cut, cancellation);
+            var pairings = await ServedState.PairingsAsync(session, evaluationId, cut, cancellation);
+            var tally = await ServedEvidence.TallyAsync(session, evaluationId, cut, cancellation);
+            var codes = await ServedState.SiteCodesAsync(session, evaluationId, cancellation);
+            return TypedResults.Ok(new StateView(Date(cut.AsOf), time.KnownAt(knownAt), tally.Total, tally.ByWave(),
+                [.. sites.Select(s => SiteView.From(s, tally))], [.. pairings.Select(p => PairingView.From(p, tally, codes))]));
+        });
 
     /// <summary>For each site and pairing, what differs between its state at `from` and at `to` (valid time), both as known at knownAt.</summary>
     [WolverineGet("/api/evaluations/{evaluationId}/changes", OperationId = "getChanges")]

@@ -1,135 +1,22 @@
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
-using Fieldwork.Api.Lists;
-using Fieldwork.Api.Recording;
-using Fieldwork.Api.Timeline;
 using Fieldwork.Coding;
 using Fieldwork.Evidence;
 using Fieldwork.Findings;
 using Fieldwork.Pairings;
 using Fieldwork.Participants;
-using Fieldwork.Rules;
 using Fieldwork.Sites;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Findings;
 
-public sealed record FindingView(
-    Guid Id,
-    string Statement,
-    IReadOnlyList<Guid> SiteIds,
-    IReadOnlyList<Guid> PairingIds,
-    IReadOnlyList<Guid> WaveIds,
-    FindingStatus Status,
-    IReadOnlyList<FindingLink> Evidence,
-    int Version,
-    string? DraftedBy,
-    DateTimeOffset DraftedAt,
-    DateTimeOffset RevisedAt,
-    IReadOnlyList<FindingVersion> History)
-{
-    public static FindingView From(FindingState f) => new(f.Id, f.Statement, f.SiteIds, f.PairingIds, f.WaveIds, f.Status, f.Evidence,
-        f.Version, f.History[0].By, f.History[0].RecordedAt, f.History[^1].RecordedAt, f.History);
-}
-
-public static class FindingEndpoints
+public static class FindingWrites
 {
     private const string Route = "/api/evaluations/{evaluationId}/findings";
-
-    /// <summary>Findings as they stood at the cut, filtered by status or by a site, pairing or wave in their scope; oldest first.</summary>
-    [WolverineGet(Route, OperationId = "listFindings")]
-    [Requires(Permission.ReadFindings)]
-    [ProducesResponseType<Page<FindingView>>(StatusCodes.Status200OK)]
-    public static async Task<IResult> List(Guid evaluationId, FindingStatus? status, Guid? siteId, Guid? pairingId, Guid? waveId,
-        string? asOf, string? knownAt, int? offset, int? limit, IQuerySession session, TimeTravel time, CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveListAsync(session, asOf, knownAt, offset, limit, cancellation);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var findings = (await session.Query<FindingTimeline>().Where(f => f.EvaluationId == evaluationId).ToListAsync(cancellation))
-            .Select(f => f.AsOf(cut))
-            .OfType<FindingState>()
-            .Where(f => status is null || f.Status == status)
-            .Where(f => siteId is null || f.SiteIds.Contains(siteId.Value))
-            .Where(f => pairingId is null || f.PairingIds.Contains(pairingId.Value))
-            .Where(f => waveId is null || f.WaveIds.Contains(waveId.Value))
-            .OrderBy(f => f.History[0].RecordedAt).ThenBy(f => f.Id)
-            .Select(FindingView.From)
-            .ToList();
-        return TypedResults.Ok(Paging.Of(findings, offset, limit));
-    }
-
-    /// <summary>One finding as it stood at the cut, with its linked evidence and every version.</summary>
-    [WolverineGet(Route + "/{findingId}", OperationId = "getFinding")]
-    [Requires(Permission.ReadFindings)]
-    [ProducesResponseType<FindingView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> GetOne(Guid evaluationId, Guid findingId, string? asOf, string? knownAt, IQuerySession session,
-        TimeTravel time, CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        return await session.LoadAsync<FindingTimeline>(findingId, cancellation) is { } finding && finding.EvaluationId == evaluationId
-               && finding.AsOf(cut) is { } state
-            ? TypedResults.Ok(FindingView.From(state))
-            : ProblemResults.NotFound("No such finding in this evaluation at that time.");
-    }
-
-    /// <summary>
-    /// Everything a finding rests on, as a tree (format=tree, the default) or as W3C PROV-JSON
-    /// (format=prov-json): its versions and who made them, each linked coding (coder, time, the
-    /// code as defined when the coding was made, the quote), the text version (hash), the evidence
-    /// item (kind, field date, who logged it, corrections), its sites, pairing, wave and
-    /// participants (pseudonyms, consent on the field date). Flags name links that no longer hold.
-    /// Without a format, an Accept header asking for application/prov+json chooses PROV-JSON.
-    /// </summary>
-    [WolverineGet(Route + "/{findingId}/provenance", OperationId = "getFindingProvenance")]
-    [Requires(Permission.ReadProvenance)]
-    [ProducesResponseType<ProvenanceView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Provenance(Guid evaluationId, Guid findingId, string? format, HttpContext http, IQuerySession session,
-        Fieldwork.Secrets.KeyRing keyRing, CancellationToken cancellation)
-    {
-        var prov = format?.Trim().ToLowerInvariant() switch
-        {
-            null or "" => http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(ProvJson.MediaType, StringComparison.OrdinalIgnoreCase)),
-            "tree" => false,
-            "prov-json" => true,
-            _ => (bool?)null,
-        };
-        if (prov is null)
-        {
-            return ProblemResults.Invalid(new Dictionary<string, string[]> { ["format"] = ["'format' must be tree or prov-json."] });
-        }
-
-        if (await session.LoadAsync<FindingTimeline>(findingId, cancellation) is not { } finding || finding.EvaluationId != evaluationId
-            || finding.Current is not { } state)
-        {
-            return ProblemResults.NotFound("No such finding in this evaluation.");
-        }
-
-        var view = await ProvenanceReader.ReadAsync(session, keyRing, http.Access().Evaluation, state, cancellation);
-        return prov.Value
-            ? TypedResults.Text(ProvJson.From(view).ToJsonString(), ProvJson.MediaType)
-            : TypedResults.Ok(view);
-    }
 
     /// <summary>Drafts a finding: a statement with its scope (sites, pairings, waves of this evaluation).</summary>
     [WolverinePost(Route, OperationId = "draftFinding")]
     [Requires(Permission.WriteFindings)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    public static Task<IResult> Draft(Guid evaluationId, DraftFinding command, HttpContext http, EventRecorder recorder)
-    {
-        var id = command.Id ?? Guid.NewGuid();
-        var evaluation = http.Access().Evaluation;
-        return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/findings/{id}", async session =>
+    public static Task<IResult> Draft(Guid evaluationId, DraftFinding command, HttpContext http, EventRecorder recorder) =>
+        recorder.CreateAsync(http, command.Id, command, id => $"/api/evaluations/{evaluationId}/findings/{id}", async (session, id) =>
         {
             var batch = session.CreateBatchQuery();
             var sites = batch.LoadMany<SiteTimeline>().ById([.. command.SiteIds ?? []]);
@@ -138,9 +25,8 @@ public static class FindingEndpoints
             return session.Start<FindingTimeline>(id, FindingRules.Draft(evaluationId, id, command,
                 (await sites).Where(s => s.EvaluationId == evaluationId).Select(s => s.Id).ToHashSet(),
                 (await pairings).Where(p => p.EvaluationId == evaluationId).Select(p => p.Id).ToHashSet(),
-                evaluation.Waves.Select(w => w.Id).ToHashSet()));
+                http.Access().Evaluation.Waves.Select(w => w.Id).ToHashSet()));
         });
-    }
 
     /// <summary>Rewrites the statement; expectedVersion is the finding's version as last read.</summary>
     [WolverinePost(Route + "/{findingId}/revisions", OperationId = "reviseFinding")]

@@ -1,41 +1,13 @@
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
-using Fieldwork.Api.Lists;
-using Fieldwork.Api.Recording;
-using Fieldwork.Api.Timeline;
 using Fieldwork.Participants;
-using Fieldwork.Rules;
 using Fieldwork.Secrets;
 using Fieldwork.Sites;
-using Fieldwork.Timeline;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Participants;
 
-/// <summary>
-/// A participant by pseudonym; <c>personal</c> is present only for leads, and <c>personalErased</c>
-/// says their details were destroyed with a withdrawal (<c>transcriptsErased</c>: their transcripts too);
-/// <c>reconsentedOn</c> is the day a lead recorded their new consent from, after a withdrawal.
-/// </summary>
-public sealed record ParticipantView(Guid Id, string Pseudonym, string Role, Guid? SiteId, ConsentScope Consent, DateOnly? ConsentGivenOn, int Version,
-    DateOnly? WithdrawnOn, bool PersonalErased, bool TranscriptsErased, DateOnly? ReconsentedOn,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    PersonalDetails? Personal = null)
-{
-    /// <summary>Withdrawal and erasure are shown as they are now: time travel does not undo an erasure.</summary>
-    public static ParticipantView From(ParticipantState p, ParticipantTimeline t, PersonalDetails? personal = null) =>
-        new(p.Id, p.Pseudonym, p.Role, p.SiteId, p.Consent, t.ConsentGivenOn, p.Version, t.WithdrawnOn, t.PersonalErased || t.WithdrawnOn is not null,
-            t.TranscriptsErased, t.ReconsentedOn, personal);
-}
-
-/// <summary>One read of a participant's personal details: who, when.</summary>
-public sealed record DisclosureView(long Sequence, string? ReaderId, DateTimeOffset ReadAt);
-
-public static class ParticipantsEndpoint
+public static class ParticipantWrites
 {
     private const string Route = "/api/evaluations/{evaluationId}/participants";
+
     private const string NoSuchParticipant = "No such participant in this evaluation.";
 
     /// <summary>
@@ -109,65 +81,6 @@ public static class ParticipantsEndpoint
         return TypedResults.Ok(ParticipantView.From(state, timeline));
     }
 
-    /// <summary>The evaluation's participants, by pseudonym, with the consent in force at asOf as known at knownAt.</summary>
-    [WolverineGet(Route, OperationId = "listParticipants")]
-    [Requires(Permission.ReadSites)]
-    [ProducesResponseType<Page<ParticipantView>>(StatusCodes.Status200OK)]
-    public static async Task<IResult> List(Guid evaluationId, string? asOf, string? knownAt, int? offset, int? limit,
-        IQuerySession session, TimeTravel time, CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveListAsync(session, asOf, knownAt, offset, limit, cancellation);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var timelines = await session.Query<ParticipantTimeline>().Where(p => p.EvaluationId == evaluationId).ToListAsync(cancellation);
-        var participants = timelines.Select(t => (State: t.AsOf(cut), Timeline: t)).Where(x => x.State is not null)
-            .OrderBy(x => x.State!.Pseudonym, StringComparer.Ordinal).ThenBy(x => x.State!.Id)
-            .Select(x => ParticipantView.From(x.State!, x.Timeline)).ToList();
-        return TypedResults.Ok(Paging.Of(participants, offset, limit));
-    }
-
-    /// <summary>One participant; leads also see the personal details (null once erased).</summary>
-    [WolverineGet(Route + "/{participantId}", OperationId = "getParticipant")]
-    [Requires(Permission.ReadSites)]
-    [ProducesResponseType<ParticipantView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Get(Guid evaluationId, Guid participantId, string? asOf, string? knownAt, HttpContext http,
-        IQuerySession session, IDocumentStore store, TimeTravel time, KeyRing keys, CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        if (await session.LoadAsync<ParticipantTimeline>(participantId, cancellation) is not { } timeline
-            || timeline.EvaluationId != evaluationId
-            || timeline.AsOf(cut) is not { } state)
-        {
-            return ProblemResults.NotFound("No such participant in this evaluation at that time.");
-        }
-
-        var access = http.Access();
-        PersonalDetails? personal = null;
-        if (AccessPolicy.Allows(access.Role, Permission.ReadPersonalDetails) && timeline.Personal is not null)
-        {
-            personal = await PersonalDetailsVault.OpenAsync(session, keys, participantId, timeline.Personal, cancellation);
-            if (personal is not null)
-            {
-                // Who read whose personal details, and when, is itself on the record.
-                await using var record = store.LightweightSession();
-                record.LastModifiedBy = access.UserId;
-                record.CausationId = $"{http.Request.Method} {http.Request.Path}";
-                record.Events.StartStream<DisclosureRecord>(Guid.NewGuid(), new PersonalDetailsRead(evaluationId, participantId, access.UserId));
-                await record.SaveChangesAsync(cancellation);
-            }
-        }
-
-        return TypedResults.Ok(ParticipantView.From(state, timeline, personal));
-    }
-
     /// <summary>
     /// Withdraws a participant from a date on (today by default) and destroys their key: their
     /// personal details become unreadable everywhere. With eraseTranscripts, every transcript
@@ -235,39 +148,5 @@ public static class ParticipantsEndpoint
                 session.Store(record with { SealedHash = null });
             }
         }
-    }
-
-    /// <summary>Every read of this participant's personal details: who read them and when, oldest first.</summary>
-    [WolverineGet(Route + "/{participantId}/disclosures", OperationId = "listDisclosures")]
-    [Requires(Permission.ReadAudit)]
-    [ProducesResponseType<Page<DisclosureView>>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Disclosures(Guid evaluationId, Guid participantId, int? offset, int? limit, IQuerySession session,
-        Npgsql.NpgsqlDataSource database, CancellationToken cancellation)
-    {
-        if (Paging.Check(offset, limit) is { } badPage)
-        {
-            return badPage;
-        }
-
-        if (await session.LoadAsync<ParticipantTimeline>(participantId, cancellation) is not { } timeline || timeline.EvaluationId != evaluationId)
-        {
-            return ProblemResults.NotFound("No such participant in this evaluation.");
-        }
-
-        await using var command = database.CreateCommand(
-            $"select seq_id, user_name, timestamp from {Fieldwork.FieldworkStore.Schema}.mt_events " +
-            "where type = 'personal_details_read' and data->>'participantId' = $1 and data->>'evaluationId' = $2 order by seq_id");
-        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = participantId.ToString() });
-        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = evaluationId.ToString() });
-        var reads = new List<DisclosureView>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellation))
-        {
-            while (await reader.ReadAsync(cancellation))
-            {
-                reads.Add(new DisclosureView(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)));
-            }
-        }
-
-        return TypedResults.Ok(Paging.Of(reads, offset, limit));
     }
 }

@@ -1,17 +1,9 @@
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
-using Fieldwork.Api.Recording;
-using Fieldwork.Api.Timeline;
 using Fieldwork.Coverage;
 using Fieldwork.Sites;
-using Fieldwork.Timeline;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Coverage;
 
-public static class PlanEndpoints
+public static class PlanWrites
 {
     private const string Route = "/api/evaluations/{evaluationId}/waves/{waveId}/plan";
 
@@ -24,7 +16,6 @@ public static class PlanEndpoints
     /// An empty list plans no site. Answers the plan as stored, with its version.
     /// </remarks>
     [WolverinePut(Route, OperationId = "setWavePlan")]
-    [Tags("Coverage")]
     [Requires(Permission.ManageEvaluation)]
     [ProducesResponseType<WavePlanView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -52,32 +43,5 @@ public static class PlanEndpoints
                 var codes = await ServedState.SiteCodesAsync(query, evaluationId, http.RequestAborted);
                 return TypedResults.Ok(WavePlanView.From(plan?.KnownAt() ?? WavePlanTimeline.Unplanned(waveId), codes));
             });
-    }
-
-    /// <summary>A wave's plan as known at knownAt (now by default): version 0, with no sites, before one was set.</summary>
-    [WolverineGet(Route, OperationId = "getWavePlan")]
-    [Tags("Coverage")]
-    [Requires(Permission.ReadEvaluation)]
-    [ProducesResponseType<WavePlanView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Get(Guid evaluationId, Guid waveId, string? knownAt, HttpContext http, IQuerySession session,
-        TimeTravel time, CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveAsync(session, null, knownAt, cancellation);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var waves = await CoverageReads.WavesAsync(session, http.Access().Evaluation, cut, cancellation);
-        if (waves.All(w => w.Id != waveId))
-        {
-            return ProblemResults.NotFound(cut.KnownUpTo == long.MaxValue
-                ? "No such wave in this evaluation."
-                : "No such wave in this evaluation at that time.");
-        }
-
-        var timeline = await session.LoadAsync<WavePlanTimeline>(WavePlanTimeline.StreamId(evaluationId, waveId), cancellation);
-        var codes = await ServedState.SiteCodesAsync(session, evaluationId, cancellation);
-        return TypedResults.Ok(WavePlanView.From(timeline?.KnownAt(cut.KnownUpTo) ?? WavePlanTimeline.Unplanned(waveId), codes));
     }
 }

@@ -1,13 +1,8 @@
-using Marten;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Health;
 
-public sealed record HealthView(string Status, string Database);
-
-public static class HealthEndpoint
+public static class HealthReads
 {
     /// <summary>Whether the API can reach its database: 200 when it can, 503 when it cannot.</summary>
     [WolverineGet("/health", OperationId = "health")]

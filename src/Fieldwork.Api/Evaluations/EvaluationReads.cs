@@ -1,15 +1,9 @@
-using Fieldwork.Api.Lists;
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
 using Fieldwork.Api.Auth;
 using Fieldwork.Evaluations;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Evaluations;
 
-public static class ReadEvaluationsEndpoint
+public static class EvaluationReads
 {
     /// <summary>The evaluations the caller belongs to.</summary>
     [WolverineGet("/api/evaluations", OperationId = "listEvaluations")]

@@ -1,41 +1,10 @@
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
 using Fieldwork.Api.Evidence;
-using Fieldwork.Api.Lists;
-using Fieldwork.Api.Recording;
-using Fieldwork.Api.Timeline;
-using Fieldwork.Evidence;
-using Fieldwork.Rules;
 using Fieldwork.Secrets;
-using Fieldwork.Timeline;
 using Fieldwork.Visits;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Visits;
 
-/// <summary>A visit as it stood at a cut: <c>loggedAt</c> is when the fieldworker wrote it down (as their device said, else when it was recorded), <c>recordedAt</c> the server's record time.</summary>
-public sealed record VisitView(
-    Guid Id,
-    IReadOnlyList<Guid> SiteIds,
-    DateOnly StartsOn,
-    DateOnly EndsOn,
-    Guid? WaveId,
-    IReadOnlyList<string> FieldworkerIds,
-    string? Purpose,
-    string? Notes,
-    string? LoggedBy,
-    DateTimeOffset LoggedAt,
-    DateTimeOffset RecordedAt,
-    int ItemCount,
-    IReadOnlyList<EvidenceView>? Items = null)
-{
-    public static VisitView From(VisitState v, int items) =>
-        new(v.Id, v.SiteIds, v.StartsOn, v.EndsOn, v.WaveId, v.FieldworkerIds, v.Purpose, v.Notes, v.LoggedBy, v.LoggedAt, v.RecordedAt, items);
-}
-
-public static class VisitEndpoints
+public static class VisitWrites
 {
     private const string Root = "/api/evaluations/{evaluationId}/visits";
 
@@ -50,10 +19,8 @@ public static class VisitEndpoints
     /// down, on a device that synced later) is kept beside the server's record time, which stays the knownAt clock.
     /// </summary>
     [WolverinePost(Root, OperationId = "logVisit")]
-    [Tags("Visits")]
     [Requires(Permission.WriteEvidence, RecheckedByTheWrite = true)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static async Task<IResult> Log(Guid evaluationId, LogVisit command, HttpContext http, EventRecorder recorder, EvidenceBatcher batcher,
         KeyRing keys, TimeProvider clock)
     {
@@ -124,10 +91,8 @@ public static class VisitEndpoints
     /// it takes the visit's sites and wave when it leaves them out, and its field date lies within the visit.
     /// </summary>
     [WolverinePost(Root + "/{visitId}/items", OperationId = "addVisitItem")]
-    [Tags("Visits")]
     [Requires(Permission.WriteEvidence, RecheckedByTheWrite = true)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static async Task<IResult> AddItem(Guid evaluationId, Guid visitId, VisitItem command, HttpContext http, EventRecorder recorder,
         EvidenceBatcher batcher, KeyRing keys, TimeProvider clock, IQuerySession session)
     {
@@ -157,72 +122,8 @@ public static class VisitEndpoints
             context => item.Seal(item.Rule(context, visit.Frame)).LoggedAt(command.LoggedAt)));
     }
 
-    /// <summary>The visits that had begun by asOf, as known at knownAt, filtered by site or wave; oldest first.</summary>
-    [WolverineGet(Root, OperationId = "listVisits")]
-    [Tags("Visits")]
-    [Requires(Permission.ReadEvidence)]
-    [ProducesResponseType<Page<VisitView>>(StatusCodes.Status200OK)]
-    public static async Task<IResult> List(Guid evaluationId, Guid? siteId, Guid? waveId, string? asOf, string? knownAt, int? offset, int? limit,
-        IQuerySession session, TimeTravel time, CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveListAsync(session, asOf, knownAt, offset, limit, cancellation);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var visits = await ServedVisits.AsOfAsync(session, evaluationId, cut, cancellation);
-        var items = await ServedEvidence.AsOfAsync(session, evaluationId, cut, cancellation);
-        var counts = items.Where(i => i.VisitId is not null).GroupBy(i => i.VisitId!.Value).ToDictionary(g => g.Key, g => g.Count());
-        var views = visits
-            .Where(v => siteId is null || v.SiteIds.Contains(siteId.Value))
-            .Where(v => waveId is null || v.WaveId == waveId)
-            .OrderBy(v => v.StartsOn).ThenBy(v => v.RecordedAt).ThenBy(v => v.Id)
-            .Select(v => VisitView.From(v, counts.GetValueOrDefault(v.Id)))
-            .ToList();
-        return TypedResults.Ok(Paging.Of(views, offset, limit));
-    }
-
-    /// <summary>One visit as it stood at asOf, as known at knownAt, with its items (those that had happened and were known then).</summary>
-    [WolverineGet(Root + "/{visitId}", OperationId = "getVisit")]
-    [Tags("Visits")]
-    [Requires(Permission.ReadEvidence)]
-    [ProducesResponseType<VisitView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Get(Guid evaluationId, Guid visitId, string? asOf, string? knownAt, IQuerySession session, TimeTravel time,
-        CancellationToken cancellation)
-    {
-        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        if (await session.LoadAsync<VisitTimeline>(visitId, cancellation) is not { } visit || visit.EvaluationId != evaluationId
-            || visit.AsOf(cut) is not { } state)
-        {
-            return ProblemResults.NotFound("No such visit in this evaluation at that time.");
-        }
-
-        var items = (await session.Query<EvidenceTimeline>().Where(e => e.VisitId == visitId).ToListAsync(cancellation))
-            .Select(e => e.AsOf(cut)).OfType<EvidenceState>()
-            .OrderBy(e => e.Details.On).ThenBy(e => e.LoggedAt).ThenBy(e => e.Id)
-            .Select(EvidenceView.From)
-            .ToList();
-        return TypedResults.Ok(VisitView.From(state, items.Count) with { Items = items });
-    }
-
     private static Rejection? Future(DateTimeOffset? loggedAt, TimeProvider clock, string field) =>
         loggedAt is { } at && at > clock.GetUtcNow() + ClockSkew
             ? Rejection.Invalid(field, $"'{field}' ({at:O}) is later than now: it says when the record was written down.")
             : null;
-}
-
-/// <summary>The evaluation's visits at a cut, from their inline timelines.</summary>
-public static class ServedVisits
-{
-    public static async Task<IReadOnlyList<VisitState>> AsOfAsync(IQuerySession session, Guid evaluationId, Cut cut, CancellationToken cancellation)
-    {
-        var timelines = await session.Query<VisitTimeline>().Where(v => v.EvaluationId == evaluationId).ToListAsync(cancellation);
-        return [.. timelines.Select(v => v.AsOf(cut)).OfType<VisitState>()];
-    }
 }

@@ -1,43 +1,14 @@
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
-using Fieldwork.Api.Lists;
-using Fieldwork.Api.Timeline;
 using Fieldwork.Coding;
-using Fieldwork.Evidence;
-using Fieldwork.Timeline;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Coding;
 
-public sealed record CodeAgreementView(Guid CodeId, string Name, double? PercentAgreement, double? CohensKappa, double? KrippendorffAlpha,
-    long Units);
-
-/// <summary>Agreement between coders, characters (code points) as units; see docs/api.md for what is compared.</summary>
-public sealed record AgreementView(
-    string Units,
-    long UnitCount,
-    IReadOnlyList<string> CoderIds,
-    IReadOnlyList<Guid> EvidenceIds,
-    double? PercentAgreement,
-    double? CohensKappa,
-    double? KrippendorffAlpha,
-    IReadOnlyList<CodeAgreementView> PerCode);
-
-public sealed record DisagreementView(Guid EvidenceId, Guid CodeId, string CodeName, int TextVersion, int Start, int End,
-    IReadOnlyList<string> CodedBy, IReadOnlyList<string> NotCodedBy, string? Quote);
-
-public sealed record MatrixHeader(string Key, string Label);
-
-public sealed record MatrixView(string RowsBy, string ColumnsBy, IReadOnlyList<MatrixHeader> Rows, IReadOnlyList<MatrixHeader> Columns,
-    IReadOnlyList<MatrixCell> Cells);
-
 [Tags("Analysis")]
-public static class AnalysisEndpoints
+public static class AnalysisReads
 {
     private const string Root = "/api/evaluations/{evaluationId}";
+
     private static readonly string[] RowKinds = ["sites", "waves", "pairings", "programmeRole", "kind", "cohort"];
+
     private static readonly string[] ColumnKinds = ["codes", "waves"];
 
     /// <summary>
@@ -117,45 +88,42 @@ public static class AnalysisEndpoints
             return ProblemResults.Invalid(errors);
         }
 
-        var (cut, problem) = await time.ResolveAsync(session, asOf, knownAt, cancellation);
-        if (problem is not null)
+        return await time.ReadAsync(session, asOf, knownAt, cancellation, async cut =>
         {
-            return problem;
-        }
+            var snapshot = await CodingSource.AtAsync(session, evaluationId, cut, cancellation);
+            var sites = (await ServedState.SitesAsync(session, evaluationId, cut, cancellation)).ToDictionary(s => s.Id);
+            var pairings = (await ServedState.PairingsAsync(session, evaluationId, cut, cancellation)).ToDictionary(p => p.Id);
+            var waves = http.Access().Evaluation.Waves.OrderBy(w => w.StartsOn).ToList();
 
-        var snapshot = await CodingSource.AtAsync(session, evaluationId, cut, cancellation);
-        var sites = (await ServedState.SitesAsync(session, evaluationId, cut, cancellation)).ToDictionary(s => s.Id);
-        var pairings = (await ServedState.PairingsAsync(session, evaluationId, cut, cancellation)).ToDictionary(p => p.Id);
-        var waves = http.Access().Evaluation.Waves.OrderBy(w => w.StartsOn).ToList();
+            IEnumerable<string> Keys(string by, CodedSegment s) => by switch
+            {
+                "sites" => s.Evidence.Details.SiteIds.Where(sites.ContainsKey).Select(id => id.ToString()),
+                "waves" => s.Evidence.Details.WaveId is { } wave ? [wave.ToString()] : [],
+                "pairings" => s.Evidence.Details.PairingId is { } pairing && pairings.ContainsKey(pairing) ? [pairing.ToString()] : [],
+                "codes" => [s.CodeId.ToString()],
+                _ => s.Evidence.Details.SiteIds.Where(sites.ContainsKey).Select(id => Attribute(by, sites[id])).OfType<string>(),
+            };
 
-        IEnumerable<string> Keys(string by, CodedSegment s) => by switch
-        {
-            "sites" => s.Evidence.Details.SiteIds.Where(sites.ContainsKey).Select(id => id.ToString()),
-            "waves" => s.Evidence.Details.WaveId is { } wave ? [wave.ToString()] : [],
-            "pairings" => s.Evidence.Details.PairingId is { } pairing && pairings.ContainsKey(pairing) ? [pairing.ToString()] : [],
-            "codes" => [s.CodeId.ToString()],
-            _ => s.Evidence.Details.SiteIds.Where(sites.ContainsKey).Select(id => Attribute(by, sites[id])).OfType<string>(),
-        };
+            IReadOnlyList<MatrixHeader> Headers(string by) => by switch
+            {
+                "sites" => [.. sites.Values.OrderBy(s => s.Code, StringComparer.OrdinalIgnoreCase).Select(s => new MatrixHeader(s.Id.ToString(), s.Code))],
+                "waves" => [.. waves.Select(w => new MatrixHeader(w.Id.ToString(), w.Name))],
+                "pairings" => [.. pairings.Values
+                    .Select(p => new MatrixHeader(p.Id.ToString(), $"{SiteCode(p.ExemplarSiteId)} / {SiteCode(p.FollowerSiteId)}"))
+                    .OrderBy(h => h.Label, StringComparer.OrdinalIgnoreCase)],
+                "codes" => [.. snapshot.Codes.Values.Where(c => c.Status != CodeStatus.Merged)
+                    .OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ThenBy(c => c.Id)
+                    .Select(c => new MatrixHeader(c.Id.ToString(), c.Name))],
+                _ => [.. sites.Values.Select(s => Attribute(by, s)).OfType<string>().Distinct().Order(StringComparer.OrdinalIgnoreCase)
+                    .Select(v => new MatrixHeader(v, v))],
+            };
 
-        IReadOnlyList<MatrixHeader> Headers(string by) => by switch
-        {
-            "sites" => [.. sites.Values.OrderBy(s => s.Code, StringComparer.OrdinalIgnoreCase).Select(s => new MatrixHeader(s.Id.ToString(), s.Code))],
-            "waves" => [.. waves.Select(w => new MatrixHeader(w.Id.ToString(), w.Name))],
-            "pairings" => [.. pairings.Values
-                .Select(p => new MatrixHeader(p.Id.ToString(), $"{SiteCode(p.ExemplarSiteId)} / {SiteCode(p.FollowerSiteId)}"))
-                .OrderBy(h => h.Label, StringComparer.OrdinalIgnoreCase)],
-            "codes" => [.. snapshot.Codes.Values.Where(c => c.Status != CodeStatus.Merged)
-                .OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ThenBy(c => c.Id)
-                .Select(c => new MatrixHeader(c.Id.ToString(), c.Name))],
-            _ => [.. sites.Values.Select(s => Attribute(by, s)).OfType<string>().Distinct().Order(StringComparer.OrdinalIgnoreCase)
-                .Select(v => new MatrixHeader(v, v))],
-        };
+            string SiteCode(Guid id) => sites.TryGetValue(id, out var site) ? site.Code : id.ToString();
 
-        string SiteCode(Guid id) => sites.TryGetValue(id, out var site) ? site.Code : id.ToString();
-
-        var cells = CodingAnalysis.Matrix(snapshot.Segments, s => Keys(rowsBy!, s), s => Keys(columnsBy, s), s => s.Coding.Characters);
-        return TypedResults.Ok(new MatrixView(rowsBy!, columnsBy, Headers(rowsBy!), Headers(columnsBy),
-            [.. cells.OrderBy(c => c.Row, StringComparer.Ordinal).ThenBy(c => c.Column, StringComparer.Ordinal)]));
+            var cells = CodingAnalysis.Matrix(snapshot.Segments, s => Keys(rowsBy!, s), s => Keys(columnsBy, s), s => s.Coding.Characters);
+            return TypedResults.Ok(new MatrixView(rowsBy!, columnsBy, Headers(rowsBy!), Headers(columnsBy),
+                [.. cells.OrderBy(c => c.Row, StringComparer.Ordinal).ThenBy(c => c.Column, StringComparer.Ordinal)]));
+        });
     }
 
     private static string? Attribute(string by, Fieldwork.Sites.SiteState site) => by switch

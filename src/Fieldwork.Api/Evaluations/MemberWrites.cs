@@ -1,39 +1,25 @@
-using Fieldwork.Api.Lists;
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
-using Fieldwork.Api.Recording;
 using Fieldwork.Evaluations;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Evaluations;
 
 [Tags("Members")]
-public static class MembersEndpoint
+public static class MemberWrites
 {
-    /// <summary>The evaluation's members and their roles.</summary>
-    [WolverineGet("/api/evaluations/{evaluationId}/members", OperationId = "listMembers")]
-    [Requires(Permission.ManageEvaluation)]
-    [ProducesResponseType<Page<MemberView>>(StatusCodes.Status200OK)]
-    public static IResult List(Guid evaluationId, HttpContext http)
-    {
-        var members = http.Access().Evaluation.Members.Select(m => new MemberView(m.UserId, m.Role)).ToList();
-        return TypedResults.Ok(new Page<MemberView>(members, members.Count, 0, members.Count));
-    }
-
     /// <summary>Adds a member, or changes a member's role. The last lead cannot stop being lead.</summary>
     [WolverinePost("/api/evaluations/{evaluationId}/members", OperationId = "grantMembership")]
     [Requires(Permission.ManageEvaluation)]
     [ProducesResponseType<MembershipView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public static Task<IResult> Post(Guid evaluationId, GrantMembership command, HttpContext http, EventRecorder recorder) =>
-        recorder.ChangeAsync<Evaluation>(http, evaluationId, "No such evaluation.", evaluation => EvaluationRules.Grant(evaluation, command),
+    public static Task<IResult> Post(Guid evaluationId, GrantMembership command, HttpContext http, EventRecorder recorder)
+    {
+        var membership = command.Valid();
+        return recorder.ChangeAsync<Evaluation>(http, evaluationId, "No such evaluation.", evaluation => EvaluationRules.Grant(evaluation, membership),
             async query =>
             {
                 var evaluation = await query.LoadAsync<Evaluation>(evaluationId, http.RequestAborted);
-                return TypedResults.Ok(new MembershipView(command.UserId!, command.Role!.Value, evaluation!.Version));
+                return TypedResults.Ok(new MembershipView(membership.UserId, membership.Role, evaluation!.Version));
             });
+    }
 
     /// <summary>Removes a member. The last lead cannot be removed.</summary>
     [WolverineDelete("/api/evaluations/{evaluationId}/members/{userId}", OperationId = "removeMember")]

@@ -1,25 +1,12 @@
 using System.Globalization;
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
 using Fieldwork.Api.Auth;
-using Fieldwork.Api.Lists;
 using Fieldwork.Evaluations;
 using Fieldwork.Integrity;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
 using Npgsql;
-using Wolverine.Http;
 
 namespace Fieldwork.Api.Audit;
 
-/// <summary>One event of the log: who recorded what, when, and the field date it is about (if it has one).</summary>
-public sealed record AuditEntry(long Sequence, string Type, Guid StreamId, string? UserId, DateTimeOffset RecordedAt, DateOnly? OccurredOn,
-    string? CausationId);
-
-/// <summary>The key checkpoints are signed with: its algorithm, its id (SHA-256 of its DER) and the public key as PEM.</summary>
-public sealed record CheckpointPublicKey(string Algorithm, string KeyId, string Pem);
-
-public static class AuditEndpoints
+public static class AuditReads
 {
     /// <summary>The field dates events carry, in the order an event's own date is looked for.</summary>
     private const string OccurredOn =

@@ -1,31 +1,8 @@
-using Fieldwork.Api.Lists;
-using Fieldwork.Access;
-using Fieldwork.Api.Access;
-using Fieldwork.Api.Recording;
-using Fieldwork.Evaluations;
-using Marten;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
-
 namespace Fieldwork.Api.Evaluations;
 
 [Tags("Waves")]
-public static class WavesEndpoint
+public static class WaveReads
 {
-    /// <summary>Defines a data-collection round; waves of one evaluation do not overlap.</summary>
-    [WolverinePost("/api/evaluations/{evaluationId}/waves", OperationId = "defineWave")]
-    [Requires(Permission.ManageEvaluation)]
-    [ProducesResponseType<Created>(StatusCodes.Status201Created)]
-    public static Task<IResult> Post(Guid evaluationId, DefineWave command, HttpContext http, EventRecorder recorder)
-    {
-        var waveId = command.Id ?? Guid.NewGuid();
-        return recorder.CreateAsync(http, waveId, command, $"/api/evaluations/{evaluationId}/waves/{waveId}", async session =>
-        {
-            var stream = await session.Events.FetchForWriting<Evaluation>(evaluationId, http.RequestAborted);
-            return stream.Record(EvaluationRules.DefineWave(stream.Aggregate!, waveId, command));
-        });
-    }
-
     /// <summary>The evaluation's waves, in date order.</summary>
     [WolverineGet("/api/evaluations/{evaluationId}/waves", OperationId = "listWaves")]
     [Requires(Permission.ReadEvaluation)]

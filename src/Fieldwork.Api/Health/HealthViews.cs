@@ -1,0 +1,3 @@
+namespace Fieldwork.Api.Health;
+
+public sealed record HealthView(string Status, string Database);
