@@ -14,15 +14,15 @@ namespace Fieldwork.Tests.Coverage;
 
 /// <summary>
 /// The property behind coverage: for random histories (items logged late and out of order,
-/// corrected to other dates, waves and sites, voided; plans set and replaced; a wave defined
-/// midway) and random cuts, the API's coverage equals a count made directly over the raw events
+/// corrected to other dates, waves and sites, voided; visits synced late, of one or two days;
+/// plans set and replaced; a wave defined midway) and random cuts, the API's coverage equals a count made directly over the raw events
 /// known at the cut, without the read models.
 /// </summary>
 public sealed class when_covering_random_histories(AppFixture app) : ApiTest(app)
 {
     private sealed record Batch(long Sequence, DateTimeOffset RecordedAt);
 
-    private sealed record Counted(int Interviews, int Observations, int Documents, int Minutes);
+    private sealed record Counted(int Interviews, int Observations, int Documents, int Minutes, int Visits = 0, DateOnly? LastVisit = null);
 
     [Theory]
     [InlineData(5)]
@@ -57,6 +57,7 @@ public sealed class when_covering_random_histories(AppFixture app) : ApiTest(app
         }
 
         var items = new List<Guid>();
+        var visits = new List<Guid>();
         var plans = new HashSet<Guid>();
         var batches = new List<Batch>();
         for (var b = 0; b < 40; b++)
@@ -70,7 +71,7 @@ public sealed class when_covering_random_histories(AppFixture app) : ApiTest(app
 
             for (var i = random.Next(1, 6); i > 0; i--)
             {
-                Append(session, random, evaluationId, waves, sites, items, plans);
+                Append(session, random, evaluationId, waves, sites, items, plans, visits);
             }
 
             await session.SaveChangesAsync();
@@ -82,7 +83,7 @@ public sealed class when_covering_random_histories(AppFixture app) : ApiTest(app
         IReadOnlyList<IEvent> log;
         await using (var reader = store.QuerySession())
         {
-            var streams = items.Concat(plans).Append(evaluationId).ToArray();
+            var streams = items.Concat(plans).Concat(visits).Append(evaluationId).ToArray();
             log = await reader.Events.QueryAllRawEvents().Where(e => e.StreamId.IsOneOf(streams)).OrderBy(e => e.Sequence).ToListAsync();
         }
 
@@ -170,6 +171,29 @@ public sealed class when_covering_random_histories(AppFixture app) : ApiTest(app
         var counts = new Dictionary<(Guid Wave, Guid Site), Counted>();
         foreach (var stream in known.Where(e => e.StreamId != evaluationId).GroupBy(e => e.StreamId))
         {
+            if (stream.First().Data is Fieldwork.Visits.VisitLogged visit)
+            {
+                if (visit.StartsOn > asOf)
+                {
+                    continue;
+                }
+
+                var visitWave = visit.WaveId ?? waves.FirstOrDefault(w => w.StartsOn <= visit.StartsOn && visit.StartsOn <= w.EndsOn)?.WaveId;
+                if (visitWave is not { } vw || waves.All(w => w.WaveId != vw))
+                {
+                    continue;
+                }
+
+                var lastDay = visit.EndsOn < asOf ? visit.EndsOn : asOf;
+                foreach (var site in visit.SiteIds.Distinct())
+                {
+                    var c = counts.GetValueOrDefault((vw, site), new Counted(0, 0, 0, 0));
+                    counts[(vw, site)] = c with { Visits = c.Visits + 1, LastVisit = c.LastVisit is { } l && l > lastDay ? l : lastDay };
+                }
+
+                continue;
+            }
+
             EvidenceKind? kind = null;
             DateOnly on = default;
             Guid? wave = null;
@@ -226,14 +250,15 @@ public sealed class when_covering_random_histories(AppFixture app) : ApiTest(app
             {
                 var target = plan.FirstOrDefault(t => t.SiteId == sites[i]);
                 var c = counts.GetValueOrDefault((wave.WaveId, sites[i]), new Counted(0, 0, 0, 0));
-                var met = target is not null && (target.Visits ?? 0) <= 0 && (target.Interviews ?? 0) <= c.Interviews
+                var met = target is not null && (target.Visits ?? 0) <= c.Visits && (target.Interviews ?? 0) <= c.Interviews
                           && (target.Observations ?? 0) <= c.Observations && (target.Documents ?? 0) <= c.Documents;
                 var status = target is null ? "notPlanned"
                     : met ? "met"
-                    : c.Interviews + c.Observations + c.Documents == 0 ? "notStarted"
+                    : c.Visits + c.Interviews + c.Observations + c.Documents == 0 ? "notStarted"
                     : "inProgress";
                 var planned = target is null ? "-" : $"{Target(target.Visits)}/{Target(target.Interviews)}/{Target(target.Observations)}/{Target(target.Documents)}";
-                lines.Add($"  S{i} {status} planned {planned} done 0/{c.Interviews}/{c.Observations}/{c.Documents} {c.Minutes} min, last visit none");
+                var last = c.LastVisit?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "none";
+                lines.Add($"  S{i} {status} planned {planned} done {c.Visits}/{c.Interviews}/{c.Observations}/{c.Documents} {c.Minutes} min, last visit {last}");
             }
         }
 
@@ -249,7 +274,7 @@ public sealed class when_covering_random_histories(AppFixture app) : ApiTest(app
     }
 
     private static void Append(IDocumentSession session, Random random, Guid evaluationId, List<WaveDefined> waves, List<Guid> sites,
-        List<Guid> items, HashSet<Guid> plans)
+        List<Guid> items, HashSet<Guid> plans, List<Guid> visits)
     {
         var choice = items.Count == 0 ? 0 : random.Next(10);
         switch (choice)
@@ -283,11 +308,20 @@ public sealed class when_covering_random_histories(AppFixture app) : ApiTest(app
                 var voided = items[random.Next(items.Count)];
                 session.Events.Append(voided, new EvidenceVoided(evaluationId, voided, "random"));
                 break;
+            case 7:
+                // A visit synced late: of one or two days, in the wave holding its first day or none.
+                var visitId = Guid.NewGuid();
+                var startsOn = AnyDate(random);
+                var visitWave = random.Next(3) < 2 ? waves.FirstOrDefault(w => w.StartsOn <= startsOn && startsOn <= w.EndsOn)?.WaveId : null;
+                session.Events.StartStream<Fieldwork.Visits.VisitTimeline>(visitId, new Fieldwork.Visits.VisitLogged(evaluationId, visitId,
+                    SomeSites(random, sites), startsOn, startsOn.AddDays(random.Next(2)), visitWave, ["fieldworker"], null, null));
+                visits.Add(visitId);
+                break;
             default:
                 var planned = waves[random.Next(waves.Count)].WaveId;
                 int? Target() => random.Next(3) == 0 ? null : random.Next(0, 4);
                 var targets = SomeSites(random, sites)
-                    .Select(site => new SiteTargets(site, null, Target(), Target(), Target()) is var t && t is { Interviews: null, Observations: null, Documents: null }
+                    .Select(site => new SiteTargets(site, Target(), Target(), Target(), Target()) is var t && t is { Visits: null, Interviews: null, Observations: null, Documents: null }
                         ? t with { Interviews = 1 }
                         : t)
                     .ToList();
