@@ -75,7 +75,9 @@ public static class EvidenceWrites
         TimeTravel time, KeyRing keys) =>
         Change(http, recorder, time, keys, evidenceId, command, async (session, context, item) =>
         {
-            var decision = EvidenceRules.Correct(context, item, command);
+            // A visit never changes once logged: its frame is read as it is.
+            var visit = item.VisitId is { } visitId ? await session.LoadAsync<Fieldwork.Visits.VisitTimeline>(visitId, http.RequestAborted) : null;
+            var decision = EvidenceRules.Correct(context, item, command, visit?.Frame);
             if (decision.Accepted && command.ParticipantIds is { } participants
                 && await session.LoadAsync<TextKey>(item.Id, http.RequestAborted) is { Erased: false } key)
             {

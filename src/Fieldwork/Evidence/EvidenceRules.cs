@@ -104,7 +104,11 @@ public static class EvidenceRules
     /// <summary>Whether an interview in <paramref name="format"/> may have <paramref name="participants"/> participants (<see cref="OneToOne"/>).</summary>
     public static bool FitsFormat(InterviewFormat? format, int participants) => format != InterviewFormat.OneToOne || participants == 1;
 
-    public static Decision Correct(EvidenceContext context, EvidenceTimeline item, CorrectEvidence c)
+    /// <summary>
+    /// Corrects logged fields. An item logged within a <paramref name="visit"/> stays within it: a
+    /// correction may not move it out of the visit's days, sites or wave.
+    /// </summary>
+    public static Decision Correct(EvidenceContext context, EvidenceTimeline item, CorrectEvidence c, VisitFrame? visit = null)
     {
         var misplaced = new List<Rejection>();
         void NotFor(bool wrong, string field, string kind)
@@ -162,7 +166,7 @@ public static class EvidenceRules
         }
 
         var texts = item.Kind == EvidenceKind.Interview && item.Texts.Count > 0 ? "participantIds" : null;
-        return Check(context, corrected, texts) is { } refused ? refused : Decision.Accept(correction);
+        return Check(context, corrected, texts, visit) is { } refused ? refused : Decision.Accept(correction);
     }
 
     /// <summary>

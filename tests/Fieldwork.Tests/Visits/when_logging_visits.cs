@@ -288,6 +288,20 @@ public sealed class when_logging_visits(AppFixture app) : ApiTest(app)
         Assert.Null(before["lastVisitedOn"]);
     }
 
+    [Fact]
+    public async Task a_correction_keeps_an_item_within_its_visit()
+    {
+        var s = await SetUp();
+        var item = Guid.NewGuid();
+        (await Send(s, Visit(s, Guid.NewGuid(), Observation(item)))).ShouldBe(HttpStatusCode.Created);
+        var before = await App.TableCountsAsync();
+
+        (await Post($"{s.Url}/evidence/{item}/corrections", s.Lead, new { occurredOn = "2018-03-20" })).ShouldBeProblem(HttpStatusCode.BadRequest, "occurredOn");
+        Assert.Equal(before, await App.TableCountsAsync());
+        var moved = (await Post($"{s.Url}/evidence/{item}/corrections", s.Lead, new { occurredOn = "2018-03-05" })).ShouldBe(HttpStatusCode.OK).Json;
+        Assert.Equal("2018-03-05", moved["occurredOn"]!.GetValue<string>());
+    }
+
     private static JsonObject With(JsonObject body, string field, JsonNode? value)
     {
         body[field] = value;
