@@ -1,7 +1,8 @@
 namespace Fieldwork.Api.Hosting;
 
 /// <summary>
-/// Refuses request bodies over <c>Limits:MaxBodyBytes</c> (16 MB by default) with a 413 problem.
+/// Refuses request bodies over <c>Limits:MaxBodyBytes</c> (16 MB by default; REFI-QDA imports
+/// <c>Limits:MaxImportBytes</c>, 200 MB) with a 413 problem.
 /// Enforced here rather than by Kestrel so that it holds behind any server and in the test host.
 /// Also refuses a JSON body that begins with a byte order mark (400): RFC 8259 forbids sending
 /// one, System.Text.Json would skip it silently, and the API refuses what it would otherwise
@@ -11,10 +12,16 @@ public sealed class BodyLimitMiddleware(RequestDelegate next, IConfiguration con
 {
     public const long DefaultMaxBodyBytes = 16L * 1024 * 1024;
 
-    private readonly long limit = configuration.GetValue("Limits:MaxBodyBytes", DefaultMaxBodyBytes);
+    /// <summary>A REFI-QDA project brings a whole study's sources at once: its own, larger limit (<c>Limits:MaxImportBytes</c>).</summary>
+    public const long DefaultMaxImportBytes = 200L * 1024 * 1024;
+
+    private readonly long bodies = configuration.GetValue("Limits:MaxBodyBytes", DefaultMaxBodyBytes);
+
+    private readonly long imports = configuration.GetValue("Limits:MaxImportBytes", DefaultMaxImportBytes);
 
     public async Task InvokeAsync(HttpContext context)
     {
+        var limit = context.Request.Path.Value is { } path && path.Contains("/imports/", StringComparison.Ordinal) ? imports : bodies;
         if (context.Request.ContentLength > limit)
         {
             await TooLarge(limit).ExecuteAsync(context);

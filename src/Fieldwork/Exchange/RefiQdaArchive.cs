@@ -15,7 +15,7 @@ namespace Fieldwork.Exchange;
 public sealed class RefiQdaArchive
 {
     /// <summary>The most an archive may inflate to, all entries together.</summary>
-    public const long MaxInflatedBytes = 100L * 1024 * 1024;
+    public const long MaxInflatedBytes = 256L * 1024 * 1024;
 
     /// <summary>The most entries an archive may hold.</summary>
     public const int MaxEntries = 50_000;
@@ -67,6 +67,12 @@ public sealed class RefiQdaArchive
                 if (name.EndsWith('/'))
                 {
                     continue;
+                }
+
+                // What the entry says it inflates to, checked first; what it does inflate to, counted below.
+                if (total + entry.Length > MaxInflatedBytes)
+                {
+                    return (null, Refuse($"The archive inflates past {MaxInflatedBytes / (1024 * 1024)} MB; larger projects are not read."));
                 }
 
                 using var stream = entry.Open();

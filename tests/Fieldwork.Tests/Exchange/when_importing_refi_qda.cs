@@ -50,6 +50,28 @@ public sealed class when_importing_refi_qda(AppFixture app) : ApiTest(app)
 
     private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
 
+    /// <summary>A small zip whose one text entry inflates to <paramref name="size"/> bytes of zeros.</summary>
+    private static byte[] Bomb(int size)
+    {
+        var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using (var qde = zip.CreateEntry("project.qde").Open())
+            {
+                qde.Write(Utf8(Qde("NVivo 14", 0, 4, "", "plainTextPath=\"internal://big.txt\"")));
+            }
+
+            using var stream = zip.CreateEntry("Sources/big.txt", CompressionLevel.SmallestSize).Open();
+            var chunk = new byte[1024 * 1024];
+            for (var written = 0; written < size; written += chunk.Length)
+            {
+                stream.Write(chunk);
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
     /// <summary>A small project in one tool's manner: its origin, how it counts offsets, and where it puts the text.</summary>
     private static string Qde(string origin, int start, int end, string selectionName, string textRef, string user = "Ana Analyst", bool upper = false)
     {
@@ -151,7 +173,7 @@ public sealed class when_importing_refi_qda(AppFixture app) : ApiTest(app)
         var (lead, _, url) = await FreshAsync();
         var qde = Qde("NVivo 14", 0, 4, "", "plainTextPath=\"internal://text1.txt\"");
         var dtd = "<?xml version=\"1.0\"?><!DOCTYPE Project [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"&x;\"/>";
-        var bomb = new byte[RefiQdaLimits.Inflated + 1024];
+        var bomb = Bomb(RefiQdaLimits.Inflated + 1024 * 1024);
         var before = await App.TableCountsAsync();
 
         var cases = new (byte[] Body, string Why)[]
@@ -161,7 +183,7 @@ public sealed class when_importing_refi_qda(AppFixture app) : ApiTest(app)
             (Zip(("project.qde", Utf8(dtd))), "a DTD with an external entity"),
             (Zip(("Sources/text1.txt", Utf8("text"))), "no project.qde"),
             (Zip(("project.qde", Utf8("<Project name=\"x\"/>"))), "a root outside the REFI-QDA namespace"),
-            (Zip(("project.qde", Utf8(qde)), ("Sources/big.txt", bomb)), "an archive that inflates past the limit"),
+            (bomb, "an archive that inflates past the limit"),
         };
         foreach (var (body, why) in cases)
         {
@@ -224,5 +246,5 @@ public sealed class when_importing_refi_qda(AppFixture app) : ApiTest(app)
 
 internal static class RefiQdaLimits
 {
-    public const int Inflated = 100 * 1024 * 1024;
+    public const int Inflated = 256 * 1024 * 1024;
 }
