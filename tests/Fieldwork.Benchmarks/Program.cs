@@ -9,6 +9,7 @@ using Marten;
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- state [events] [samples] [seed]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- logging [interviews per round] [clients] [warmup] [rounds]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- visits [visits per round] [clients] [warmup] [rounds]
+//   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- refi-import [sources] [codings] [rounds]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- coding [texts] [codings] [samples]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- audit [events] [samples]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- import [evaluations] [rebuilds]
@@ -65,6 +66,8 @@ switch (which)
         return await LoggingBenchmark.RunAsync(connection, interviews, clients, warmup, rounds);
     case "visits":
         return await VisitBenchmark.RunAsync(connection, Number(1, 300), Number(2, 16), Number(3, 100), Number(4, 3));
+    case "refi-import":
+        return await RefiImportBenchmark.RunAsync(store, connection, Number(1, 1_000), Number(2, 100_000), Number(3, 2));
     case "coding":
         var texts = Number(1, 1000);
         var codings = Number(2, 20_000);
@@ -88,6 +91,6 @@ switch (which)
         return await Report.RunAsync(store, connection,
             emptyFirst: Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is not { Length: > 0 });
     default:
-        Console.Error.WriteLine($"unknown benchmark '{which}'; known: evaluation-read, state, logging, visits, coding, audit, import, resilience, report");
+        Console.Error.WriteLine($"unknown benchmark '{which}'; known: evaluation-read, state, logging, visits, refi-import, coding, audit, import, resilience, report");
         return 2;
 }
