@@ -39,7 +39,9 @@ public static class RefiImportBenchmark
             // The API: one POST of the file into a fresh evaluation.
             var evaluation = await LoggingBenchmark.CreateAsync(http, "api/evaluations", new
             {
-                name = $"REFI-QDA import benchmark {round}", startsOn = "2016-09-01", endsOn = "2021-09-30",
+                name = $"REFI-QDA import benchmark {round}",
+                startsOn = "2016-09-01",
+                endsOn = "2021-09-30",
             });
             var watch = Stopwatch.StartNew();
             using var content = new ByteArrayContent(file);

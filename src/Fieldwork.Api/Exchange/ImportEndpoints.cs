@@ -31,20 +31,30 @@ public static class ImportEndpoints
     /// their codings (each tool's offsets mapped onto Fieldwork's code points; offsets= overrides the rule the project's
     /// origin implies), notes into memos. One transaction; the same file again answers the same report and writes nothing.
     /// A source's capturedOn is its creationDateTime (else the project's) unless capturedOn= is given; sources no case
-    /// refers to go to siteId=. Non-text sources are skipped with a warning each.
+    /// refers to go to siteId=. QDA users become coder ids: users= maps them to members (key=memberId pairs separated by ';',
+    /// the key a user's GUID or name), else a user named as a member's id is that member, else 'refi:name'. Non-text
+    /// sources are skipped with a warning each.
     /// </summary>
     [WolverinePost(Root + "/qdpx", OperationId = "importProject")]
     [Requires(Permission.WriteCoding)]
     [ProducesResponseType<ImportReport>(StatusCodes.Status201Created)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
-    public static Task<IResult> Project(Guid evaluationId, DateOnly? capturedOn, Guid? siteId, OffsetRule? offsets, HttpContext http,
+    public static Task<IResult> Project(Guid evaluationId, DateOnly? capturedOn, Guid? siteId, OffsetRule? offsets, string? users, HttpContext http,
         IDocumentStore store, EventRecorder recorder, TimeProvider clock) =>
         ImportAsync(http, store, recorder, clock, evaluationId, ["application/zip", "application/x-zip-compressed", "application/octet-stream"],
-            new { kind = "qdpx", capturedOn, siteId, offsets }, async (bytes, context) =>
+            new { kind = "qdpx", capturedOn, siteId, offsets, users }, (bytes, context) =>
             {
+                var (coders, badMap) = RefiQdaImport.ParseCoders(users, context.Evaluation);
+                if (badMap is not null)
+                {
+                    return Task.FromResult(new ImportPlan(badMap, [], [], null));
+                }
+
                 var (archive, refusal) = RefiQdaArchive.ReadProject(bytes);
-                return refusal is not null ? new ImportPlan(refusal, [], [], null) : RefiQdaImport.Project(context with { CapturedOn = capturedOn, DefaultSiteId = siteId, Offsets = offsets }, archive!);
+                return Task.FromResult(refusal is not null
+                    ? new ImportPlan(refusal, [], [], null)
+                    : RefiQdaImport.Project(context with { CapturedOn = capturedOn, DefaultSiteId = siteId, Offsets = offsets, Coders = coders }, archive!));
             }, siteId);
 
     /// <summary>

@@ -42,7 +42,8 @@ public sealed record ImportContext(
     IReadOnlyDictionary<Guid, CodeState> Codes,
     DateOnly? CapturedOn,
     Guid? DefaultSiteId,
-    OffsetRule? Offsets);
+    OffsetRule? Offsets,
+    IReadOnlyDictionary<string, string>? Coders = null);
 
 /// <summary>
 /// Plans a REFI-QDA import as pure functions: codes into the codebook (hierarchy kept, matched to
@@ -97,7 +98,8 @@ public static class RefiQdaImport
             }
 
             var name = user.Attribute("name")?.Value;
-            var coder = name is { Length: > 0 } && context.Evaluation.RoleOf(name) is not null ? name : $"refi:{(name is { Length: > 0 } ? name : guid.ToString())}";
+            var coder = Mapped(context, guid, name)
+                ?? (name is { Length: > 0 } && context.Evaluation.RoleOf(name) is not null ? name : $"refi:{(name is { Length: > 0 } ? name : guid.ToString())}");
             users[guid] = new ImportedUser(name, guid, coder);
         }
 
@@ -107,7 +109,7 @@ public static class RefiQdaImport
             {
                 if (!users.TryGetValue(guid, out var user))
                 {
-                    user = new ImportedUser(null, guid, $"refi:{guid}");
+                    user = new ImportedUser(null, guid, Mapped(context, guid, null) ?? $"refi:{guid}");
                     users[guid] = user;
                 }
 
@@ -435,6 +437,45 @@ public static class RefiQdaImport
 
         warnings.Add($"The {what} '{value}' is not one Fieldwork knows; {fallback} was taken.");
         return fallback;
+    }
+
+    /// <summary>The member a QDA user was mapped to by the caller (by GUID, else by name), if any.</summary>
+    private static string? Mapped(ImportContext context, Guid guid, string? name) =>
+        context.Coders is not { } coders ? null
+        : coders.TryGetValue(guid.ToString(), out var byGuid) ? byGuid
+        : name is { Length: > 0 } && coders.TryGetValue(name, out var byName) ? byName
+        : null;
+
+    /// <summary>
+    /// Reads the caller's mapping of QDA users to members: <c>key=memberId</c> pairs separated by
+    /// <c>;</c>, the key a user's GUID or name. Every member named must be one who codes here.
+    /// </summary>
+    public static (IReadOnlyDictionary<string, string>? Coders, Rejection? Refusal) ParseCoders(string? value, Evaluation evaluation)
+    {
+        if (value is not { Length: > 0 })
+        {
+            return (null, null);
+        }
+
+        var coders = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var pair in value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var at = pair.LastIndexOf('=');
+            if (at <= 0 || at == pair.Length - 1)
+            {
+                return (null, Rejection.Invalid("users", $"'{pair}' is not key=memberId (the key a QDA user's GUID or name)."));
+            }
+
+            var (key, member) = (pair[..at].Trim(), pair[(at + 1)..].Trim());
+            if (evaluation.RoleOf(member) is not { } role || !Access.AccessPolicy.Allows(role, Access.Permission.WriteCoding))
+            {
+                return (null, Rejection.Invalid("users", $"'{member}' is not a member of this evaluation who codes."));
+            }
+
+            coders[System.Guid.TryParse(key.Trim('{', '}'), out var guid) ? guid.ToString() : key] = member;
+        }
+
+        return (coders, null);
     }
 
     /// <summary>A GUID as REFI-QDA writes it (any case, with or without braces), or null.</summary>

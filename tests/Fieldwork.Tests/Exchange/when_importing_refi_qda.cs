@@ -168,6 +168,27 @@ public sealed class when_importing_refi_qda(AppFixture app) : ApiTest(app)
     }
 
     [Fact]
+    public async Task qda_users_can_be_mapped_to_members_who_code()
+    {
+        var (lead, evaluation, url) = await FreshAsync();
+        var analyst = NewUser("analyst");
+        await AddMember(evaluation, lead, analyst, "analyst");
+        var auditor = NewUser("auditor");
+        await AddMember(evaluation, lead, auditor, "auditor");
+        var file = Zip(("project.qde", Utf8(Qde("ATLAS.ti 23", 12, 26, "", "plainTextPath=\"internal://text1.txt\""))), ("Sources/text1.txt", Utf8(Written)));
+        var before = await App.TableCountsAsync();
+
+        (await ImportAsync(url, lead, file, query: $"?users={Uri.EscapeDataString($"Ana Analyst={auditor}")}")).ShouldBeProblem(HttpStatusCode.BadRequest, "users");
+        (await ImportAsync(url, lead, file, query: "?users=nonsense")).ShouldBeProblem(HttpStatusCode.BadRequest, "users");
+        Assert.Equal(before, await App.TableCountsAsync());
+
+        var report = (await ImportAsync(url, lead, file, query: $"?users={Uri.EscapeDataString($"Ana Analyst={analyst}")}")).ShouldBe(HttpStatusCode.Created).Json;
+
+        Assert.Equal(analyst, Assert.Single(report["users"]!.AsArray())!["coderId"]!.GetValue<string>());
+        Assert.Equal(analyst, (await CodingOfAsync(url, lead, await OnlyDocumentAsync(url, lead)))["coderId"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task hostile_archives_are_refused_and_write_nothing()
     {
         var (lead, _, url) = await FreshAsync();
