@@ -152,9 +152,14 @@ public static class ServedEvidence
     /// <summary>The evaluation's evidence and visits at the cut, counted per site, pairing and wave.</summary>
     public static async Task<EvidenceTally> TallyAsync(IQuerySession session, Guid evaluationId, Cut cut, CancellationToken cancellation)
     {
-        var items = await AsOfAsync(session, evaluationId, cut, cancellation);
-        var evaluation = await session.LoadAsync<Fieldwork.Evaluations.Evaluation>(evaluationId, cancellation);
-        var visits = await Visits.ServedVisits.AsOfAsync(session, evaluationId, cut, cancellation);
-        return new EvidenceTally(items, evaluation?.Waves.ToDictionary(w => w.Id, w => w.Name)).WithVisits(visits, cut.AsOf);
+        // One round trip for the three reads.
+        var batch = session.CreateBatchQuery();
+        var timelines = batch.Query<EvidenceTimeline>().Where(e => e.EvaluationId == evaluationId).ToList();
+        var evaluation = batch.Load<Fieldwork.Evaluations.Evaluation>(evaluationId);
+        var visits = batch.Query<Fieldwork.Visits.VisitTimeline>().Where(v => v.EvaluationId == evaluationId).ToList();
+        await batch.Execute(cancellation);
+        var items = (await timelines).Select(t => t.AsOf(cut)).OfType<EvidenceState>();
+        return new EvidenceTally(items, (await evaluation)?.Waves.ToDictionary(w => w.Id, w => w.Name))
+            .WithVisits((await visits).Select(v => v.AsOf(cut)).OfType<Fieldwork.Visits.VisitState>(), cut.AsOf);
     }
 }

@@ -111,9 +111,16 @@ public static class ExportEndpoints
     {
         var withText = items.Where(i => i.LatestText is not null).ToList();
         var wanted = withText.ToDictionary(i => i.Id, i => i.LatestText!.Version);
-        var versions = await session.Events.QueryRawEventDataOnly<TextVersionAdded>()
-            .Where(t => t.EvaluationId == evaluationId)
-            .ToListAsync(cancellation);
+        // The text events of these items only, by their streams (indexed), never a scan of the whole log.
+        var versions = new List<TextVersionAdded>();
+        foreach (var chunk in wanted.Keys.Chunk(1_000))
+        {
+            var events = await session.Events.QueryAllRawEvents()
+                .Where(e => e.StreamId.IsOneOf(chunk) && e.EventTypeName == "text_version_added")
+                .ToListAsync(cancellation);
+            versions.AddRange(events.Select(e => e.Data).OfType<TextVersionAdded>());
+        }
+
         var texts = versions.Where(t => wanted.TryGetValue(t.EvidenceId, out var v) && v == t.Version).ToDictionary(t => t.EvidenceId);
         var sealedIds = texts.Values.Where(t => t.Sealed is not null).Select(t => t.EvidenceId).ToList();
         var textKeys = sealedIds.Count == 0
