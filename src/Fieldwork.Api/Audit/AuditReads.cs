@@ -46,7 +46,7 @@ public static class AuditReads
             BatchCommands =
             {
                 Command($"select count(*) {where}"),
-                Command($"select seq_id, type, stream_id, user_name, timestamp, {OccurredOn}, causation_id {where} order by seq_id offset {skip} limit {take}"),
+                Command($"select seq_id, type, stream_id, user_name, timestamp, {OccurredOn}, causation_id, headers->>'{Fieldwork.Visits.VisitTimeline.LoggedAtHeader}' {where} order by seq_id offset {skip} limit {take}"),
             },
         };
 
@@ -71,7 +71,8 @@ public static class AuditReads
             entries.Add(new AuditEntry(reader.GetInt64(0), reader.GetString(1), reader.GetGuid(2), reader.IsDBNull(3) ? null : reader.GetString(3),
                 reader.GetFieldValue<DateTimeOffset>(4),
                 reader.IsDBNull(5) ? null : DateOnly.ParseExact(reader.GetString(5), "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                reader.IsDBNull(6) ? null : reader.GetString(6)));
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(7) ? null : DateTimeOffset.Parse(reader.GetString(7), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)));
         }
 
         return TypedResults.Ok(new Page<AuditEntry>(entries, total, skip, take));

@@ -114,6 +114,11 @@ public sealed class when_logging_visits(AppFixture app) : ApiTest(app)
             Assert.NotEqual(item["loggedAt"]!.GetValue<DateTimeOffset>(), item["recordedAt"]!.GetValue<DateTimeOffset>());
         }
 
+        // The item's history (the audit log of its stream) shows when it was written down beside when it was recorded.
+        var history = (await Get($"{s.Url}/audit?streamId={interview}", s.Lead)).ShouldBe(HttpStatusCode.OK).Json["items"]!.AsArray();
+        Assert.All(history, e => Assert.Equal(DateTimeOffset.Parse("2018-03-06T19:30:00Z", System.Globalization.CultureInfo.InvariantCulture),
+            e!["loggedAt"]!.GetValue<DateTimeOffset>()));
+
         var observed = (await Get($"{s.Url}/evidence/{observation}", s.Lead)).Json;
         Assert.Equal([s.Exemplar, s.Follower], observed["siteIds"]!.AsArray().Select(x => x!.GetValue<Guid>()));
         // The transcript is sealed like any other: readable through the API, not in the database.
