@@ -17,7 +17,7 @@ public sealed record VisitView(
     DateTimeOffset LoggedAt,
     DateTimeOffset RecordedAt,
     int ItemCount,
-    IReadOnlyList<EvidenceView>? Items = null)
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<EvidenceView>? Items = null)
 {
     public static VisitView From(VisitState v, int items) =>
         new(v.Id, v.SiteIds, v.StartsOn, v.EndsOn, v.WaveId, v.FieldworkerIds, v.Purpose, v.Notes, v.LoggedBy, v.LoggedAt, v.RecordedAt, items);
