@@ -117,10 +117,7 @@ public static class EvidenceWrites
         }
 
         var item = prepared.Item!;
-        return await batcher.SubmitAsync(new EvidenceWrite(
-            item.Id, access.Evaluation.Id, access.UserId, EventRecorder.CorrelationOf(http), EventRecorder.CausationOf(http), item.Fingerprint,
-            item.Location, new ContextIds(item.SiteIds, [item.PairingId], item.ParticipantIds, [item.Id]),
-            context => item.Seal(item.Rule(context, null))));
+        return await batcher.SubmitAsync(item.Alone(http, access.Evaluation.Id));
     }
 
     /// <summary>
@@ -134,6 +131,11 @@ public static class EvidenceWrites
         public Staged Seal(Decision decision) => Sealed(Presealed, Id, decision);
 
         public PartRecord Part => new(Id, Fingerprint, Location);
+
+        /// <summary>The item as a write of its own (within <paramref name="visit"/>, when it joins one), for the caller of <paramref name="http"/>.</summary>
+        public EvidenceWrite Alone(HttpContext http, Guid evaluationId, VisitFrame? visit = null, DateTimeOffset? loggedAt = null) =>
+            new(Id, evaluationId, http.Access().UserId, EventRecorder.CorrelationOf(http), EventRecorder.CausationOf(http), Fingerprint, Location,
+                new ContextIds(SiteIds, [PairingId], ParticipantIds, [Id]), context => Seal(Rule(context, visit)).LoggedAt(loggedAt));
     }
 
     /// <summary>

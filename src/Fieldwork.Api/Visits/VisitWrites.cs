@@ -114,12 +114,7 @@ public static class VisitWrites
             return ProblemResults.From(refused);
         }
 
-        var item = prepared!;
-        var access = http.Access();
-        return await batcher.SubmitAsync(new EvidenceWrite(item.Id, evaluationId, access.UserId, EventRecorder.CorrelationOf(http),
-            EventRecorder.CausationOf(http), item.Fingerprint, item.Location,
-            new ContextIds(item.SiteIds, [item.PairingId], item.ParticipantIds, [item.Id]),
-            context => item.Seal(item.Rule(context, visit.Frame)).LoggedAt(command.LoggedAt)));
+        return await batcher.SubmitAsync(prepared!.Alone(http, evaluationId, visit.Frame, command.LoggedAt));
     }
 
     private static Rejection? Future(DateTimeOffset? loggedAt, TimeProvider clock, string field) =>
