@@ -100,7 +100,9 @@ public static class RefiImportBenchmark
     {
         var evaluationId = Guid.NewGuid();
         var evaluation = Evaluations.Evaluation.Create(new Evaluations.EvaluationCreated(evaluationId, "bulk baseline", new(2016, 9, 1), new(2021, 9, 30), null, "bench"));
+        var reading = Stopwatch.StartNew();
         var (archive, refusal) = RefiQdaArchive.ReadProject(file);
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reading the file (unzip, parse): {reading.Elapsed.TotalSeconds:0.00} s"));
         if (refusal is not null)
         {
             throw new InvalidOperationException(refusal.Detail);

@@ -29,7 +29,7 @@ public static class ImportEndpoints
     /// Imports a REFI-QDA project (.qdpx, sent as application/zip) from NVivo, ATLAS.ti, MAXQDA, QualCoder or Fieldwork:
     /// codes into the codebook, cases into sites (matched by code, else enrolled), text sources into documents with
     /// their codings (each tool's offsets mapped onto Fieldwork's code points; offsets= overrides the rule the project's
-    /// origin implies), notes into memos. One transaction; the same file again answers the same report and writes nothing.
+    /// origin implies), notes into memos, through the bulk path (see docs/refi-qda.md); the same file again answers the same report and writes nothing.
     /// A source's capturedOn is its creationDateTime (else the project's) unless capturedOn= is given; sources no case
     /// refers to go to siteId=. QDA users become coder ids: users= maps them to members (key=memberId pairs separated by ';',
     /// the key a user's GUID or name), else a user named as a member's id is that member, else 'refi:name'. Non-text
@@ -78,7 +78,7 @@ public static class ImportEndpoints
     [Requires(Permission.ReadCoding)]
     [ProducesResponseType<ImportReport>(StatusCodes.Status200OK)]
     public static async Task<IResult> Get(Guid evaluationId, Guid importId, IQuerySession session, CancellationToken cancellation) =>
-        await session.LoadAsync<ImportRecord>(importId, cancellation) is { } record && record.EvaluationId == evaluationId
+        await session.LoadAsync<ImportRecord>(importId, cancellation) is { Complete: true } record && record.EvaluationId == evaluationId
             ? TypedResults.Ok(record.Report)
             : ProblemResults.NotFound("No such import in this evaluation.");
 
@@ -108,10 +108,7 @@ public static class ImportEndpoints
 
         for (var attempt = 1; ; attempt++)
         {
-            await using var session = store.LightweightSession();
-            session.LastModifiedBy = userId;
-            session.CorrelationId = EventRecorder.CorrelationOf(http);
-            session.CausationId = EventRecorder.CausationOf(http);
+            await using var session = recorder.Open(http);
             if (await ReplayAsync(session, importId, fingerprint, userId, http.RequestAborted) is { } replay)
             {
                 return replay;
@@ -133,36 +130,85 @@ public static class ImportEndpoints
                 return ProblemResults.From(rejection);
             }
 
-            foreach (var stream in planned.Streams)
+            try
             {
-                var events = stream.Events.Select(e => e.Data).ToArray();
-                var appended = stream.Existing || (stream.Aggregate == typeof(Fieldwork.Coding.Codebook) && codebook is not null)
-                    ? session.Events.Append(stream.Id, events)
-                    : session.Events.StartStream(stream.Aggregate, stream.Id, events);
-                foreach (var (e, imported) in appended.Events.Zip(stream.Events))
-                {
-                    Stamp(e, sha, imported);
-                }
+                await WriteAsync(session, store, evaluationId, planned, codebook is not null, sha, clock.GetUtcNow(), http.RequestAborted);
+                session.Insert(EventRecorder.RecordOf(importId, fingerprint, location, userId, clock.GetUtcNow()));
+                await session.SaveChangesAsync(http.RequestAborted);
+                return TypedResults.Created(location, planned.Report);
             }
+            catch (Exception e) when (attempt < 5 && e is JasperFx.ConcurrencyException or JasperFx.DocumentAlreadyExistsException
+                                          or Marten.Exceptions.ExistingStreamIdCollisionException or Npgsql.PostgresException { SqlState: "23505" })
+            {
+                // The same file imported at the same moment (the next attempt finds its record, or resumes it), or a site code taken meanwhile.
+            }
+        }
+    }
 
+    /// <summary>
+    /// Writes a planned import in three steps, each safe to repeat: (1) the site codes it enrols and
+    /// the import itself are reserved; (2) the new streams' events go in through Marten's bulk import
+    /// (a binary COPY, tens of thousands of codings in seconds), unless an earlier attempt stored them;
+    /// (3) queued on <paramref name="session"/> for one transaction with the caller's creation record:
+    /// the read models folded from those events, the codes appended to an existing codebook, the
+    /// report. Until (3) commits, reads see nothing of the import (read models are what they read);
+    /// a request that stopped after (1) or (2) is resumed by sending the same file again.
+    /// </summary>
+    private static async Task WriteAsync(IDocumentSession session, IDocumentStore store, Guid evaluationId, ImportPlan planned, bool codebookExists, string sha,
+        DateTimeOffset now, CancellationToken cancellation)
+    {
+        var report = planned.Report!;
+        if (await session.LoadAsync<ImportRecord>(report.Id, cancellation) is null)
+        {
             foreach (var (claim, holder) in planned.Claims)
             {
                 session.Insert(new UniqueClaim { Id = claim, HolderId = holder });
             }
 
-            session.Insert(new ImportRecord { Id = importId, EvaluationId = evaluationId, Report = planned.Report! });
-            session.Insert(EventRecorder.RecordOf(importId, fingerprint, location, userId, clock.GetUtcNow()));
-            try
+            session.Insert(new ImportRecord { Id = report.Id, EvaluationId = evaluationId, Report = report, Complete = false });
+            await session.SaveChangesAsync(cancellation);
+        }
+
+        bool Appended(ImportedStream stream) => stream.Existing || (stream.Aggregate == typeof(Fieldwork.Coding.Codebook) && codebookExists);
+        var fresh = planned.Streams.Where(s => !Appended(s)).ToList();
+        var aggregates = fresh.ToDictionary(s => s.Id, s => s.Aggregate);
+        List<IEvent> events;
+        var resumed = false;
+        if (fresh.Count > 0 && await session.Events.FetchStreamStateAsync(fresh[0].Id, cancellation) is null)
+        {
+            events = [];
+            foreach (var stream in fresh)
             {
-                await session.SaveChangesAsync(http.RequestAborted);
-                return TypedResults.Created(location, planned.Report);
+                foreach (var (imported, version) in stream.Events.Select((e, i) => (e, i + 1L)))
+                {
+                    var e = BulkStreams.Event(stream.Id, version, imported.Data, now);
+                    (e.UserName, e.CorrelationId, e.CausationId) = (session.LastModifiedBy, session.CorrelationId, session.CausationId);
+                    Stamp(e, sha, imported);
+                    events.Add(e);
+                }
             }
-            catch (Exception e) when (attempt < 3 && e is JasperFx.ConcurrencyException or JasperFx.DocumentAlreadyExistsException
-                                          or Marten.Exceptions.ExistingStreamIdCollisionException)
+
+            await BulkStreams.InsertAsync(store, events, aggregates, cancellation);
+        }
+        else
+        {
+            events = await BulkStreams.StoredAsync(session, aggregates.Keys, cancellation);
+            resumed = true;
+        }
+
+        var (timelines, locators) = BulkStreams.ReadModels(events, aggregates);
+        await store.BulkInsertAsync(locators, resumed ? Weasel.Core.BulkInsertMode.IgnoreDuplicates : Weasel.Core.BulkInsertMode.InsertsOnly, 10_000, cancellation);
+        BulkStreams.StoreAll(session, timelines);
+        foreach (var stream in planned.Streams.Where(Appended))
+        {
+            var appended = session.Events.Append(stream.Id, stream.Events.Select(e => e.Data).ToArray());
+            foreach (var (e, imported) in appended.Events.Zip(stream.Events))
             {
-                // The same file imported at the same moment (the next attempt finds its record), or a site code taken meanwhile.
+                Stamp(e, sha, imported);
             }
         }
+
+        session.Update(new ImportRecord { Id = report.Id, EvaluationId = evaluationId, Report = report });
     }
 
     private static async Task<IResult?> ReplayAsync(IDocumentSession session, Guid importId, RequestFingerprint fingerprint, string userId,

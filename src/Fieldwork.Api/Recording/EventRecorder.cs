@@ -106,7 +106,8 @@ public sealed class EventRecorder(IDocumentStore store, TimeProvider clock, IOpt
         }
     }
 
-    private IDocumentSession Open(HttpContext http)
+    /// <summary>A session whose events carry the caller, the request's correlation and its causation.</summary>
+    public IDocumentSession Open(HttpContext http)
     {
         var session = store.LightweightSession();
         session.LastModifiedBy = http.User.UserId();

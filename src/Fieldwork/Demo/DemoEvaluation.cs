@@ -689,66 +689,33 @@ public static class DemoEvaluation
             foreach (var r in ordered)
             {
                 var version = versions[r.Stream] = versions.GetValueOrDefault(r.Stream) + 1;
-                var e = (JasperFx.Events.IEvent)Activator.CreateInstance(typeof(JasperFx.Events.Event<>).MakeGenericType(r.Event.GetType()), r.Event)!;
-                e.Id = Guid.NewGuid();
-                e.StreamId = r.Stream;
-                e.Version = version;
+                var e = Timeline.BulkStreams.Event(r.Stream, version, r.Event, r.At);
                 r.Stamp(e);
+                e.Timestamp = Timeline.BulkStreams.Stored(e.Timestamp);
                 e.CausationId = "seed demo (bulk)";
                 events.Add(e);
             }
 
             var types = Records.GroupBy(r => r.Stream).ToDictionary(g => g.Key, g => g.First().StreamType);
-            var headers = versions.Select(v => new Marten.Events.BulkEventStreamHeader { Id = v.Key, Version = v.Value, AggregateType = types[v.Key] })
-                .ToList();
             var import = System.Diagnostics.Stopwatch.StartNew();
-            await store.BulkInsertEventStreamAsync("*DEFAULT*", headers, events.ToAsyncEnumerable(), 5_000, cancellation);
+            await Timeline.BulkStreams.InsertAsync(store, events, types, cancellation);
             import.Stop();
 
-            // The read models, folded from the stored events (with their sequences) by the projections' own code.
+            // The read models, folded from the events (with the sequences the import gave them) by the projections' own code.
             await using var session = store.LightweightSession();
-            var streams = versions.Keys.ToArray();
-            var stored = new List<JasperFx.Events.IEvent>();
-            foreach (var chunk in streams.Chunk(2_000))
-            {
-                stored.AddRange(await session.Events.QueryAllRawEvents().Where(e => e.StreamId.IsOneOf(chunk)).OrderBy(e => e.Sequence)
-                    .ToListAsync(cancellation));
-            }
-
-            var documents = new List<object>();
-            foreach (var stream in stored.GroupBy(e => e.StreamId))
-            {
-                var list = stream.OrderBy(e => e.Sequence).ToList();
-                var type = types[stream.Key];
-                object? document = type == typeof(SiteTimeline) ? Timeline.Timelines.Fold<SiteTimeline>(list)
-                    : type == typeof(PairingTimeline) ? Timeline.Timelines.Fold<PairingTimeline>(list)
-                    : type == typeof(ParticipantTimeline) ? Timeline.Timelines.Fold<ParticipantTimeline>(list)
-                    : type == typeof(EvidenceTimeline) ? Timeline.Timelines.Fold<EvidenceTimeline>(list)
-                    : type == typeof(Codebook) ? Timeline.Timelines.Fold<Codebook>(list)
-                    : type == typeof(MemoTimeline) ? Timeline.Timelines.Fold<MemoTimeline>(list)
-                    : type == typeof(FindingTimeline) ? Timeline.Timelines.Fold<FindingTimeline>(list)
-                    : type == typeof(VisitTimeline) ? Timeline.Timelines.Fold<VisitTimeline>(list)
-                    : type == typeof(WavePlanTimeline) ? Timeline.Timelines.Fold<WavePlanTimeline>(list)
-                    : null;
-                if (document is not null)
-                {
-                    documents.Add(document);
-                }
-
-                documents.AddRange(list.Select(e => e.Data).OfType<CodingApplied>()
-                    .Select(c => new CodingLocator { Id = c.CodingId, EvaluationId = c.EvaluationId, EvidenceId = c.EvidenceId }));
-            }
-
+            var (timelines, locators) = Timeline.BulkStreams.ReadModels(events, types);
+            Timeline.BulkStreams.StoreAll(session, timelines);
+            session.Store(locators.ToArray());
             foreach (var (stream, type) in types.Where(t => t.Value == typeof(Evaluation) || t.Value == typeof(Link)))
             {
-                documents.Add(type == typeof(Evaluation)
-                    ? (await session.Events.AggregateStreamAsync<Evaluation>(stream, token: cancellation))!
-                    : (await session.Events.AggregateStreamAsync<Link>(stream, token: cancellation))!);
-            }
-
-            foreach (var group in documents.GroupBy(d => d.GetType()))
-            {
-                session.StoreObjects(group);
+                if (type == typeof(Evaluation))
+                {
+                    session.Store((await session.Events.AggregateStreamAsync<Evaluation>(stream, token: cancellation))!);
+                }
+                else
+                {
+                    session.Store((await session.Events.AggregateStreamAsync<Link>(stream, token: cancellation))!);
+                }
             }
 
             session.Store(Claims.ToArray());

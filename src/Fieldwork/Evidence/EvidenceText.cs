@@ -17,7 +17,7 @@ public static class EvidenceText
 
     public static NormalisedText Normalise(string text)
     {
-        var body = text.TrimStart('\uFEFF').Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Normalize(NormalizationForm.FormC);
+        var body = NormaliseForm(text);
         var length = 0;
         foreach (var _ in body.EnumerateRunes())
         {
@@ -26,6 +26,10 @@ public static class EvidenceText
 
         return new NormalisedText(body, length, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body))));
     }
+
+    /// <summary>The stored form of a text alone (no BOM, LF line ends, NFC), without measuring or hashing it.</summary>
+    public static string NormaliseForm(string text) =>
+        text.TrimStart('\uFEFF').Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Normalize(NormalizationForm.FormC);
 
     /// <summary>The code points [start, end) of a stored text.</summary>
     public static string Slice(string text, int start, int end)

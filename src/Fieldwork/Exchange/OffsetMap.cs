@@ -52,20 +52,31 @@ public sealed class OffsetMap
     public static OffsetMap Build(string written, OffsetRule rule)
     {
         var text = written.TrimStart('\uFEFF');
-        var raws = new List<int> { 0 };
-        var norms = new List<int> { 0 };
+        var raws = new List<int>(text.Length + 1) { 0 };
+        var norms = new List<int>(text.Length + 1) { 0 };
         var stored = new StringBuilder(text.Length);
-        var clusters = StringInfo.GetTextElementEnumerator(text);
-        while (clusters.MoveNext())
+        var rest = text.AsSpan();
+        while (!rest.IsEmpty)
         {
-            var cluster = (string)clusters.Current;
+            var length = StringInfo.GetNextTextElementLength(rest);
+            var cluster = rest[..length];
+            rest = rest[length..];
+            if (length == 1 && cluster[0] < '\u0300' && cluster[0] != '\r')
+            {
+                // A lone character below the combining marks is its own NFC form, one code point either way (most of any text).
+                stored.Append(cluster[0]);
+                raws.Add(raws[^1] + 1);
+                norms.Add(norms[^1] + 1);
+                continue;
+            }
+
             var units = rule switch
             {
-                OffsetRule.Utf16 => cluster.Length,
-                OffsetRule.CodePointsCrlfAsOne when cluster == "\r\n" => 1,
+                OffsetRule.Utf16 => length,
+                OffsetRule.CodePointsCrlfAsOne when cluster is "\r\n" => 1,
                 _ => Runes(cluster),
             };
-            var kept = EvidenceText.Normalise(cluster).Text;
+            var kept = EvidenceText.NormaliseForm(cluster.ToString());
             stored.Append(kept);
             raws.Add(raws[^1] + units);
             norms.Add(norms[^1] + Runes(kept));
@@ -73,8 +84,8 @@ public sealed class OffsetMap
 
         // Normalising cluster by cluster is normalising the whole (NFC does not compose across
         // grapheme clusters); should a text ever say otherwise, the whole text's form is kept.
-        var whole = EvidenceText.Normalise(text).Text;
-        return new OffsetMap(whole, stored.ToString() == whole, [.. raws], [.. norms]);
+        var whole = EvidenceText.NormaliseForm(text);
+        return new OffsetMap(whole, stored.Equals(whole.AsSpan()), [.. raws], [.. norms]);
     }
 
     /// <summary>The stored offset of a tool's start offset (inside a cluster: its start), or null when past the end.</summary>
@@ -100,7 +111,7 @@ public sealed class OffsetMap
         return (roundUp ? normalised[after] : normalised[after - 1], true);
     }
 
-    private static int Runes(string s)
+    private static int Runes(ReadOnlySpan<char> s)
     {
         var n = 0;
         foreach (var _ in s.EnumerateRunes())

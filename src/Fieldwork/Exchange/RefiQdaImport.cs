@@ -502,4 +502,7 @@ public sealed class ImportRecord
     public Guid EvaluationId { get; set; }
 
     public ImportReport Report { get; set; } = null!;
+
+    /// <summary>False from the moment an import reserves its site codes until its read models and report are stored with it.</summary>
+    public bool Complete { get; set; } = true;
 }

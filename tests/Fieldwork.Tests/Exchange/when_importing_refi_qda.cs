@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Fieldwork.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Fieldwork.Tests.Exchange;
 
@@ -165,6 +166,59 @@ public sealed class when_importing_refi_qda(AppFixture app) : ApiTest(app)
         Assert.Equal(before, await App.TableCountsAsync());
         var read = (await Get(first.Response.Headers.Location!.OriginalString, lead)).ShouldBe(HttpStatusCode.OK).Json;
         Assert.Equal(first.Json["id"]!.GetValue<Guid>(), read["id"]!.GetValue<Guid>());
+    }
+
+    [Fact]
+    public async Task the_same_file_sent_twice_at_once_is_imported_once()
+    {
+        var (lead, _, url) = await FreshAsync();
+        var file = Zip(("project.qde", Utf8(Qde("QualCoder 3.4", 14, 28, "", "plainTextPath=\"internal://text1.txt\""))), ("Sources/text1.txt", Utf8(Written)));
+
+        var replies = await Task.WhenAll(ImportAsync(url, lead, file), ImportAsync(url, lead, file));
+
+        Assert.All(replies, r => r.ShouldBe(HttpStatusCode.Created));
+        Assert.Equal(replies[0].Body, replies[1].Body);
+        var evidence = await OnlyDocumentAsync(url, lead);
+        Assert.Equal("users bypass t", (await CodingOfAsync(url, lead, evidence))["quote"]!.GetValue<string>());
+        Assert.Single((await Get($"{url}/sites", lead)).Json["items"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task an_import_stopped_after_its_events_were_stored_completes_when_the_file_is_sent_again()
+    {
+        var (lead, evaluation, url) = await FreshAsync();
+        var file = Zip(("project.qde", Utf8(Qde("QualCoder 3.4", 14, 28, "", "plainTextPath=\"internal://text1.txt\""))), ("Sources/text1.txt", Utf8(Written)));
+        var first = (await ImportAsync(url, lead, file)).ShouldBe(HttpStatusCode.Created);
+        var importId = first.Json["id"]!.GetValue<Guid>();
+
+        // As a request cut off after the bulk import left it: the events stored, nothing built from them, the import reserved but not done.
+        var store = App.Host.Services.GetRequiredService<Marten.IDocumentStore>();
+        await using (var session = store.LightweightSession())
+        {
+            session.DeleteWhere<Fieldwork.Evidence.EvidenceTimeline>(x => x.EvaluationId == evaluation);
+            session.DeleteWhere<Fieldwork.Coding.CodingLocator>(x => x.EvaluationId == evaluation);
+            session.DeleteWhere<Fieldwork.Sites.SiteTimeline>(x => x.EvaluationId == evaluation);
+            session.DeleteWhere<Fieldwork.Coding.MemoTimeline>(x => x.EvaluationId == evaluation);
+            session.Delete<Fieldwork.Coding.Codebook>(Fieldwork.Coding.Codebook.StreamId(evaluation));
+            session.Delete<Fieldwork.Idempotency.CreationRecord>(importId);
+            var record = (await session.LoadAsync<Fieldwork.Exchange.ImportRecord>(importId))!;
+            record.Complete = false;
+            session.Update(record);
+            await session.SaveChangesAsync();
+        }
+
+        (await Get($"{url}/imports/{importId}", lead)).ShouldBe(HttpStatusCode.NotFound);
+        Assert.Empty((await Get($"{url}/evidence", lead)).Json["items"]!.AsArray());
+        var events = await App.EventCountAsync();
+
+        var again = (await ImportAsync(url, lead, file)).ShouldBe(HttpStatusCode.Created);
+
+        Assert.Equal(first.Body, again.Body);
+        Assert.Equal(events, await App.EventCountAsync());
+        var evidence = await OnlyDocumentAsync(url, lead);
+        Assert.Equal("users bypass t", (await CodingOfAsync(url, lead, evidence))["quote"]!.GetValue<string>());
+        (await Get($"{url}/imports/{importId}", lead)).ShouldBe(HttpStatusCode.OK);
+        Assert.Equal(["Workarounds"], (await Get($"{url}/codebook", lead)).Json["codes"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
     }
 
     [Fact]
