@@ -197,7 +197,11 @@ public static class ImportEndpoints
         }
 
         var (timelines, locators) = BulkStreams.ReadModels(events, aggregates);
-        await store.BulkInsertAsync(locators, resumed ? Weasel.Core.BulkInsertMode.IgnoreDuplicates : Weasel.Core.BulkInsertMode.InsertsOnly, 10_000, cancellation);
+        if (locators.Count > 0)
+        {
+            await store.BulkInsertAsync(locators, resumed ? Weasel.Core.BulkInsertMode.IgnoreDuplicates : Weasel.Core.BulkInsertMode.InsertsOnly, 10_000, cancellation);
+        }
+
         BulkStreams.StoreAll(session, timelines);
         foreach (var stream in planned.Streams.Where(Appended))
         {
