@@ -100,6 +100,8 @@ public static class FieldworkStore
             typeof(EvidenceVoided),
         ]);
         opts.Projections.Add<EvidenceTimelineProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add<EvidenceCountTimelineProjection>(ProjectionLifecycle.Inline);
+        opts.Schema.For<EvidenceCountTimeline>().Duplicate(x => x.EvaluationId);
         opts.Schema.For<EvidenceTimeline>().Duplicate(x => x.EvaluationId);
         opts.Schema.For<EvidenceTimeline>().Duplicate(x => x.VisitId);
         opts.Schema.For<TextKey>().Identity(x => x.Id).Duplicate(x => x.EvaluationId);

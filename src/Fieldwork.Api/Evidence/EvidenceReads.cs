@@ -154,11 +154,11 @@ public static class ServedEvidence
     {
         // One round trip for the three reads.
         var batch = session.CreateBatchQuery();
-        var timelines = batch.Query<EvidenceTimeline>().Where(e => e.EvaluationId == evaluationId).ToList();
+        var counted = batch.Query<EvidenceCountTimeline>().Where(e => e.EvaluationId == evaluationId).ToList();
         var evaluation = batch.Load<Fieldwork.Evaluations.Evaluation>(evaluationId);
         var visits = batch.Query<Fieldwork.Visits.VisitTimeline>().Where(v => v.EvaluationId == evaluationId).ToList();
         await batch.Execute(cancellation);
-        var items = (await timelines).Select(t => t.AsOf(cut)).OfType<EvidenceState>();
+        var items = (await counted).Select(t => t.AsOf(cut)).OfType<CountedItem>();
         return new EvidenceTally(items, (await evaluation)?.Waves.ToDictionary(w => w.Id, w => w.Name))
             .WithVisits((await visits).Select(v => v.AsOf(cut)).OfType<Fieldwork.Visits.VisitState>(), cut.AsOf);
     }

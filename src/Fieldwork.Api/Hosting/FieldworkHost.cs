@@ -72,6 +72,7 @@ public static class FieldworkHost
         // The key-encryption key, read once; the check runs after Marten's schema is in place.
         services.AddSingleton(new Fieldwork.Secrets.KeyRing(KeyEncryptionSettings.From(builder.Configuration, builder.Environment)));
         services.AddHostedService<KeyEncryptionCheck>();
+        services.AddHostedService<ReadModelBackfill>();
         services.AddScoped<EventRecorder>();
         services.AddSingleton<Access.EvaluationSnapshots>();
         services.AddSingleton<Evidence.EvidenceBatcher>();

@@ -64,3 +64,20 @@ public sealed class KeyEncryptionCheck(KeyRing keys, IDocumentStore store, TimeP
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
+
+/// <summary>
+/// At start-up, before any request: read models added after a store was first written are filled
+/// from the documents that already hold their facts (no replay of the log), once.
+/// </summary>
+public sealed class ReadModelBackfill(IDocumentStore store, ILogger<ReadModelBackfill> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (await Fieldwork.Evidence.EvidenceCountBackfill.RunAsync(store, cancellationToken) is var filled and > 0)
+        {
+            logger.LogInformation("Evidence counting facts filled for {Items} items recorded before they were kept.", filled);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -5,13 +5,13 @@ public sealed record EvidenceCounts(int Interviews, int Observations, int Docume
 {
     public static readonly EvidenceCounts None = new(0, 0, 0, 0, 0);
 
-    public EvidenceCounts Add(EvidenceState item)
+    public EvidenceCounts Add(CountedItem item)
     {
-        var counted = this with { Codings = Codings + item.Codings.Count };
-        return item.Details.Kind switch
+        var counted = this with { Codings = Codings + item.Codings };
+        return item.Kind switch
         {
             EvidenceKind.Interview => counted with { Interviews = Interviews + 1 },
-            EvidenceKind.Observation => counted with { Observations = Observations + 1, ObservedMinutes = ObservedMinutes + (item.Details.DurationMinutes ?? 0) },
+            EvidenceKind.Observation => counted with { Observations = Observations + 1, ObservedMinutes = ObservedMinutes + item.ObservedMinutes },
             _ => counted with { Documents = Documents + 1 },
         };
     }
@@ -33,19 +33,19 @@ public sealed class EvidenceTally
 
     /// <param name="items">The evidence as it stood at the cut.</param>
     /// <param name="waveNames">The evaluation's waves by id, to name them in <see cref="ByWave"/>.</param>
-    public EvidenceTally(IEnumerable<EvidenceState> items, IReadOnlyDictionary<Guid, string>? waveNames = null)
+    public EvidenceTally(IEnumerable<CountedItem> items, IReadOnlyDictionary<Guid, string>? waveNames = null)
     {
         this.waveNames = waveNames ?? new Dictionary<Guid, string>();
         foreach (var item in items)
         {
             Total = Total.Add(item);
-            foreach (var site in item.Details.SiteIds)
+            foreach (var site in item.SiteIds)
             {
                 bySite[site] = bySite.GetValueOrDefault(site, EvidenceCounts.None).Add(item);
                 Wave(site, item);
             }
 
-            if (item.Details.PairingId is { } pairing)
+            if (item.PairingId is { } pairing)
             {
                 byPairing[pairing] = byPairing.GetValueOrDefault(pairing, EvidenceCounts.None).Add(item);
                 Wave(pairing, item);
@@ -89,9 +89,9 @@ public sealed class EvidenceTally
     public IReadOnlyList<WaveCounts> ByWave(Guid ownerId = default) =>
         [.. byWave.Where(x => x.Key.Owner == ownerId).OrderBy(x => x.Key.Wave).Select(x => new WaveCounts(x.Key.Wave, waveNames.GetValueOrDefault(x.Key.Wave, ""), x.Value))];
 
-    private void Wave(Guid owner, EvidenceState item)
+    private void Wave(Guid owner, CountedItem item)
     {
-        if (item.Details.WaveId is { } wave)
+        if (item.WaveId is { } wave)
         {
             byWave[(owner, wave)] = byWave.GetValueOrDefault((owner, wave), EvidenceCounts.None).Add(item);
         }

@@ -107,29 +107,25 @@ public sealed class EvidenceTimeline : IEventTimeline
 
     public EvidenceDetails Current => Records[^1].Details;
 
+    /// <summary>The details an item's first event logs, with its evaluation; null for any other event.</summary>
+    public static (EvidenceDetails Details, Guid EvaluationId)? Logged(object data) => data switch
+    {
+        InterviewLogged x => (new EvidenceDetails(EvidenceKind.Interview, x.OccurredOn, x.WaveId, x.SiteIds, x.PairingId,
+            x.ParticipantIds, x.Format, x.Mode, DurationMinutes: x.DurationMinutes), x.EvaluationId),
+        ObservationLogged x => (new EvidenceDetails(EvidenceKind.Observation, x.OccurredOn, x.WaveId, x.SiteIds, x.PairingId, [],
+            Setting: x.Setting, DurationMinutes: x.DurationMinutes), x.EvaluationId),
+        DocumentCaptured x => (new EvidenceDetails(EvidenceKind.Document, x.CapturedOn, x.WaveId, x.SiteIds, null, [],
+            IssuedOn: x.IssuedOn, Title: x.Title, Issuer: x.Issuer, DocumentType: x.DocumentType, SourceRef: x.SourceRef), x.EvaluationId),
+        _ => null,
+    };
+
     public void Record(IEvent e)
     {
         Sequences.Add(e.Sequence);
-        EvidenceDetails? logged = e.Data switch
-        {
-            InterviewLogged x => new EvidenceDetails(EvidenceKind.Interview, x.OccurredOn, x.WaveId, x.SiteIds, x.PairingId,
-                x.ParticipantIds, x.Format, x.Mode, DurationMinutes: x.DurationMinutes),
-            ObservationLogged x => new EvidenceDetails(EvidenceKind.Observation, x.OccurredOn, x.WaveId, x.SiteIds, x.PairingId, [],
-                Setting: x.Setting, DurationMinutes: x.DurationMinutes),
-            DocumentCaptured x => new EvidenceDetails(EvidenceKind.Document, x.CapturedOn, x.WaveId, x.SiteIds, null, [],
-                IssuedOn: x.IssuedOn, Title: x.Title, Issuer: x.Issuer, DocumentType: x.DocumentType, SourceRef: x.SourceRef),
-            _ => null,
-        };
-        if (logged is not null)
+        if (Logged(e.Data) is var (logged, evaluationId))
         {
             Id = e.StreamId;
-            EvaluationId = e.Data switch
-            {
-                InterviewLogged x => x.EvaluationId,
-                ObservationLogged x => x.EvaluationId,
-                DocumentCaptured x => x.EvaluationId,
-                _ => EvaluationId,
-            };
+            EvaluationId = evaluationId;
             Kind = logged.Kind;
             LoggedBy = e.UserName;
             LoggedAt = e.RecordedAt();

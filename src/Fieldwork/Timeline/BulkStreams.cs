@@ -20,22 +20,19 @@ namespace Fieldwork.Timeline;
 /// </summary>
 public static class BulkStreams
 {
-    /// <summary>The read model each kind of stream keeps inline, folded from its events.</summary>
-    private static readonly Dictionary<Type, Func<IReadOnlyList<IEvent>, object>> Folds = new()
-    {
-        [typeof(SiteTimeline)] = events => Timelines.Fold<SiteTimeline>(events),
-        [typeof(PairingTimeline)] = events => Timelines.Fold<PairingTimeline>(events),
-        [typeof(ParticipantTimeline)] = events => Timelines.Fold<ParticipantTimeline>(events),
-        [typeof(EvidenceTimeline)] = events => Timelines.Fold<EvidenceTimeline>(events),
-        [typeof(Codebook)] = events => Timelines.Fold<Codebook>(events),
-        [typeof(MemoTimeline)] = events => Timelines.Fold<MemoTimeline>(events),
-        [typeof(FindingTimeline)] = events => Timelines.Fold<FindingTimeline>(events),
-        [typeof(VisitTimeline)] = events => Timelines.Fold<VisitTimeline>(events),
-        [typeof(Coverage.WavePlanTimeline)] = events => Timelines.Fold<Coverage.WavePlanTimeline>(events),
-    };
+    /// <summary>The read models each kind of stream keeps inline (by the stream's aggregate type), folded from its events.</summary>
+    private static readonly (Type Stream, Type Document, Func<IReadOnlyList<IEvent>, object> Fold)[] Folds =
+    [
+        Fold<SiteTimeline>(), Fold<PairingTimeline>(), Fold<ParticipantTimeline>(), Fold<EvidenceTimeline>(),
+        Fold<EvidenceCountTimeline>(typeof(EvidenceTimeline)), Fold<Codebook>(), Fold<MemoTimeline>(), Fold<FindingTimeline>(),
+        Fold<VisitTimeline>(), Fold<Coverage.WavePlanTimeline>(),
+    ];
 
-    /// <summary>The stream types whose read models <see cref="ReadModels"/> folds (the others, such as evaluations, are aggregated by Marten).</summary>
-    public static IReadOnlyCollection<Type> Folded => Folds.Keys;
+    /// <summary>The read models <see cref="ReadModels"/> folds (the others, such as evaluations, are aggregated by Marten).</summary>
+    public static IReadOnlyCollection<Type> Folded => [.. Folds.Select(f => f.Document)];
+
+    private static (Type, Type, Func<IReadOnlyList<IEvent>, object>) Fold<T>(Type? stream = null) where T : IEventTimeline, new() =>
+        (stream ?? typeof(T), typeof(T), events => Timelines.Fold<T>(events));
 
     /// <summary>
     /// An event about to be bulk-imported: its stream, version, id and record time (to the
@@ -91,10 +88,7 @@ public static class BulkStreams
         foreach (var stream in events.GroupBy(e => e.StreamId))
         {
             var list = stream.OrderBy(e => e.Sequence).ToList();
-            if (Folds.TryGetValue(aggregates[stream.Key], out var fold))
-            {
-                timelines.Add(fold(list));
-            }
+            timelines.AddRange(Folds.Where(f => f.Stream == aggregates[stream.Key]).Select(f => f.Fold(list)));
 
             locators.AddRange(list.Select(e => e.Data).OfType<CodingApplied>()
                 .Select(c => new CodingLocator { Id = c.CodingId, EvaluationId = c.EvaluationId, EvidenceId = c.EvidenceId }));

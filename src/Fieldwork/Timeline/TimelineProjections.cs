@@ -63,6 +63,24 @@ public partial class EvidenceTimelineProjection : SingleStreamProjection<Evidenc
     public void Apply(IEvent<Coding.CodingRemoved> e, Evidence.EvidenceTimeline timeline) => timeline.Record(e);
 }
 
+/// <summary>Keeps each evidence item's counting facts inline (see <see cref="Evidence.EvidenceCountTimeline"/>).</summary>
+public partial class EvidenceCountTimelineProjection : SingleStreamProjection<Evidence.EvidenceCountTimeline, Guid>
+{
+    public Evidence.EvidenceCountTimeline Create(IEvent<Evidence.InterviewLogged> e) => Timelines.Fold<Evidence.EvidenceCountTimeline>([e]);
+
+    public Evidence.EvidenceCountTimeline Create(IEvent<Evidence.ObservationLogged> e) => Timelines.Fold<Evidence.EvidenceCountTimeline>([e]);
+
+    public Evidence.EvidenceCountTimeline Create(IEvent<Evidence.DocumentCaptured> e) => Timelines.Fold<Evidence.EvidenceCountTimeline>([e]);
+
+    public void Apply(IEvent<Evidence.EvidenceCorrected> e, Evidence.EvidenceCountTimeline timeline) => timeline.Record(e);
+
+    public void Apply(IEvent<Evidence.EvidenceVoided> e, Evidence.EvidenceCountTimeline timeline) => timeline.Record(e);
+
+    public void Apply(IEvent<Coding.CodingApplied> e, Evidence.EvidenceCountTimeline timeline) => timeline.Record(e);
+
+    public void Apply(IEvent<Coding.CodingRemoved> e, Evidence.EvidenceCountTimeline timeline) => timeline.Record(e);
+}
+
 /// <summary>Keeps each evaluation's codebook, with every record, inline.</summary>
 public partial class CodebookProjection : SingleStreamProjection<Coding.Codebook, Guid>
 {
