@@ -31,7 +31,11 @@ public sealed class StoreVerifications(IDocumentStore store, NpgsqlDataSource da
 
             var job = new StoreVerification
             {
-                Id = Guid.NewGuid(), Status = VerificationStatus.Running, StartedBy = userId, StartedAt = time.GetUtcNow(), Anchor = anchor,
+                Id = Guid.NewGuid(),
+                Status = VerificationStatus.Running,
+                StartedBy = userId,
+                StartedAt = time.GetUtcNow(),
+                Anchor = anchor,
             };
             await SaveAsync(job, cancellation);
             running = job;

@@ -60,27 +60,27 @@ public static class EvaluationChain
     /// <summary>The chains' tables, created and updated by Marten's migration with the rest of the store.</summary>
     public static void Configure(StoreOptions opts, string schema)
     {
-    var evaluationChain = new Weasel.Postgresql.Tables.Table(new Weasel.Postgresql.PostgresqlObjectName(schema, Table, Weasel.Postgresql.SchemaUtils.IdentifierUsage.General));
-    evaluationChain.AddColumn("evaluation_id", "text").AsPrimaryKey();
-    evaluationChain.AddColumn<long>("position").AsPrimaryKey();
-    evaluationChain.AddColumn<long>("seq_id").NotNull();
-    evaluationChain.AddColumn("hash", "bytea").NotNull();
-    opts.Storage.ExtendedSchemaObjects.Add(evaluationChain);
-    var mark = new Weasel.Postgresql.Tables.Table(new Weasel.Postgresql.PostgresqlObjectName(schema, MarkTable, Weasel.Postgresql.SchemaUtils.IdentifierUsage.General));
-    mark.AddColumn<int>("id").AsPrimaryKey();
-    mark.AddColumn<long>("up_to").NotNull();
-    opts.Storage.ExtendedSchemaObjects.Add(mark);
-    var checkpoints = new Weasel.Postgresql.Tables.Table(new Weasel.Postgresql.PostgresqlObjectName(schema, CheckpointTable, Weasel.Postgresql.SchemaUtils.IdentifierUsage.General));
-    checkpoints.AddColumn("evaluation_id", "text").AsPrimaryKey();
-    checkpoints.AddColumn<long>("position").NotNull();
-    checkpoints.AddColumn("head", "text").NotNull();
-    checkpoints.AddColumn("time", "timestamptz").NotNull();
-    checkpoints.AddColumn("message", "text").NotNull();
-    checkpoints.AddColumn("signature", "text").NotNull();
-    checkpoints.AddColumn("key_id", "text").NotNull();
-    opts.Storage.ExtendedSchemaObjects.Add(checkpoints);
-    // Whole-store verifications run in the background (their status is a document).
-    opts.Schema.For<StoreVerification>().Identity(x => x.Id);
+        var evaluationChain = new Weasel.Postgresql.Tables.Table(new Weasel.Postgresql.PostgresqlObjectName(schema, Table, Weasel.Postgresql.SchemaUtils.IdentifierUsage.General));
+        evaluationChain.AddColumn("evaluation_id", "text").AsPrimaryKey();
+        evaluationChain.AddColumn<long>("position").AsPrimaryKey();
+        evaluationChain.AddColumn<long>("seq_id").NotNull();
+        evaluationChain.AddColumn("hash", "bytea").NotNull();
+        opts.Storage.ExtendedSchemaObjects.Add(evaluationChain);
+        var mark = new Weasel.Postgresql.Tables.Table(new Weasel.Postgresql.PostgresqlObjectName(schema, MarkTable, Weasel.Postgresql.SchemaUtils.IdentifierUsage.General));
+        mark.AddColumn<int>("id").AsPrimaryKey();
+        mark.AddColumn<long>("up_to").NotNull();
+        opts.Storage.ExtendedSchemaObjects.Add(mark);
+        var checkpoints = new Weasel.Postgresql.Tables.Table(new Weasel.Postgresql.PostgresqlObjectName(schema, CheckpointTable, Weasel.Postgresql.SchemaUtils.IdentifierUsage.General));
+        checkpoints.AddColumn("evaluation_id", "text").AsPrimaryKey();
+        checkpoints.AddColumn<long>("position").NotNull();
+        checkpoints.AddColumn("head", "text").NotNull();
+        checkpoints.AddColumn("time", "timestamptz").NotNull();
+        checkpoints.AddColumn("message", "text").NotNull();
+        checkpoints.AddColumn("signature", "text").NotNull();
+        checkpoints.AddColumn("key_id", "text").NotNull();
+        opts.Storage.ExtendedSchemaObjects.Add(checkpoints);
+        // Whole-store verifications run in the background (their status is a document).
+        opts.Schema.For<StoreVerification>().Identity(x => x.Id);
     }
 
     /// <summary>
