@@ -212,13 +212,11 @@ public static class EvaluationChain
 
         await using var command = new NpgsqlCommand(
             $"select ev.position, {string.Join(", ", Enumerable.Range(0, 15).Select(i => $"ev.c{i}"))}, l.position, l.seq_id, l.hash " +
-            $"from (select row_number() over (order by e.seq_id + 0) + $3 as position, {Aliased("e")} from {schema}.mt_events e " +
-            $"      where {EventIndexes.Evaluation} = $1 and e.seq_id > $2) ev " +
-            $"full join (select position, seq_id, hash from {schema}.{Table} where evaluation_id = $1 and position > $3) l on l.position = ev.position " +
+            $"from (select row_number() over (order by e.seq_id + 0) + {from.ToString(CultureInfo.InvariantCulture)} as position, {Aliased("e")} from {schema}.mt_events e " +
+            $"      where {EventIndexes.Evaluation} = $1 and e.seq_id > {afterSequence.ToString(CultureInfo.InvariantCulture)}) ev " +
+            $"full join (select position, seq_id, hash from {schema}.{Table} where evaluation_id = $1 and position > {from.ToString(CultureInfo.InvariantCulture)}) l on l.position = ev.position " +
             "order by coalesce(ev.position, l.position)", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = evaluation });
-        command.Parameters.Add(new NpgsqlParameter { Value = afterSequence });
-        command.Parameters.Add(new NpgsqlParameter { Value = from });
 
         long checkedCount = 0, pending = 0, lastPosition = from;
         long? brokenSequence = null, brokenPosition = null;
@@ -301,7 +299,9 @@ public static class EvaluationChain
             Convert.ToHexStringLower(verifiedHead ?? EventChain.Genesis), null, null, pending, anchorOk);
     }
 
-    // (seq_id + 0 above: read the evaluation's events through its index, not the whole log in sequence order.)
+    // Above: seq_id + 0 orders the evaluation's events without the primary key, and the sequence and position to
+    // start after are written into the text, not parameters: a prepared statement's generic plan, not knowing
+    // them, reads the log from that sequence to its end through the primary key instead of the evaluation's index.
     /// <summary>The chain's fields of a row, aliased c0..c14 in <see cref="ChainRow"/>'s order.</summary>
     private static string Aliased(string alias) =>
         string.Join(", ", EventChain.ColumnList(alias).Select((sql, i) => $"{sql} as c{i}"));
