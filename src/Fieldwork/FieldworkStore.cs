@@ -144,6 +144,10 @@ public static class FieldworkStore
         formats.AddColumn("recorded_at", "timestamptz").NotNull();
         opts.Storage.ExtendedSchemaObjects.Add(formats);
         opts.Projections.Add(new Integrity.EventChainProjection(), ProjectionLifecycle.Async, "EventChain");
+        // Each evaluation's own chain, extended in the same batches, and whole-store verifications run in the background.
+        Integrity.EvaluationChain.Configure(opts, Schema);
+        // Indexes on mt_events for the reads that filter raw events (by evaluation, the disclosure log).
+        EventIndexes.Configure(opts, Schema);
 
         opts.Schema.For<CreationRecord>().Identity(x => x.Id);
         opts.Schema.For<Exchange.ImportRecord>().Identity(x => x.Id);

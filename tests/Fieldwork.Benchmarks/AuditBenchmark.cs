@@ -236,6 +236,8 @@ public static class AuditBenchmark
         await store.Advanced.Clean.DeleteAllEventDataAsync();
         await using var session = store.LightweightSession();
         session.QueueSqlCommand($"truncate {FieldworkStore.Schema}.{EventChain.Table}");
+        session.QueueSqlCommand($"truncate {FieldworkStore.Schema}.{EvaluationChain.Table}, {FieldworkStore.Schema}.{EvaluationChain.MarkTable}, " +
+            $"{FieldworkStore.Schema}.{EvaluationChain.CheckpointTable}");
         session.QueueSqlCommand($"delete from {FieldworkStore.Schema}.mt_event_progression where name like 'EventChain%'");
         await session.SaveChangesAsync();
     }

@@ -14,6 +14,7 @@ using Marten;
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- coding [texts] [codings] [samples]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- audit [events] [samples]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- import [evaluations] [rebuilds]
+//   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- evaluation-audit [other evaluations] [samples]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- resilience [seconds] [clients]   (tests/resilience.sh; writes docs/reliability.md's figures)
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- report   (all of them; writes docs/benchmarks.md's report section)
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- profile <trace.nettrace> [method name contains] [top] [top frame contains] [some frame contains]
@@ -86,6 +87,9 @@ switch (which)
         var rebuilds = Number(2, 3);
         return await ImportBenchmark.RunAsync(store, connection, evaluations, rebuilds,
             emptyFirst: Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is not { Length: > 0 });
+    case "evaluation-audit":
+        return await EvaluationAuditBenchmark.RunAsync(store, connection, Number(1, 20), Number(2, 25),
+            emptyFirst: Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is not { Length: > 0 });
     case "resilience":
         var seconds = Number(1, 60);
         var loadClients = Number(2, 32);
@@ -94,6 +98,6 @@ switch (which)
         return await Report.RunAsync(store, connection,
             emptyFirst: Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is not { Length: > 0 });
     default:
-        Console.Error.WriteLine($"unknown benchmark '{which}'; known: evaluation-read, state, logging, visits, refi-import, coding, audit, import, resilience, report");
+        Console.Error.WriteLine($"unknown benchmark '{which}'; known: evaluation-read, state, logging, visits, refi-import, coding, audit, import, evaluation-audit, resilience, report");
         return 2;
 }

@@ -37,7 +37,11 @@ public static class AuditReads
         }
 
         var (skip, take) = Paging.Resolve(offset, limit);
-        var where = $"from {FieldworkStore.Schema}.mt_events where data->>'evaluationId' = $1 " +
+        // Both read the evaluation's events through their index (EventIndexes). The page orders by
+        // seq_id + 0, an order the primary key cannot give: by seq_id alone PostgreSQL would walk the
+        // whole log in sequence order looking for this evaluation's events, which for one written
+        // after many others means reading theirs first.
+        var where = $"from {FieldworkStore.Schema}.mt_events where {EventIndexes.Evaluation} = $1 " +
                     "and ($2::timestamptz is null or timestamp >= $2) and ($3::timestamptz is null or timestamp <= $3) " +
                     "and ($4::text is null or user_name = $4) and ($5::uuid is null or stream_id = $5)";
         await using var connection = await database.OpenConnectionAsync(cancellation);
@@ -46,7 +50,7 @@ public static class AuditReads
             BatchCommands =
             {
                 Command($"select count(*) {where}"),
-                Command($"select seq_id, type, stream_id, user_name, timestamp, {OccurredOn}, causation_id, headers->>'{Fieldwork.Visits.VisitTimeline.LoggedAtHeader}' {where} order by seq_id offset {skip} limit {take}"),
+                Command($"select seq_id, type, stream_id, user_name, timestamp, {OccurredOn}, causation_id, headers->>'{Fieldwork.Visits.VisitTimeline.LoggedAtHeader}' {where} order by seq_id + 0 offset {skip} limit {take}"),
             },
         };
 
@@ -107,6 +111,116 @@ public static class AuditReads
 
         var anchor = sequence is { } s ? new ChainAnchor(s, head!) : null;
         return TypedResults.Ok(await EventChain.VerifyAsync(database, FieldworkStore.Schema, anchor, cancellation: cancellation));
+    }
+
+    /// <summary>
+    /// Verifies this evaluation's own chain, reading only its events and links: <c>status</c>,
+    /// <c>checked</c>, <c>pending</c> and the break as for the store's verify, by position in the
+    /// evaluation and by sequence. It starts after the last checkpoint a verify of this evaluation
+    /// signed, when the stored links still pass through it (<c>verifiedFrom</c> says where; with
+    /// <c>full=true</c>, or with an anchor, from the first event). With <c>position</c> and
+    /// <c>head</c> (an anchor kept from an earlier report or checkpoint of this evaluation),
+    /// <c>anchorOk</c> says whether the chain recomputed from the events still passes through it.
+    /// A chain that holds gets a signed checkpoint of its head (<c>checkpoint</c>), kept for the next verify.
+    /// </summary>
+    [WolverineGet("/api/evaluations/{evaluationId}/audit/verify", OperationId = "verifyEvaluationAudit")]
+    [Requires(Permission.ReadAudit)]
+    [ProducesResponseType<EvaluationChainReport>(StatusCodes.Status200OK)]
+    public static async Task<IResult> VerifyEvaluation(Guid evaluationId, long? position, string? head, bool? full, NpgsqlDataSource database,
+        CheckpointKey key, TimeProvider time, CancellationToken cancellation)
+    {
+        var errors = EvaluationAnchorErrors(position, head);
+        if (errors.Count > 0)
+        {
+            return ProblemResults.Invalid(errors);
+        }
+
+        var anchor = position is { } p ? new EvaluationAnchor(p, head!) : null;
+        var start = anchor is null && full != true ? await EvaluationCheckpoints.LastAsync(database, evaluationId, key, cancellation) : null;
+        var report = await EvaluationChain.VerifyAsync(database, FieldworkStore.Schema, evaluationId, anchor,
+            start is null ? null : new EvaluationAnchor(start.Position, start.Head), cancellation);
+        if (report.Status != ChainStatus.Broken && report.HeadPosition > 0)
+        {
+            var checkpoint = EvaluationCheckpoint.Sign(key.Key, evaluationId, report.HeadPosition, report.Head, time.GetUtcNow());
+            await EvaluationCheckpoints.KeepAsync(database, checkpoint, cancellation);
+            report = report with { Checkpoint = checkpoint };
+        }
+
+        return TypedResults.Ok(report);
+    }
+
+    /// <summary>The errors of an evaluation anchor (none when neither part is given): each names its field.</summary>
+    public static Dictionary<string, string[]> EvaluationAnchorErrors(long? position, string? head)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (position is null && head is null)
+        {
+            return errors;
+        }
+
+        if (position is null)
+        {
+            errors["position"] = ["An anchor needs the 'position' its 'head' was reported at."];
+        }
+        else if (position < 1)
+        {
+            errors["position"] = ["'position' must be a position in the evaluation's chain: a whole number of at least 1."];
+        }
+
+        if (head is null)
+        {
+            errors["head"] = ["An anchor needs the 'head' reported at its 'position'."];
+        }
+        else if (head.Length != 64 || !head.All(char.IsAsciiHexDigit))
+        {
+            errors["head"] = ["'head' must be a link as verify reports it: 64 hexadecimal digits."];
+        }
+
+        return errors;
+    }
+
+    /// <summary>
+    /// Starts a verification of the whole store's chain in the background and answers 202 at once,
+    /// with its status URL in Location and the body. One runs at a time: while one runs, a start
+    /// answers 202 with that one. Optional anchor as for GET /api/audit/verify. Open to any lead or
+    /// auditor of any evaluation.
+    /// </summary>
+    [WolverinePost("/api/audit/verifications", OperationId = "startStoreVerification")]
+    [ProducesResponseType<StoreVerification>(StatusCodes.Status202Accepted)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    public static async Task<IResult> StartVerification(HttpContext http, long? sequence, string? head, IQuerySession session,
+        NpgsqlDataSource database, StoreVerifications verifications, CancellationToken cancellation)
+    {
+        if (await RefuseUnlessAuditingAsync(http, session, "verify the log", cancellation) is { } refused)
+        {
+            return refused;
+        }
+
+        var errors = await AnchorErrorsAsync(sequence, head, database, cancellation);
+        if (errors.Count > 0)
+        {
+            return ProblemResults.Invalid(errors);
+        }
+
+        var job = await verifications.StartAsync(http.User.UserId(), sequence is { } s ? new ChainAnchor(s, head!) : null, cancellation);
+        return TypedResults.Accepted($"/api/audit/verifications/{job.Id}", job);
+    }
+
+    /// <summary>A whole-store verification: running, done (with its report) or failed. Open to any lead or auditor of any evaluation.</summary>
+    [WolverineGet("/api/audit/verifications/{verificationId}", OperationId = "getStoreVerification")]
+    [ProducesResponseType<StoreVerification>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public static async Task<IResult> GetVerification(HttpContext http, Guid verificationId, IQuerySession session, CancellationToken cancellation)
+    {
+        if (await RefuseUnlessAuditingAsync(http, session, "read a verification", cancellation) is { } refused)
+        {
+            return refused;
+        }
+
+        return await session.LoadAsync<StoreVerification>(verificationId, cancellation) is { } job
+            ? TypedResults.Ok(job)
+            : ProblemResults.NotFound("No such verification.");
     }
 
     /// <summary>

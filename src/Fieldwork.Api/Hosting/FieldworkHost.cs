@@ -76,11 +76,13 @@ public static class FieldworkHost
         services.AddScoped<EventRecorder>();
         services.AddSingleton<Access.EvaluationSnapshots>();
         services.AddSingleton<Evidence.EvidenceBatcher>();
+        services.AddHttpContextAccessor();
         services.AddSingleton<Timeline.TimeTravel>();
         AddValidators(services);
 
         // The key that signs checkpoints of the integrity chain, kept outside the database.
         services.AddSingleton(Audit.CheckpointKey.From(builder.Configuration, builder.Environment));
+        services.AddSingleton<Audit.StoreVerifications>();
 
         var auth = AuthSettings.From(builder.Configuration, builder.Environment);
         services.AddSingleton(auth);

@@ -5,9 +5,10 @@ namespace Fieldwork.Api.Timeline;
 /// <summary>
 /// Reads <c>asOf</c> and <c>knownAt</c> from a query string into a <see cref="Cut"/>: a date
 /// means the end of that day in UTC, an instant (ISO 8601 with an offset) is taken as it is;
-/// both default to now.
+/// both default to now. A knownAt on a route under an evaluation resolves within that
+/// evaluation's log (<see cref="ServedState.SequenceKnownAtAsync"/>).
 /// </summary>
-public sealed class TimeTravel(TimeProvider clock)
+public sealed class TimeTravel(TimeProvider clock, IHttpContextAccessor? http = null)
 {
     public Task<(Cut Cut, IResult? Problem)> ResolveAsync(IQuerySession session, string? asOf, string? knownAt,
         CancellationToken cancellation, string asOfField = "asOf") =>
@@ -52,10 +53,15 @@ public sealed class TimeTravel(TimeProvider clock)
         }
 
         var sequence = known is { } instant && instant < clock.GetUtcNow()
-            ? await ServedState.SequenceKnownAtAsync(session, instant, cancellation)
+            ? await ServedState.SequenceKnownAtAsync(session, instant, cancellation, RouteEvaluation())
             : long.MaxValue;
         return (new Cut(validOn, sequence), null);
     }
+
+    /// <summary>The evaluation of the request's route, if it names one.</summary>
+    private Guid? RouteEvaluation() =>
+        http?.HttpContext?.Request.RouteValues.TryGetValue("evaluationId", out var value) == true
+        && Guid.TryParse(value?.ToString(), out var id) ? id : null;
 
     /// <summary>Checks asOf and knownAt without resolving them, so that they join the other errors of one 400.</summary>
     public void AddErrors(string? asOf, string? knownAt, Dictionary<string, string[]> errors)

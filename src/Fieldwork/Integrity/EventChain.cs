@@ -14,7 +14,8 @@ namespace Fieldwork.Integrity;
 /// </summary>
 public sealed record ChainRow(long Sequence, string? StreamId, string Type, string Timestamp, string Data,
     string? EventId = null, string? Version = null, string? TenantId = null, string? UserName = null, string? CorrelationId = null,
-    string? CausationId = null, string? Headers = null, string? DotNetType = null, string? IsArchived = null, string? BinaryData = null);
+    string? CausationId = null, string? Headers = null, string? DotNetType = null, string? IsArchived = null, string? BinaryData = null,
+    string? EvaluationId = null);
 
 /// <summary>Whether the log holds: <c>ok</c> (every event chained and verified), <c>pending</c> (verified up to the head, later events not chained yet), <c>broken</c>.</summary>
 public enum ChainStatus
@@ -113,11 +114,19 @@ public static class EventChain
     ];
 
     /// <summary>The same text for every reader: SQL selects of each field of <see cref="ChainRow"/>, in its order.</summary>
-    public static string Columns(string alias) => string.Join(", ", Fields(alias).Select(f => f.Sql));
+    public static string Columns(string alias) => string.Join(", ", ColumnList(alias));
+
+    /// <summary>Each field's SQL apart, in <see cref="ChainRow"/>'s order.</summary>
+    public static IEnumerable<string> ColumnList(string alias) => Fields(alias).Select(f => f.Sql);
 
     /// <summary>The same fields as one JSON object, for reads through Marten.</summary>
     public static string JsonObject(string alias) =>
         "json_build_object(" + string.Join(", ", Fields(alias).Select(f => $"'{f.Name}', {f.Sql}")) + ")";
+
+    /// <summary>The same object with the evaluation the event is about (<see cref="ChainRow.EvaluationId"/>), for the chains of each evaluation.</summary>
+    public static string JsonObjectWithEvaluation(string alias) =>
+        "json_build_object(" + string.Join(", ", Fields(alias).Select(f => $"'{f.Name}', {f.Sql}")) +
+        $", 'evaluationId', {alias}.data ->> 'evaluationId')";
 
     /// <summary>UTC to the microsecond; Marten's tombstones (written after a failed append) carry -infinity, kept as that word.</summary>
     public static string Timestamp(string alias) =>
@@ -148,15 +157,17 @@ public static class EventChain
     /// UTF-8 byte length, a colon, the text and a newline, or a lone <c>-</c> and a newline for
     /// null: no field can run into the next, and null differs from empty.
     /// </summary>
-    public static byte[] Format2(ChainRow row)
+    public static byte[] Format2(ChainRow row) => LengthPrefixed(Format2Tag,
+    [
+        row.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), row.StreamId, row.Type, row.Timestamp, row.Data,
+        row.EventId, row.Version, row.TenantId, row.UserName, row.CorrelationId, row.CausationId, row.Headers, row.DotNetType,
+        row.IsArchived, row.BinaryData,
+    ]);
+
+    /// <summary>The tag line, then each field as its UTF-8 byte length, a colon, the text and a newline, or <c>-</c> and a newline for null.</summary>
+    public static byte[] LengthPrefixed(string tag, IEnumerable<string?> fields)
     {
-        var text = new StringBuilder(Format2Tag).Append('\n');
-        string?[] fields =
-        [
-            row.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), row.StreamId, row.Type, row.Timestamp, row.Data,
-            row.EventId, row.Version, row.TenantId, row.UserName, row.CorrelationId, row.CausationId, row.Headers, row.DotNetType,
-            row.IsArchived, row.BinaryData,
-        ];
+        var text = new StringBuilder(tag).Append('\n');
         foreach (var field in fields)
         {
             if (field is null)
@@ -172,6 +183,9 @@ public static class EventChain
 
         return Encoding.UTF8.GetBytes(text.ToString());
     }
+
+    /// <summary>SHA-256 over the previous link followed by the body.</summary>
+    public static byte[] Link(byte[] previous, byte[] body) => Hash(previous, body);
 
     private static byte[] Hash(byte[] previous, byte[] body)
     {
@@ -350,7 +364,7 @@ public sealed class EventChainProjection : IProjection
         var (after, previous) = await EventChain.HeadAsync(operations, cancellation);
         var upTo = events.Max(e => e.Sequence);
         var rows = await operations.AdvancedSql.QueryAsync<ChainRow>(
-            $"select {EventChain.JsonObject("e")} as data from {schema}.mt_events e " +
+            $"select {EventChain.JsonObjectWithEvaluation("e")} as data from {schema}.mt_events e " +
             $"where e.seq_id > {after} and e.seq_id <= {upTo} order by e.seq_id",
             cancellation);
         if (rows.Count == 0)
@@ -373,5 +387,8 @@ public sealed class EventChainProjection : IProjection
             EventChain.CurrentFormat, sequences[0]);
         operations.QueueSqlCommand($"insert into {schema}.{EventChain.Table} (seq_id, hash) select * from unnest(?::bigint[], ?::bytea[])",
             sequences, hashes);
+
+        // The same batch extends each evaluation's own chain (and, once after an upgrade, chains what came before).
+        await EvaluationChain.ExtendAsync(operations, upTo, rows, cancellation);
     }
 }

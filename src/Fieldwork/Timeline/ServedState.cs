@@ -49,13 +49,26 @@ public static class ServedState
     /// <summary>
     /// The log position that a knowledge instant stands for: the last event recorded by then.
     /// Replays cut the log there, so a past knownAt always names the same prefix of the log.
+    /// With <paramref name="evaluationId"/>, the last event of that evaluation recorded by then
+    /// (read through the index of its events by record time, so its cost is the evaluation's, not
+    /// the store's): the prefix of that evaluation's log, which is all a read of it cuts. Another
+    /// evaluation's events, appended later with earlier record times (a bulk load of history),
+    /// then cannot pull this evaluation's later records into the cut.
     /// </summary>
-    public static async Task<long> SequenceKnownAtAsync(IQuerySession session, DateTimeOffset knownAt, CancellationToken cancellation = default)
+    public static async Task<long> SequenceKnownAtAsync(IQuerySession session, DateTimeOffset knownAt, CancellationToken cancellation = default,
+        Guid? evaluationId = null)
     {
-        var found = await session.QueryAsync<long>(
-            // Marten's tombstones (left by failed appends) carry -infinity, not a record time: they are no knowledge.
-            $"select coalesce(max(seq_id), 0) from {FieldworkStore.Schema}.mt_events where timestamp <= ? and timestamp > '-infinity'",
-            cancellation, knownAt);
+        // Marten's tombstones (left by failed appends) carry -infinity, not a record time: they are no knowledge.
+        var found = evaluationId is { } evaluation
+            ? await session.QueryAsync<long>(
+                // The subquery (offset 0 keeps it one) reads the evaluation's events by record time; a plain max(seq_id)
+                // would have PostgreSQL walk the whole log backwards from its end looking for them.
+                $"select coalesce(max(seq_id), 0) from (select seq_id from {FieldworkStore.Schema}.mt_events where {EventIndexes.Evaluation} = ? " +
+                "and timestamp <= ? and timestamp > '-infinity' offset 0) known",
+                cancellation, evaluation.ToString(), knownAt)
+            : await session.QueryAsync<long>(
+                $"select coalesce(max(seq_id), 0) from {FieldworkStore.Schema}.mt_events where timestamp <= ? and timestamp > '-infinity'",
+                cancellation, knownAt);
         return found.Count == 0 ? 0 : found[0];
     }
 }

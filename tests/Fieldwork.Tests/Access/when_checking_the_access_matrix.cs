@@ -42,7 +42,7 @@ public sealed class when_checking_the_access_matrix(AppFixture app) : ApiTest(ap
             .ToHashSet();
         var listed = table.Select(r => $"{r.Method} {r.Route}").ToHashSet();
         var outside = new[] { "GET /health", "GET /api/evaluations", "POST /api/evaluations", "GET /api/audit/verify", "GET /api/audit/checkpoint",
-            "GET /api/audit/checkpoint-key",
+            "GET /api/audit/checkpoint-key", "POST /api/audit/verifications", "GET /api/audit/verifications/{verificationId}",
         };
         Assert.Empty(routes.Except(listed).Except(outside));
         Assert.Empty(listed.Except(routes));
@@ -102,6 +102,29 @@ public sealed class when_checking_the_access_matrix(AppFixture app) : ApiTest(ap
             (await Get(route, w.Analyst)).ShouldBeProblem(HttpStatusCode.Forbidden);
             (await Get(route, w.Auditor)).ShouldBe(HttpStatusCode.OK);
             (await Get(route, w.Lead)).ShouldBe(HttpStatusCode.OK);
+        }
+
+        // A whole-store verification: started by a lead or an auditor of any evaluation, followed by the same.
+        (await Send(HttpMethod.Post, "/api/audit/verifications", null, null)).ShouldBeProblem(HttpStatusCode.Unauthorized);
+        foreach (var refused in new[] { NewUser(), w.Fieldworker, w.Analyst })
+        {
+            (await Send(HttpMethod.Post, "/api/audit/verifications", refused, null)).ShouldBeProblem(HttpStatusCode.Forbidden);
+        }
+
+        var status = (await Send(HttpMethod.Post, "/api/audit/verifications", w.Auditor, null)).ShouldBe(HttpStatusCode.Accepted)
+            .Response.Headers.Location!.ToString();
+        (await Send(HttpMethod.Post, "/api/audit/verifications", w.Lead, null)).ShouldBe(HttpStatusCode.Accepted);
+        (await Get(status, null)).ShouldBeProblem(HttpStatusCode.Unauthorized);
+        foreach (var refused in new[] { NewUser(), w.Fieldworker, w.Analyst })
+        {
+            (await Get(status, refused)).ShouldBeProblem(HttpStatusCode.Forbidden);
+        }
+
+        (await Get(status, w.Auditor)).ShouldBe(HttpStatusCode.OK);
+        (await Get(status, w.Lead)).ShouldBe(HttpStatusCode.OK);
+        if (App.Host.Services.GetRequiredService<Fieldwork.Api.Audit.StoreVerifications>().Current is { } running)
+        {
+            await running.WaitAsync(TimeSpan.FromSeconds(60));
         }
     }
 
@@ -325,6 +348,7 @@ public sealed class when_checking_the_access_matrix(AppFixture app) : ApiTest(ap
             [$"GET {E}"] = _ => Task.FromResult(Read(u)),
             [$"GET {E}/agreement"] = _ => Task.FromResult(Read($"{u}/agreement?coderIds={w.Lead},{w.Analyst}")),
             [$"GET {E}/audit"] = _ => Task.FromResult(Read($"{u}/audit")),
+            [$"GET {E}/audit/verify"] = _ => Task.FromResult(Read($"{u}/audit/verify")),
             [$"GET {E}/changes"] = _ => Task.FromResult(Read($"{u}/changes?from=2018-01-01&to=2019-01-01")),
             [$"GET {E}/codebook"] = _ => Task.FromResult(Read($"{u}/codebook")),
             [$"POST {E}/codebook/codes"] = _ => Task.FromResult<(string, object?)>(($"{u}/codebook/codes", new { name = $"New code {w.Next()}", definition = "d" })),

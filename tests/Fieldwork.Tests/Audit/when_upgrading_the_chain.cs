@@ -45,6 +45,8 @@ public sealed class when_upgrading_the_chain(AppFixture app) : ApiTest(app)
             opts.Storage.ExtendedSchemaObjects.Add(table);
         }
 
+        // The projection extends each evaluation's chain in the same batch: its tables, as the store has them.
+        EvaluationChain.Configure(opts, schema);
         opts.Projections.Add(new EventChainProjection(), ProjectionLifecycle.Async, "EventChain");
     });
 

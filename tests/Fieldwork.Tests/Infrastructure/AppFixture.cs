@@ -106,7 +106,7 @@ public sealed class AppFixture : IAsyncLifetime
         await using (var list = new Npgsql.NpgsqlCommand(
             "select table_name from information_schema.tables where table_type = 'BASE TABLE' and table_schema = $1 " +
             "and table_name not like 'wolverine%' " +
-            "and table_name not in ('fw_event_chain', 'fw_event_chain_format', 'mt_event_progression', 'mt_high_water_skips', 'mt_event_projection_floors') " +
+            "and table_name not in ('fw_event_chain', 'fw_event_chain_format', 'fw_evaluation_chain', 'fw_evaluation_chain_mark', 'mt_event_progression', 'mt_high_water_skips', 'mt_event_projection_floors') " +
             "order by table_name", connection)
         { Parameters = { new() { Value = Fieldwork.FieldworkStore.Schema } } })
         await using (var reader = await list.ExecuteReaderAsync())

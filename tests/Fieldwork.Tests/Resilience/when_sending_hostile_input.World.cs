@@ -81,6 +81,9 @@ public sealed partial class when_sending_hostile_input
             ["description"] = "A second look at the acute trusts of the programme.",
         });
 
+        // A whole-store verification (no body: it is started, 202, and runs in the background).
+        Valid("/api/audit/verifications", null, new JsonObject());
+
         // Members. Sent by a second lead who is no member of the other evaluation: granting a role
         // is accepted in any evaluation the sender leads, so sent by the world's lead to the
         // other evaluation it would be accepted too.
