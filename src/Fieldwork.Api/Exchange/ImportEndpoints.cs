@@ -137,8 +137,7 @@ public static class ImportEndpoints
                 await session.SaveChangesAsync(http.RequestAborted);
                 return TypedResults.Created(location, planned.Report);
             }
-            catch (Exception e) when (attempt < 5 && e is JasperFx.ConcurrencyException or JasperFx.DocumentAlreadyExistsException
-                                          or Marten.Exceptions.ExistingStreamIdCollisionException or Npgsql.PostgresException { SqlState: "23505" })
+            catch (Exception e) when (attempt < 5 && Raced(e))
             {
                 // The same file imported at the same moment (the next attempt finds its record, or resumes it), or a site code taken meanwhile.
             }
@@ -214,6 +213,15 @@ public static class ImportEndpoints
 
         session.Update(new ImportRecord { Id = report.Id, EvaluationId = evaluationId, Report = report });
     }
+
+    /// <summary>Whether a write failed because another got there first (Marten reports several at once as one aggregate).</summary>
+    private static bool Raced(Exception e) => e switch
+    {
+        AggregateException all => all.InnerExceptions.All(Raced),
+        JasperFx.ConcurrencyException or JasperFx.DocumentAlreadyExistsException or Marten.Exceptions.ExistingStreamIdCollisionException => true,
+        Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation } => true,
+        _ => false,
+    };
 
     private static async Task<IResult?> ReplayAsync(IDocumentSession session, Guid importId, RequestFingerprint fingerprint, string userId,
         CancellationToken cancellation)

@@ -28,10 +28,10 @@ public sealed record CoverageDone(int Visits, int Interviews, int Observations, 
     public bool Nothing => Visits == 0 && Interviews == 0 && Observations == 0 && Documents == 0;
 
     /// <summary>One more evidence item (an observation also adds its minutes).</summary>
-    public CoverageDone Add(EvidenceDetails item) => item.Kind switch
+    public CoverageDone Add(CountedItem item) => item.Kind switch
     {
         EvidenceKind.Interview => this with { Interviews = Interviews + 1 },
-        EvidenceKind.Observation => this with { Observations = Observations + 1, ObservedMinutes = ObservedMinutes + (item.DurationMinutes ?? 0) },
+        EvidenceKind.Observation => this with { Observations = Observations + 1, ObservedMinutes = ObservedMinutes + item.ObservedMinutes },
         _ => this with { Documents = Documents + 1 },
     };
 
@@ -91,7 +91,7 @@ public sealed class CoverageTally(IReadOnlyList<Wave> waves)
     private readonly Dictionary<(Guid Wave, Guid Site), CoverageDone> done = [];
 
     /// <summary>Counts the evidence as it stood at the cut (voided items already left out).</summary>
-    public CoverageTally CountEvidence(IEnumerable<EvidenceDetails> items)
+    public CoverageTally CountEvidence(IEnumerable<CountedItem> items)
     {
         foreach (var item in items)
         {

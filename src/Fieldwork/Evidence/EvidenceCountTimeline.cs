@@ -6,15 +6,18 @@ using Marten;
 namespace Fieldwork.Evidence;
 
 /// <summary>What one evidence item counts for at a cut: its kind, where and when the record in force puts it, its live codings.</summary>
-public sealed record CountedItem(EvidenceKind Kind, Guid? WaveId, IReadOnlyList<Guid> SiteIds, Guid? PairingId, int ObservedMinutes, int Codings)
+public sealed record CountedItem(EvidenceKind Kind, DateOnly On, Guid? WaveId, IReadOnlyList<Guid> SiteIds, Guid? PairingId, int ObservedMinutes, int Codings)
 {
+    /// <summary>What logged (or corrected) details count for, with so many live codings: only an observation's minutes are observed minutes.</summary>
+    public static CountedItem Of(EvidenceDetails details, int codings = 0) => new(details.Kind, details.On, details.WaveId, details.SiteIds, details.PairingId,
+        details.Kind == EvidenceKind.Observation ? details.DurationMinutes ?? 0 : 0, codings);
+
     /// <summary>The same, from the item's full state (what the counts were computed from before they had a read model of their own).</summary>
-    public static CountedItem Of(EvidenceState item) => new(item.Details.Kind, item.Details.WaveId, item.Details.SiteIds, item.Details.PairingId,
-        item.Details.Kind == EvidenceKind.Observation ? item.Details.DurationMinutes ?? 0 : 0, item.Codings.Count);
+    public static CountedItem Of(EvidenceState item) => Of(item.Details, item.Codings.Count);
 }
 
 /// <summary>Where and when one record (the logging, or a correction) puts the item, from its position in the log on.</summary>
-public sealed record CountedRecord(long Sequence, EvidenceKind Kind, DateOnly On, Guid? WaveId, IReadOnlyList<Guid> SiteIds, Guid? PairingId, int ObservedMinutes);
+public sealed record CountedRecord(long Sequence, CountedItem Item);
 
 /// <summary>The codings applied to an item, and removed from it, on one day of the record clock (UTC), by log position in order.</summary>
 public sealed record CodingDay(int Day, List<long> Applied, List<long> Removed);
@@ -77,7 +80,7 @@ public sealed class EvidenceCountTimeline : IEventTimeline
             return null;
         }
 
-        var record = Records.LastOrDefault(r => cut.Knows(r.Sequence));
+        var record = Records.LastOrDefault(r => cut.Knows(r.Sequence))?.Item;
         if (record is null || record.On > cut.AsOf)
         {
             return null;
@@ -93,7 +96,7 @@ public sealed class EvidenceCountTimeline : IEventTimeline
             }
         }
 
-        return new CountedItem(record.Kind, record.WaveId, record.SiteIds, record.PairingId, record.ObservedMinutes, codings);
+        return record with { Codings = codings };
     }
 
     /// <summary>
@@ -130,8 +133,7 @@ public sealed class EvidenceCountTimeline : IEventTimeline
     private void Keep(long sequence, EvidenceDetails details)
     {
         Latest = details;
-        Records.Add(new CountedRecord(sequence, details.Kind, details.On, details.WaveId, details.SiteIds, details.PairingId,
-            details.Kind == EvidenceKind.Observation ? details.DurationMinutes ?? 0 : 0));
+        Records.Add(new CountedRecord(sequence, CountedItem.Of(details)));
     }
 
     private CodingDay DayOf(IEvent e) => DayOf(e.RecordedAt());

@@ -123,7 +123,8 @@ public sealed class CoverageRulesTests
     public void the_tally_counts_each_item_once_per_site_for_one_wave_with_observed_minutes_and_visits_in_their_slot()
     {
         var waves = Study().Waves;
-        EvidenceDetails Item(EvidenceKind kind, DateOnly on, Guid? wave, int? minutes, params Guid[] sites) => new(kind, on, wave, sites, null, [], DurationMinutes: minutes);
+        CountedItem Item(EvidenceKind kind, DateOnly on, Guid? wave, int? minutes, params Guid[] sites) =>
+            CountedItem.Of(new EvidenceDetails(kind, on, wave, sites, null, [], DurationMinutes: minutes));
         var tally = new CoverageTally(waves)
             .CountEvidence([
                 Item(EvidenceKind.Observation, new(2018, 2, 1), null, 45, SiteA, SiteB),
@@ -146,7 +147,7 @@ public sealed class CoverageRulesTests
         var waves = Study().Waves;
         var worked = Guid.NewGuid();
         var planned = Guid.NewGuid();
-        var tally = new CoverageTally(waves).CountEvidence([new EvidenceDetails(EvidenceKind.Document, new(2018, 2, 1), null, [worked], null, [])]);
+        var tally = new CoverageTally(waves).CountEvidence([CountedItem.Of(new EvidenceDetails(EvidenceKind.Document, new(2018, 2, 1), null, [worked], null, []))]);
         var plans = new Dictionary<Guid, WavePlan>
         {
             [First] = new(First, 3, [new SiteTargets(planned, null, null, null, 1), new SiteTargets(SiteA, null, 1, null, null)], null, null),

@@ -148,5 +148,5 @@ public sealed class EvidenceCountTests
     }
 
     private static List<string> Describe(IEnumerable<CountedItem> items) =>
-        [.. items.Select(i => $"{i.Kind} {i.WaveId} [{string.Join(',', i.SiteIds)}] {i.PairingId} {i.ObservedMinutes} {i.Codings}").Order(StringComparer.Ordinal)];
+        [.. items.Select(i => $"{i.Kind} {i.On} {i.WaveId} [{string.Join(',', i.SiteIds)}] {i.PairingId} {i.ObservedMinutes} {i.Codings}").Order(StringComparer.Ordinal)];
 }
