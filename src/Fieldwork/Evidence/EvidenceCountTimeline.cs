@@ -14,35 +14,54 @@ public sealed record CountedItem(EvidenceKind Kind, DateOnly On, Guid? WaveId, I
 
     /// <summary>The same, from the item's full state (what the counts were computed from before they had a read model of their own).</summary>
     public static CountedItem Of(EvidenceState item) => Of(item.Details, item.Codings.Count);
+
+    /// <summary>What a correction changes of it (as <see cref="EvidenceDetails.Correct"/> does: only what it names).</summary>
+    public CountedItem Correct(EvidenceCorrected c) => this with
+    {
+        On = c.OccurredOn ?? On,
+        WaveId = c.WaveId ?? WaveId,
+        SiteIds = c.SiteIds ?? SiteIds,
+        PairingId = c.PairingId ?? PairingId,
+        ObservedMinutes = Kind == EvidenceKind.Observation ? c.DurationMinutes ?? ObservedMinutes : 0,
+    };
 }
 
 /// <summary>Where and when one record (the logging, or a correction) puts the item, from its position in the log on.</summary>
 public sealed record CountedRecord(long Sequence, CountedItem Item);
 
-/// <summary>The codings applied to an item, and removed from it, on one day of the record clock (UTC), by log position in order.</summary>
-public sealed record CodingDay(int Day, List<long> Applied, List<long> Removed);
-
 /// <summary>
 /// An evidence item reduced to what counting it needs, kept inline beside its full timeline: each
-/// record's kind, date, wave, sites, pairing and minutes, the void, and for codings only their log
-/// positions grouped by the day they were recorded (a coding counts at a cut when the cut knows
-/// it and it was recorded by the end of the cut's date). Site, pairing, evaluation and state reads
-/// count from these small documents and never load the items' codings.
+/// record's kind, date, wave, sites, pairing and observed minutes, the void, and of its codings only
+/// their log positions and record days (a coding counts at a cut when the cut knows it and it was
+/// recorded by the end of the cut's date). Site, pairing, evaluation, state and coverage reads count
+/// from these small documents and never load the items' codings.
 /// </summary>
 public sealed class EvidenceCountTimeline : IEventTimeline
 {
+    // Codings are most of an item's events and every count reads them, so they are packed as
+    // varints (base64 in the document), one entry per coding applied or removed: the log position
+    // as a delta from the previous entry's, doubled, plus one for a removal; then the record day as
+    // a zigzag delta from the previous entry's. A few bytes a coding, a fifth of plain JSON.
+    private List<byte> codings = [];
+
     public Guid Id { get; set; }
 
     public Guid EvaluationId { get; set; }
 
     public List<CountedRecord> Records { get; set; } = [];
 
-    /// <summary>The details as they stand now (a correction changes only what it names).</summary>
-    public EvidenceDetails? Latest { get; set; }
-
     public long? VoidedSequence { get; set; }
 
-    public List<CodingDay> Codings { get; set; } = [];
+    /// <summary>The codings applied and removed, packed (see above).</summary>
+    public byte[] PackedCodings
+    {
+        get => [.. codings];
+        set => codings = [.. value];
+    }
+
+    public long LastCodingSequence { get; set; }
+
+    public int LastCodingDay { get; set; }
 
     public void Record(IEvent e)
     {
@@ -50,24 +69,24 @@ public sealed class EvidenceCountTimeline : IEventTimeline
         {
             Id = e.StreamId;
             EvaluationId = evaluationId;
-            Keep(e.Sequence, logged);
+            Records.Add(new CountedRecord(e.Sequence, CountedItem.Of(logged)));
             return;
         }
 
         switch (e.Data)
         {
-            case EvidenceCorrected x when Latest is not null:
-                Keep(e.Sequence, Latest.Correct(x));
+            case EvidenceCorrected x when Records.Count > 0:
+                Records.Add(new CountedRecord(e.Sequence, Records[^1].Item.Correct(x)));
                 break;
             case EvidenceVoided when VoidedSequence is null:
                 VoidedSequence = e.Sequence;
                 break;
             case CodingApplied:
-                DayOf(e).Applied.Add(e.Sequence);
+                Pack(e.Sequence, e.RecordedAt(), removed: false);
                 break;
             case CodingRemoved:
                 // The rules remove only a live coding of this item, once.
-                DayOf(e).Removed.Add(e.Sequence);
+                Pack(e.Sequence, e.RecordedAt(), removed: true);
                 break;
         }
     }
@@ -87,16 +106,22 @@ public sealed class EvidenceCountTimeline : IEventTimeline
         }
 
         var lastDay = cut.AsOf == DateOnly.MaxValue ? int.MaxValue : cut.AsOf.DayNumber;
-        var codings = 0;
-        foreach (var day in Codings)
+        var live = 0;
+        long sequence = 0;
+        long day = 0;
+        for (var at = 0; at < codings.Count;)
         {
-            if (day.Day <= lastDay)
+            var step = Varint.Read(codings, ref at);
+            var dayStep = Varint.Read(codings, ref at);
+            sequence += step >> 1;
+            day += (dayStep >> 1) ^ -(dayStep & 1);
+            if (sequence <= cut.KnownUpTo && day <= lastDay)
             {
-                codings += Known(day.Applied, cut.KnownUpTo) - Known(day.Removed, cut.KnownUpTo);
+                live += (step & 1) == 0 ? 1 : -1;
             }
         }
 
-        return record with { Codings = codings };
+        return record with { Codings = live };
     }
 
     /// <summary>
@@ -107,59 +132,25 @@ public sealed class EvidenceCountTimeline : IEventTimeline
     public static EvidenceCountTimeline From(EvidenceTimeline timeline)
     {
         var counted = new EvidenceCountTimeline { Id = timeline.Id, EvaluationId = timeline.EvaluationId, VoidedSequence = timeline.VoidedSequence };
-        foreach (var record in timeline.Records)
+        counted.Records.AddRange(timeline.Records.Select(r => new CountedRecord(r.Sequence, CountedItem.Of(r.Details))));
+        var marks = timeline.Codings.Select(c => (Sequence: c.AppliedSequence, At: c.AppliedAt, Removed: false))
+            .Concat(timeline.Codings.Where(c => c.RemovedSequence is not null).Select(c => (Sequence: c.RemovedSequence!.Value, At: c.RemovedAt!.Value, Removed: true)))
+            .OrderBy(m => m.Sequence);
+        foreach (var (sequence, at, removed) in marks)
         {
-            counted.Keep(record.Sequence, record.Details);
-        }
-
-        foreach (var coding in timeline.Codings)
-        {
-            counted.DayOf(coding.AppliedAt).Applied.Add(coding.AppliedSequence);
-            if (coding.RemovedSequence is { } removed)
-            {
-                counted.DayOf(coding.RemovedAt!.Value).Removed.Add(removed);
-            }
-        }
-
-        foreach (var day in counted.Codings)
-        {
-            day.Applied.Sort();
-            day.Removed.Sort();
+            counted.Pack(sequence, at, removed);
         }
 
         return counted;
     }
 
-    private void Keep(long sequence, EvidenceDetails details)
-    {
-        Latest = details;
-        Records.Add(new CountedRecord(sequence, CountedItem.Of(details)));
-    }
-
-    private CodingDay DayOf(IEvent e) => DayOf(e.RecordedAt());
-
-    private CodingDay DayOf(DateTimeOffset recordedAt)
+    private void Pack(long sequence, DateTimeOffset recordedAt, bool removed)
     {
         var day = DateOnly.FromDateTime(recordedAt.UtcDateTime).DayNumber;
-        if (Codings.Count == 0 || Codings[^1].Day != day)
-        {
-            var found = Codings.FindIndex(d => d.Day == day);
-            if (found >= 0)
-            {
-                return Codings[found];
-            }
-
-            Codings.Add(new CodingDay(day, [], []));
-        }
-
-        return Codings[^1];
-    }
-
-    /// <summary>How many of the positions (in increasing order) the cut knows.</summary>
-    private static int Known(List<long> sequences, long knownUpTo)
-    {
-        var i = sequences.BinarySearch(knownUpTo);
-        return i >= 0 ? i + 1 : ~i;
+        var dayStep = (long)(day - LastCodingDay);
+        Varint.Write(codings, ((sequence - LastCodingSequence) << 1) | (removed ? 1L : 0L));
+        Varint.Write(codings, (dayStep << 1) ^ (dayStep >> 63));
+        (LastCodingSequence, LastCodingDay) = (sequence, day);
     }
 }
 
