@@ -70,6 +70,16 @@ public abstract class EvaluationPage : ComponentBase
         }
     }
 
+    private IReadOnlyDictionary<Guid, string>? siteCodes;
+
+    /// <summary>Every site's code (as of now), to show ids as codes.</summary>
+    protected async Task<IReadOnlyDictionary<Guid, string>> SiteCodesAsync() =>
+        siteCodes ??= (await Api.GetAsync<Page<Site>>($"{ApiBase}/sites?limit=500")).Items.ToDictionary(s => s.Id, s => s.Code);
+
+    /// <summary>Site ids as their codes.</summary>
+    protected string Codes(IEnumerable<Guid>? ids) =>
+        string.Join(", ", (ids ?? []).Select(id => siteCodes?.GetValueOrDefault(id) ?? id.ToString()[..8]));
+
     /// <summary>A query string from the values given (null ones left out).</summary>
     protected static string Query(params (string Name, string? Value)[] values)
     {
