@@ -80,6 +80,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         await host.StartAsync();
         BaseUrl = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/";
 
+        // Generous: the first request to each API route compiles its handler (Wolverine generates code at run time).
+        Assertions.SetDefaultExpectTimeout(20_000);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
