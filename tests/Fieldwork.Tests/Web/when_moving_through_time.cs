@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Fieldwork.Tests.Web;
 
-public sealed class when_moving_through_time(BrowserFixture ui) : BrowserTest(ui)
+public sealed class when_moving_through_time(BrowserFixture ui, Xunit.Abstractions.ITestOutputHelper output) : BrowserTest(ui)
 {
     [Fact]
     public async Task the_network_and_the_sites_table_show_exactly_what_state_returns_for_each_date()
@@ -14,12 +14,18 @@ public sealed class when_moving_through_time(BrowserFixture ui) : BrowserTest(ui
         await ShowsStateAsync("2017-03-31");
 
         // Typing a date moves everything, and the URL keeps it.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await Page.GetByTestId("as-of").FillAsync("2018-06-30");
+        await Expect(Page.GetByTestId("overview")).ToHaveAttributeAsync("data-loaded-as-of", "2018-06-30");
+        output.WriteLine($"2017-03-31 -> 2018-06-30: the network and the table were redrawn {clock.ElapsedMilliseconds} ms after the date was typed");
         await ShowsStateAsync("2018-06-30");
         await Expect(Page).ToHaveURLAsync($"{Evaluation}?asOf=2018-06-30");
         await Expect(Page.Locator("[data-testid=pairing-edge][data-status=dissolved]")).Not.ToHaveCountAsync(0);
 
+        clock.Restart();
         await Page.GetByTestId("as-of").FillAsync("2020-06-30");
+        await Expect(Page.GetByTestId("overview")).ToHaveAttributeAsync("data-loaded-as-of", "2020-06-30");
+        output.WriteLine($"2018-06-30 -> 2020-06-30: redrawn after {clock.ElapsedMilliseconds} ms");
         await ShowsStateAsync("2020-06-30");
         await Expect(Page.Locator("[data-testid=pairing-edge][data-flow=twoWay]")).Not.ToHaveCountAsync(0);
 
