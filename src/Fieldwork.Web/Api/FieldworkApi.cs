@@ -77,10 +77,19 @@ public sealed class FieldworkApi(HttpClient http, UserSession session)
             return response;
         }
 
+        ApiProblem problem;
         using (response)
         {
-            throw await ProblemOf(response, cancellation);
+            problem = await ProblemOf(response, cancellation);
         }
+
+        // The signed-in token no longer works (it expired, say): sign out, saying why, so the tab asks for a new one.
+        if (problem.Status == HttpStatusCode.Unauthorized && token is not null && token == session.Token)
+        {
+            await session.SignOutAsync("Your sign-in ended: " + (problem.Detail ?? problem.Title));
+        }
+
+        throw problem;
     }
 
     private static async Task<ApiProblem> ProblemOf(HttpResponseMessage response, CancellationToken cancellation)

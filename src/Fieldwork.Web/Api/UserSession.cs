@@ -39,14 +39,19 @@ public sealed class UserSession(IJSRuntime js, IOptions<FieldworkWebOptions> opt
     {
         await (await Module()).InvokeVoidAsync("setToken", token);
         Set(token);
+        EndedBecause = null;
         Restored = true;
         Changed?.Invoke();
     }
 
-    public async Task SignOutAsync()
+    /// <summary>Why the last sign-in ended, when it was not the user's doing (the API stopped accepting the token).</summary>
+    public string? EndedBecause { get; private set; }
+
+    public async Task SignOutAsync(string? because = null)
     {
         await (await Module()).InvokeVoidAsync("clearToken");
         Set(null);
+        EndedBecause = because;
         Changed?.Invoke();
     }
 

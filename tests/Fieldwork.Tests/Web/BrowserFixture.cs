@@ -36,8 +36,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public Guid EvaluationId { get; } = Fieldwork.Demo.DemoEvaluation.EvaluationId(2018);
 
-    public string TokenFor(string userId) =>
-        Tokens.Mint(host!.Services.GetRequiredService<AuthSettings>(), userId, TimeProvider.System);
+    public AuthSettings Auth => host!.Services.GetRequiredService<AuthSettings>();
+
+    public string TokenFor(string userId) => Tokens.Mint(Auth, userId, TimeProvider.System);
 
     public async Task InitializeAsync()
     {

@@ -1,3 +1,4 @@
+using Fieldwork.Api.Auth;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -73,5 +74,32 @@ public sealed class when_signing_in_to_the_ui(BrowserFixture ui) : BrowserTest(u
 
         await Page.GotoAsync($"{Evaluation}/audit");
         await Expect(Page.GetByTestId("verify")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task a_sign_in_the_api_stops_accepting_ends_saying_why_and_the_page_asks_for_a_new_one()
+    {
+        await SignInAsync("demo-lead");
+        // The token in the tab expired while the tab was open (minted as of two days ago, for a day).
+        var expired = Tokens.Mint(Ui.Auth, "demo-lead", new ShiftedClock(TimeSpan.FromDays(-2)), TimeSpan.FromDays(1));
+        await Page.EvaluateAsync("t => sessionStorage.setItem('fieldwork.token', t)", expired);
+        await Page.GotoAsync($"{Evaluation}?asOf=2019-06-30");
+        await Expect(Page.GetByTestId("signed-out-because")).ToContainTextAsync("The token expired at");
+        await SignInAsDemoAsync(Page, "demo-lead");
+        await Expect(Page.GetByTestId("overview")).ToHaveAttributeAsync("data-loaded-as-of", "2019-06-30");
+        Assert.Null(await Page.EvaluateAsync<string?>("() => document.querySelector('[data-testid=signed-out-because]')?.textContent ?? null"));
+    }
+
+    [Fact]
+    public async Task a_path_under_evaluations_that_no_view_has_is_the_uis_not_found_page()
+    {
+        await SignInAsync("demo-lead");
+        await Page.GotoAsync($"{Ui.BaseUrl}evaluations/not-an-id/nowhere");
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Not found" })).ToBeVisibleAsync();
+    }
+
+    private sealed class ShiftedClock(TimeSpan by) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + by;
     }
 }
