@@ -79,6 +79,30 @@ public sealed class when_reading_the_evaluation_in_the_ui(BrowserFixture ui) : B
     }
 
     [Fact]
+    public async Task the_codebook_shows_merges_and_retirements_as_of_the_date_and_agreement_is_the_apis()
+    {
+        var agreement = await Ui.ApiAsync($"{ApiBase}/agreement?coderIds=demo-analyst,demo-analyst-2", "demo-analyst");
+        await SignInAsync("demo-analyst");
+        await Page.GotoAsync($"{Evaluation}/codebook");
+        await Expect(Page.Locator("[data-testid=code-node][data-status=merged]")).ToContainTextAsync("Super-users merged into Champions");
+        await Expect(Page.Locator("[data-testid=code-node][data-status=retired]")).ToContainTextAsync("Mobile devices");
+        // Before the merge (September 2019) Super-users was a code of its own, and nothing was retired.
+        await Page.GetByTestId("as-of").FillAsync("2019-01-31");
+        await Expect(Page).ToHaveURLAsync($"{Evaluation}/codebook?asOf=2019-01-31");
+        await Expect(Page.Locator("[data-testid=code-node][data-status=active]").Filter(new() { HasText = "Super-users" })).ToHaveCountAsync(1);
+        await Expect(Page.Locator("[data-testid=code-node]:not([data-status=active])")).ToHaveCountAsync(0);
+
+        await Page.GotoAsync($"{Evaluation}/agreement");
+        await Page.GetByTestId("coders-input").FillAsync("demo-analyst, demo-analyst-2");
+        await Page.GetByTestId("compare").ClickAsync();
+        await Expect(Page).ToHaveURLAsync($"{Evaluation}/agreement?coderIds=demo-analyst%2Cdemo-analyst-2");
+        await Expect(Page.GetByTestId("alpha")).ToHaveTextAsync(
+            agreement["krippendorffAlpha"]!.GetValue<double>().ToString("0.000", System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(Page.GetByTestId("agreement-row")).ToHaveCountAsync(agreement["perCode"]!.AsArray().Count);
+        await Expect(Page.GetByTestId("disagreement-row").First).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task the_main_views_have_no_serious_or_critical_accessibility_violations()
     {
         var finding = (await Ui.ApiAsync($"{ApiBase}/findings", "demo-analyst"))["items"]![0]!["id"]!.GetValue<string>();
