@@ -1,6 +1,7 @@
 using System.Text;
 using Fieldwork.Api.Auth;
 using Fieldwork.Evaluations;
+using Fieldwork.Web;
 using FluentValidation;
 using JasperFx.CodeGeneration;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -115,6 +116,18 @@ public static class FieldworkHost
                 },
             };
         });
+        // The web UI at /: it calls this API like any client, with the signed-in user's token. In
+        // Development (signing key mode) it offers the demo's members, signed in with one click.
+        services.AddFieldworkWeb(o =>
+        {
+            o.UserIdClaim = auth.UserIdClaim;
+            o.ApiBaseAddress = builder.Configuration["Web:ApiBaseAddress"] is { Length: > 0 } address ? new Uri(address) : null;
+            if (builder.Environment.IsDevelopment() && auth.Key is not null)
+            {
+                o.DemoUsers = Fieldwork.Demo.DemoEvaluation.Members;
+                o.MintDemoToken = user => Tokens.Mint(auth, user, TimeProvider.System, TimeSpan.FromHours(12));
+            }
+        });
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
@@ -197,12 +210,13 @@ public static class FieldworkHost
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseAntiforgery();
         app.UseMiddleware<EvaluationAccessMiddleware>();
         app.UseMiddleware<BodyLimitMiddleware>();
 
         app.MapOpenApi().AllowAnonymous();
-        // Until there is a web UI, the root shows the API reference, to anyone.
-        app.MapGet("/", () => Results.Redirect("/reference/")).AllowAnonymous().ExcludeFromDescription();
+        // The web UI: its pages at / and below (outside /api), its static files and its circuit.
+        app.MapFieldworkWeb();
         app.MapScalarApiReference("/reference", o => o.WithTitle("Fieldwork API").WithOpenApiRoutePattern("/openapi/{documentName}.json"))
             .AllowAnonymous();
         app.MapWolverineEndpoints(opts =>

@@ -35,6 +35,7 @@ public static class StartupSummary
             lines.Add($"  Tokens:    {tokens}");
         }
 
+        lines.Add($"  Web UI:    {url.TrimEnd('/')}/");
         lines.Add($"  Reference: {url.TrimEnd('/')}/reference/  (OpenAPI document: {url.TrimEnd('/')}/openapi/v1.json)");
         if (demo is not null)
         {

@@ -50,6 +50,7 @@ public sealed class when_an_operator_starts_the_api(AppFixture app) : ApiTest(ap
         Assert.Contains(lines, l => l.Contains($"Database:  {database.Database} on {database.Host}:{database.Port}", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("Tokens:    signed with Auth:SigningKey (HS256)", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("/reference/", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("  Web UI:    http://127.0.0.1:", StringComparison.Ordinal));
         Assert.DoesNotContain(database.Password ?? "\0", output + await errors);
         Assert.DoesNotContain("info:", output);
         Assert.DoesNotContain("warn:", output);

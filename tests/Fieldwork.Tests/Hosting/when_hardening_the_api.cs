@@ -111,4 +111,56 @@ public sealed class when_hardening_the_api(AppFixture app) : ApiTest(app)
             Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(request)).StatusCode);
         }
     }
+
+    [Fact]
+    public async Task the_web_ui_is_not_counted_by_the_anonymous_rate_limit_and_its_static_files_are_cached()
+    {
+        await using var limited = await OwnHost.StartAsync(("RateLimiting__UnauthenticatedPerMinute", "2"));
+        using var client = limited.Server.CreateClient();
+        string[] ui = ["/", "/_framework/blazor.web.js", "/_content/Fieldwork.Web/fieldwork.css", "/_content/Fieldwork.Web/fieldwork.js"];
+        for (var reload = 0; reload < 5; reload++)
+        {
+            foreach (var path in ui)
+            {
+                using var response = await client.GetAsync(path);
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path} on reload {reload}: {(int)response.StatusCode}");
+            }
+
+            // The page's circuit starts with a negotiation, without a token too.
+            using var negotiation = await client.PostAsync("/_blazor/negotiate?negotiateVersion=1", null);
+            Assert.True(negotiation.StatusCode == HttpStatusCode.OK, $"negotiate on reload {reload}: {(int)negotiation.StatusCode}");
+        }
+
+        // The API's anonymous requests still count.
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await client.GetAsync("/api/evaluations");
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);
+
+        // A static file keeps its own caching (not the API's no-store): the browser asks again with its ETag and gets a 304.
+        using var script = await client.GetAsync("/_content/Fieldwork.Web/fieldwork.js");
+        Assert.NotEqual("no-store", script.Headers.CacheControl?.ToString());
+        Assert.NotNull(script.Headers.ETag);
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/_content/Fieldwork.Web/fieldwork.js");
+        again.Headers.IfNoneMatch.Add(script.Headers.ETag!);
+        using var revalidated = await client.SendAsync(again);
+        Assert.Equal(HttpStatusCode.NotModified, revalidated.StatusCode);
+        Assert.Contains("script-src 'self'", script.Headers.GetValues("Content-Security-Policy").Single());
+    }
+
+    [Fact]
+    public async Task the_api_keeps_its_strict_content_policy_beside_the_web_ui()
+    {
+        var api = await Get("/api/evaluations", NewUser());
+        Assert.Equal("default-src 'none'; frame-ancestors 'none'", api.Response.Headers.GetValues("Content-Security-Policy").Single());
+        using var client = App.Host.Server.CreateClient();
+        using var page = await client.GetAsync("/evaluations/" + Guid.NewGuid());
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal(Fieldwork.Web.FieldworkWeb.ContentSecurityPolicy, page.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Contains("no-store", page.Headers.CacheControl!.ToString());
+    }
 }

@@ -74,7 +74,7 @@ public sealed class when_hosting_the_api(AppFixture app) : ApiTest(app)
     [Theory]
     [InlineData(null)]
     [InlineData("someone")]
-    public async Task the_root_sends_everyone_to_the_reference_page(string? user)
+    public async Task the_root_serves_the_web_ui_to_everyone_under_its_own_content_policy(string? user)
     {
         using var client = App.Host.Server.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/");
@@ -84,8 +84,14 @@ public sealed class when_hosting_the_api(AppFixture app) : ApiTest(app)
         }
 
         using var response = await client.SendAsync(request);
-        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
-        Assert.Equal("/reference/", response.Headers.Location!.ToString());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("_framework/blazor.web", await response.Content.ReadAsStringAsync());
+        var policy = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("script-src 'self'", policy);
+        Assert.Contains("style-src 'self'", policy);
+        Assert.DoesNotContain("unsafe", policy);
+        Assert.Contains("frame-ancestors 'none'", policy);
     }
 
     [Fact]

@@ -24,6 +24,9 @@ public sealed class AppFixture : IAsyncLifetime
 
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>The database the suite was given (ConnectionStrings__Fieldwork), read before this fixture sets the variable for its host.</summary>
+    public static readonly string? GivenConnectionString = Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork");
+
     /// <summary>The API's OpenAPI document, which every response the suite receives must match.</summary>
     public Contract Contract { get; private set; } = null!;
 
@@ -31,23 +34,23 @@ public sealed class AppFixture : IAsyncLifetime
     /// The throwaway cluster's test database, made anew for each run: what an earlier run (of
     /// an older version) left there, a demo seeded under the same id say, never meets this one.
     /// </summary>
-    private static async Task<string> FreshDatabaseAsync()
+    internal static async Task<string> FreshDatabaseAsync(string database = "fieldwork_tests")
     {
-        var connection = await LocalPostgres.EnsureDatabaseAsync("fieldwork_tests", throwaway: true);
+        var connection = await LocalPostgres.EnsureDatabaseAsync(database, throwaway: true);
         var admin = new Npgsql.NpgsqlConnectionStringBuilder(connection) { Database = "postgres", Pooling = false };
         await using (var db = new Npgsql.NpgsqlConnection(admin.ConnectionString))
         {
             await db.OpenAsync();
-            await using var drop = new Npgsql.NpgsqlCommand("drop database if exists fieldwork_tests with (force)", db);
+            await using var drop = new Npgsql.NpgsqlCommand($"drop database if exists {database} with (force)", db);
             await drop.ExecuteNonQueryAsync();
         }
 
-        return await LocalPostgres.EnsureDatabaseAsync("fieldwork_tests", throwaway: true);
+        return await LocalPostgres.EnsureDatabaseAsync(database, throwaway: true);
     }
 
     public async Task InitializeAsync()
     {
-        ConnectionString = Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is { Length: > 0 } given
+        ConnectionString = GivenConnectionString is { Length: > 0 } given
             ? given
             : await FreshDatabaseAsync();
         Environment.SetEnvironmentVariable("ConnectionStrings__Fieldwork", ConnectionString);
