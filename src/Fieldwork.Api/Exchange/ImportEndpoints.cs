@@ -130,9 +130,16 @@ public static class ImportEndpoints
                 return ProblemResults.From(rejection);
             }
 
+            if (await session.LoadAsync<ImportRecord>(importId, http.RequestAborted) is { Complete: false } begun
+                && (begun.RequestHash != fingerprint.Request || begun.UserId != userId))
+            {
+                return ProblemResults.Conflict("This file is being imported into this evaluation by another request, with other options or by someone else: "
+                                               + "send it again as that request did, or wait for it to finish.");
+            }
+
             try
             {
-                await WriteAsync(session, store, evaluationId, planned, codebook is not null, sha, clock.GetUtcNow(), http.RequestAborted);
+                await WriteAsync(session, store, evaluationId, planned, codebook is not null, sha, fingerprint.Request, clock.GetUtcNow(), http.RequestAborted);
                 session.Insert(EventRecorder.RecordOf(importId, fingerprint, location, userId, clock.GetUtcNow()));
                 await session.SaveChangesAsync(http.RequestAborted);
                 return TypedResults.Created(location, planned.Report);
@@ -154,7 +161,7 @@ public static class ImportEndpoints
     /// a request that stopped after (1) or (2) is resumed by sending the same file again.
     /// </summary>
     private static async Task WriteAsync(IDocumentSession session, IDocumentStore store, Guid evaluationId, ImportPlan planned, bool codebookExists, string sha,
-        DateTimeOffset now, CancellationToken cancellation)
+        string requestHash, DateTimeOffset now, CancellationToken cancellation)
     {
         var report = planned.Report!;
         if (await session.LoadAsync<ImportRecord>(report.Id, cancellation) is null)
@@ -164,7 +171,15 @@ public static class ImportEndpoints
                 session.Insert(new UniqueClaim { Id = claim, HolderId = holder });
             }
 
-            session.Insert(new ImportRecord { Id = report.Id, EvaluationId = evaluationId, Report = report, Complete = false });
+            session.Insert(new ImportRecord
+            {
+                Id = report.Id,
+                EvaluationId = evaluationId,
+                Report = report,
+                Complete = false,
+                RequestHash = requestHash,
+                UserId = session.LastModifiedBy,
+            });
             await session.SaveChangesAsync(cancellation);
         }
 
@@ -211,7 +226,7 @@ public static class ImportEndpoints
             }
         }
 
-        session.Update(new ImportRecord { Id = report.Id, EvaluationId = evaluationId, Report = report });
+        session.Update(new ImportRecord { Id = report.Id, EvaluationId = evaluationId, Report = report, RequestHash = requestHash, UserId = session.LastModifiedBy });
     }
 
     /// <summary>Whether a write failed because another got there first (Marten reports several at once as one aggregate).</summary>

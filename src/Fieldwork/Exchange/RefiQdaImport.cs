@@ -505,4 +505,9 @@ public sealed class ImportRecord
 
     /// <summary>False from the moment an import reserves its site codes until its read models and report are stored with it.</summary>
     public bool Complete { get; set; } = true;
+
+    /// <summary>The request's fingerprint and sender: only the same request may finish an import another attempt began.</summary>
+    public string? RequestHash { get; set; }
+
+    public string? UserId { get; set; }
 }

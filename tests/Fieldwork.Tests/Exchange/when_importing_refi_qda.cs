@@ -209,7 +209,15 @@ public sealed class when_importing_refi_qda(AppFixture app) : ApiTest(app)
 
         (await Get($"{url}/imports/{importId}", lead)).ShouldBe(HttpStatusCode.NotFound);
         Assert.Empty((await Get($"{url}/evidence", lead)).Json["items"]!.AsArray());
+
+        // Only the request that began it may finish it: not the same file with other options, nor someone else.
+        var analyst = NewUser("analyst");
+        await AddMember(evaluation, lead, analyst, "analyst");
         var events = await App.EventCountAsync();
+        (await ImportAsync(url, analyst, file)).ShouldBeProblem(HttpStatusCode.Conflict);
+        (await ImportAsync(url, lead, file, query: "?capturedOn=2018-04-21")).ShouldBeProblem(HttpStatusCode.Conflict);
+        Assert.Empty((await Get($"{url}/evidence", lead)).Json["items"]!.AsArray());
+        Assert.Equal(events, await App.EventCountAsync());
 
         var again = (await ImportAsync(url, lead, file)).ShouldBe(HttpStatusCode.Created);
 
