@@ -137,6 +137,9 @@ public static class DemoEvaluation
         private readonly Random random = new(seed);
         private readonly HashSet<Guid> started = [];
         private readonly List<(Guid Id, string Code, ProgrammeRole Role, SiteKind Kind, string Cohort, CaseDepth Depth)> sites = [];
+
+        /// <summary>When each exemplar and follower was enrolled: nothing pairs them before.</summary>
+        private readonly Dictionary<Guid, DateOnly> enrolledOn = [];
         private readonly List<(Guid Id, DateOnly Starts, DateOnly Ends)> waves = [];
         private readonly List<(Guid Id, Guid Site, bool Quote, bool Record)> participants = [];
         private readonly List<(Guid Id, Guid Code, string Name)> codes = [];
@@ -230,6 +233,7 @@ public static class DemoEvaluation
                     var depth = n++ % 3 == 0 ? CaseDepth.InDepth : CaseDepth.Broader;
                     var code = $"{prefix}{i + 1:00}";
                     var enrolled = start.AddDays(random.Next(0, 240));
+                    enrolledOn[id] = enrolled;
                     sites.Add((id, code, role, kind, cohort, depth));
                     Claims.Add(new UniqueClaim { Id = UniqueClaim.SiteCode(evaluation, code), HolderId = id });
                     Add(At(enrolled, 10), id, typeof(SiteTimeline), new SiteEnrolled(evaluation, id, code, kind, role, cohort, Pick(regions),
@@ -263,7 +267,8 @@ public static class DemoEvaluation
                 var exemplar = exemplars.Where(e => e.Kind == follower.Kind).DefaultIfEmpty(exemplars[i % exemplars.Count]).ElementAt(i % Math.Max(1,
                     exemplars.Count(e => e.Kind == follower.Kind)));
                 var id = NewId();
-                var proposed = new DateOnly(2017, 1, 15).AddDays(random.Next(0, 200));
+                // Never before both sites were enrolled (the API refuses such a pairing).
+                var proposed = new[] { new DateOnly(2017, 1, 15).AddDays(random.Next(0, 200)), enrolledOn[exemplar.Id], enrolledOn[follower.Id] }.Max();
                 var established = proposed.AddDays(random.Next(30, 240));
                 Add(At(proposed.AddDays(3), 40), id, typeof(PairingTimeline), new PairingProposed(evaluation, id, exemplar.Id, follower.Id, proposed));
                 Add(At(established.AddDays(5), 40), id, typeof(PairingTimeline), new PairingEstablished(evaluation, id, established));

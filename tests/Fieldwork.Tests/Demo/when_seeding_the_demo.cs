@@ -44,6 +44,14 @@ public sealed class when_seeding_the_demo(AppFixture app) : ApiTest(app)
         Assert.Equal(40, early["sites"]!.AsArray().Count);
         Assert.Contains(early["pairings"]!.AsArray(), p => p!["status"]!.GetValue<string>() == "dissolved");
         Assert.Contains(late["pairings"]!.AsArray(), p => p!["flow"]!.GetValue<string>() == "twoWay");
+        // Nothing pairs sites before both are enrolled: every pairing of the state names sites of the state.
+        foreach (var asOf in new[] { "2017-03-31", "2017-06-30", "2018-06-30" })
+        {
+            var state = (await Get($"{url}/state?asOf={asOf}", "demo-lead")).ShouldBe(HttpStatusCode.OK).Json;
+            var enrolled = state["sites"]!.AsArray().Select(x => x!["id"]!.GetValue<Guid>()).ToHashSet();
+            Assert.All(state["pairings"]!.AsArray(), p => Assert.Subset(enrolled,
+                new HashSet<Guid> { p!["exemplarSiteId"]!.GetValue<Guid>(), p["followerSiteId"]!.GetValue<Guid>() }));
+        }
         // Events carry the times they would have been recorded (knownAt replays of the demo depend on it).
         var audit = $"{url}/audit?limit=1";
         Assert.True((await Get($"{audit}&to=2016-12-31", "demo-auditor")).Json["total"]!.GetValue<int>() > 0);
