@@ -130,8 +130,8 @@ public static class ImportEndpoints
                 return ProblemResults.From(rejection);
             }
 
-            if (await session.LoadAsync<ImportRecord>(importId, http.RequestAborted) is { Complete: false } begun
-                && (begun.RequestHash != fingerprint.Request || begun.UserId != userId))
+            var begun = await session.LoadAsync<ImportRecord>(importId, http.RequestAborted);
+            if (begun is { Complete: false } && (begun.RequestHash != fingerprint.Request || begun.UserId != userId))
             {
                 return ProblemResults.Conflict("This file is being imported into this evaluation by another request, with other options or by someone else: "
                                                + "send it again as that request did, or wait for it to finish.");
@@ -139,7 +139,8 @@ public static class ImportEndpoints
 
             try
             {
-                await WriteAsync(session, store, evaluationId, planned, codebook is not null, sha, fingerprint.Request, clock.GetUtcNow(), http.RequestAborted);
+                await WriteAsync(session, store, evaluationId, planned, begun is not null, codebook is not null, sha, fingerprint.Request, clock.GetUtcNow(),
+                    http.RequestAborted);
                 session.Insert(EventRecorder.RecordOf(importId, fingerprint, location, userId, clock.GetUtcNow()));
                 await session.SaveChangesAsync(http.RequestAborted);
                 return TypedResults.Created(location, planned.Report);
@@ -160,11 +161,11 @@ public static class ImportEndpoints
     /// report. Until (3) commits, reads see nothing of the import (read models are what they read);
     /// a request that stopped after (1) or (2) is resumed by sending the same file again.
     /// </summary>
-    private static async Task WriteAsync(IDocumentSession session, IDocumentStore store, Guid evaluationId, ImportPlan planned, bool codebookExists, string sha,
+    private static async Task WriteAsync(IDocumentSession session, IDocumentStore store, Guid evaluationId, ImportPlan planned, bool begun, bool codebookExists, string sha,
         string requestHash, DateTimeOffset now, CancellationToken cancellation)
     {
         var report = planned.Report!;
-        if (await session.LoadAsync<ImportRecord>(report.Id, cancellation) is null)
+        if (!begun)
         {
             foreach (var (claim, holder) in planned.Claims)
             {
