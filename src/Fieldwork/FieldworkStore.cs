@@ -101,7 +101,9 @@ public static class FieldworkStore
         ]);
         opts.Projections.Add<EvidenceTimelineProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<EvidenceCountTimelineProjection>(ProjectionLifecycle.Inline);
-        opts.Schema.For<EvidenceCountTimeline>().Duplicate(x => x.EvaluationId);
+        // Its own table name since its documents became packed strings: a store from before gets them
+        // afresh from the full timelines at start-up (EvidenceCountBackfill), not by reading the old shape.
+        opts.Schema.For<EvidenceCountTimeline>().DocumentAlias("evidence_counts").Duplicate(x => x.EvaluationId);
         opts.Schema.For<EvidenceTimeline>().Duplicate(x => x.EvaluationId);
         opts.Schema.For<EvidenceTimeline>().Duplicate(x => x.VisitId);
         opts.Schema.For<TextKey>().Identity(x => x.Id).Duplicate(x => x.EvaluationId);

@@ -67,14 +67,14 @@ public static class CoverageReads
     {
         var batch = session.CreateBatchQuery();
         var siteTimelines = batch.Query<SiteTimeline>().Where(x => x.EvaluationId == evaluationId).ToList();
-        var evidenceTimelines = batch.Query<EvidenceCountTimeline>().Where(x => x.EvaluationId == evaluationId).ToList();
+        var evidenceTimelines = batch.Query<EvidenceCountTimeline>().Where(x => x.EvaluationId == evaluationId).Select(x => x.Packed).ToList();
         var planTimelines = batch.Query<WavePlanTimeline>().Where(x => x.EvaluationId == evaluationId).ToList();
         await batch.Execute(cancellation);
 
         var sites = (await siteTimelines).Select(t => t.AsOf(cut)).OfType<SiteState>().Select(s => s.Id).ToList();
         var codes = (await siteTimelines).ToDictionary(t => t.Id, t => t.Code);
         var plans = (await planTimelines).ToDictionary(p => p.WaveId, p => p.KnownAt(cut.KnownUpTo));
-        var items = (await evidenceTimelines).Select(t => t.AsOf(cut)).OfType<CountedItem>();
+        var items = (await evidenceTimelines).Select(packed => EvidenceCountTimeline.AsOf(packed, cut)).OfType<CountedItem>();
         var tally = new CoverageTally(knownWaves)
             .CountEvidence(items)
             .CountVisits(await VisitsAsync(session, evaluationId, cut, cancellation));

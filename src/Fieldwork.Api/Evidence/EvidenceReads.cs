@@ -149,16 +149,29 @@ public static class ServedEvidence
         return [.. timelines.Select(t => includeVoided ? t.AsOfWithVoided(cut) : t.AsOf(cut)).OfType<EvidenceState>()];
     }
 
-    /// <summary>The evaluation's evidence and visits at the cut, counted per site, pairing and wave.</summary>
-    public static async Task<EvidenceTally> TallyAsync(IQuerySession session, Guid evaluationId, Cut cut, CancellationToken cancellation)
+    /// <summary>
+    /// The evaluation's evidence and visits at the cut, counted per site, pairing and wave; with
+    /// <paramref name="siteId"/>, only what may count for that site is read (its counts are the
+    /// same, the other sites' are not kept).
+    /// </summary>
+    public static async Task<EvidenceTally> TallyAsync(IQuerySession session, Guid evaluationId, Cut cut, CancellationToken cancellation,
+        Guid? siteId = null)
     {
         // One round trip for the three reads.
         var batch = session.CreateBatchQuery();
-        var counted = batch.Query<EvidenceCountTimeline>().Where(e => e.EvaluationId == evaluationId).ToList();
+        var countQuery = batch.Query<EvidenceCountTimeline>().Where(e => e.EvaluationId == evaluationId);
+        var visitQuery = batch.Query<Fieldwork.Visits.VisitTimeline>().Where(v => v.EvaluationId == evaluationId);
+        if (siteId is { } site)
+        {
+            countQuery = countQuery.Where(e => e.SiteIds.Contains(site));
+            visitQuery = visitQuery.Where(v => v.SiteIds.Contains(site));
+        }
+
+        var counted = countQuery.Select(e => e.Packed).ToList();
         var evaluation = batch.Load<Fieldwork.Evaluations.Evaluation>(evaluationId);
-        var visits = batch.Query<Fieldwork.Visits.VisitTimeline>().Where(v => v.EvaluationId == evaluationId).ToList();
+        var visits = visitQuery.ToList();
         await batch.Execute(cancellation);
-        var items = (await counted).Select(t => t.AsOf(cut)).OfType<CountedItem>();
+        var items = (await counted).Select(packed => EvidenceCountTimeline.AsOf(packed, cut)).OfType<CountedItem>();
         return new EvidenceTally(items, (await evaluation)?.Waves.ToDictionary(w => w.Id, w => w.Name))
             .WithVisits((await visits).Select(v => v.AsOf(cut)).OfType<Fieldwork.Visits.VisitState>(), cut.AsOf);
     }

@@ -27,7 +27,7 @@ public static class SiteReads
         time.ReadAsync(session, asOf, knownAt, cancellation, async cut =>
         {
             return await ServedState.SiteAsync(session, evaluationId, siteId, cut, cancellation) is { } site
-                ? TypedResults.Ok(SiteView.From(site, await ServedEvidence.TallyAsync(session, evaluationId, cut, cancellation)))
+                ? TypedResults.Ok(SiteView.From(site, await ServedEvidence.TallyAsync(session, evaluationId, cut, cancellation, siteId)))
                 : ProblemResults.NotFound("No such site in this evaluation at that time.");
         });
 

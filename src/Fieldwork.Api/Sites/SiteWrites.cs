@@ -56,7 +56,7 @@ public static class SiteWrites
             {
                 var timeline = await query.LoadAsync<SiteTimeline>(siteId, http.RequestAborted);
                 var cut = time.ReadBack(timeline!.AsOf);
-                var tally = await ServedEvidence.TallyAsync(query, timeline.EvaluationId, cut, http.RequestAborted);
+                var tally = await ServedEvidence.TallyAsync(query, timeline.EvaluationId, cut, http.RequestAborted, siteId);
                 return TypedResults.Ok(SiteView.From(timeline.AsOf(cut)!, tally));
             });
 }

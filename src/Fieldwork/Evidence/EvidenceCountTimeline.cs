@@ -1,6 +1,7 @@
 using Fieldwork.Coding;
 using Fieldwork.Timeline;
 using JasperFx.Events;
+using System.Text.Json.Serialization;
 using Marten;
 
 namespace Fieldwork.Evidence;
@@ -36,32 +37,44 @@ public sealed record CountedRecord(long Sequence, CountedItem Item);
 /// recorded by the end of the cut's date). Site, pairing, evaluation, state and coverage reads count
 /// from these small documents and never load the items' codings.
 /// </summary>
+/// <remarks>
+/// The document is stored as its id, evaluation, the sites any of its records names (what a read
+/// of one site filters on) and <see cref="Packed"/>: every counting fact in one base64 string of
+/// varints, which reads select alone and count from (<see cref="AsOf(string, Cut)"/>) without
+/// building an object per record or per coding. Read as JSON objects, the demo's 930 documents took
+/// 12-17 ms to deserialise; as packed strings, a fraction of that.
+/// Layout: the void's log position (0 when none); the number of records, then each record's log
+/// position (as a delta from the previous record's), kind, date (day number), a flags byte (1: a
+/// wave follows, 2: a pairing follows), the wave's and pairing's 16 bytes, the observed minutes,
+/// the number of sites and their 16 bytes each; then, to the end, one entry per coding applied or
+/// removed: the log position as a delta from the previous entry's, doubled, plus one for a removal;
+/// then the record day as a zigzag delta from the previous entry's.
+/// </remarks>
 public sealed class EvidenceCountTimeline : IEventTimeline
 {
-    // Codings are most of an item's events and every count reads them, so they are packed as
-    // varints (base64 in the document), one entry per coding applied or removed: the log position
-    // as a delta from the previous entry's, doubled, plus one for a removal; then the record day as
-    // a zigzag delta from the previous entry's. A few bytes a coding, a fifth of plain JSON.
     private List<byte> codings = [];
+    private long lastCodingSequence;
+    private int lastCodingDay;
 
     public Guid Id { get; set; }
 
     public Guid EvaluationId { get; set; }
 
-    public List<CountedRecord> Records { get; set; } = [];
+    /// <summary>Every site any of the item's records names: a read of one site loads only the items that may count for it.</summary>
+    public List<Guid> SiteIds { get; set; } = [];
 
-    public long? VoidedSequence { get; set; }
+    [JsonIgnore]
+    public List<CountedRecord> Records { get; } = [];
 
-    /// <summary>The codings applied and removed, packed (see above).</summary>
-    public byte[] PackedCodings
+    [JsonIgnore]
+    public long? VoidedSequence { get; private set; }
+
+    /// <summary>Every counting fact of the item, packed (see the remarks): what is stored, and what reads select.</summary>
+    public string Packed
     {
-        get => [.. codings];
-        set => codings = [.. value];
+        get => Convert.ToBase64String(Pack());
+        set => Unpack(Convert.FromBase64String(value));
     }
-
-    public long LastCodingSequence { get; set; }
-
-    public int LastCodingDay { get; set; }
 
     public void Record(IEvent e)
     {
@@ -69,59 +82,89 @@ public sealed class EvidenceCountTimeline : IEventTimeline
         {
             Id = e.StreamId;
             EvaluationId = evaluationId;
-            Records.Add(new CountedRecord(e.Sequence, CountedItem.Of(logged)));
+            Add(new CountedRecord(e.Sequence, CountedItem.Of(logged)));
             return;
         }
 
         switch (e.Data)
         {
             case EvidenceCorrected x when Records.Count > 0:
-                Records.Add(new CountedRecord(e.Sequence, Records[^1].Item.Correct(x)));
+                Add(new CountedRecord(e.Sequence, Records[^1].Item.Correct(x)));
                 break;
             case EvidenceVoided when VoidedSequence is null:
                 VoidedSequence = e.Sequence;
                 break;
             case CodingApplied:
-                Pack(e.Sequence, e.RecordedAt(), removed: false);
+                PackCoding(e.Sequence, e.RecordedAt(), removed: false);
                 break;
             case CodingRemoved:
                 // The rules remove only a live coding of this item, once.
-                Pack(e.Sequence, e.RecordedAt(), removed: true);
+                PackCoding(e.Sequence, e.RecordedAt(), removed: true);
                 break;
         }
     }
 
     /// <summary>The item at the cut (as <see cref="EvidenceTimeline.AsOf"/> has it), or null when it had not happened, was not yet recorded, or was voided.</summary>
-    public CountedItem? AsOf(Cut cut)
+    public CountedItem? AsOf(Cut cut) => AsOf(Pack(), cut);
+
+    /// <summary>The same, read straight from a stored <see cref="Packed"/> string.</summary>
+    public static CountedItem? AsOf(string packed, Cut cut) => AsOf(Convert.FromBase64String(packed), cut);
+
+    private static CountedItem? AsOf(ReadOnlySpan<byte> bytes, Cut cut)
     {
-        if (VoidedSequence is { } voided && cut.Knows(voided))
+        var at = 0;
+        var voided = Varint.Read(bytes, ref at);
+        if (voided > 0 && cut.Knows(voided))
         {
             return null;
         }
 
-        var record = Records.LastOrDefault(r => cut.Knows(r.Sequence))?.Item;
-        if (record is null || record.On > cut.AsOf)
+        // The record in force: the last one the cut knows (records are in log order).
+        var records = Varint.Read(bytes, ref at);
+        long sequence = 0;
+        var inForce = -1;
+        for (var i = 0; i < records; i++)
+        {
+            var start = at;
+            sequence += Varint.Read(bytes, ref at);
+            if (cut.Knows(sequence))
+            {
+                inForce = start;
+            }
+
+            SkipRecordBody(bytes, ref at);
+        }
+
+        if (inForce < 0)
+        {
+            return null;
+        }
+
+        var recordAt = inForce;
+        Varint.Read(bytes, ref recordAt);
+        var item = ReadRecordBody(bytes, ref recordAt);
+        if (item.On > cut.AsOf)
         {
             return null;
         }
 
         var lastDay = cut.AsOf == DateOnly.MaxValue ? int.MaxValue : cut.AsOf.DayNumber;
         var live = 0;
-        long sequence = 0;
+        long codingSequence = 0;
         long day = 0;
-        for (var at = 0; at < codings.Count;)
+        while (at < bytes.Length)
         {
-            var step = Varint.Read(codings, ref at);
-            var dayStep = Varint.Read(codings, ref at);
-            sequence += step >> 1;
+            var step = Varint.Read(bytes, ref at);
+            var dayStep = Varint.Read(bytes, ref at);
+            codingSequence += step >> 1;
             day += (dayStep >> 1) ^ -(dayStep & 1);
-            if (sequence <= cut.KnownUpTo && day <= lastDay)
+            if (codingSequence <= cut.KnownUpTo && day <= lastDay)
             {
                 live += (step & 1) == 0 ? 1 : -1;
             }
         }
 
-        return record with { Codings = live };
+        return item with { Codings = live };
     }
 
     /// <summary>
@@ -132,25 +175,134 @@ public sealed class EvidenceCountTimeline : IEventTimeline
     public static EvidenceCountTimeline From(EvidenceTimeline timeline)
     {
         var counted = new EvidenceCountTimeline { Id = timeline.Id, EvaluationId = timeline.EvaluationId, VoidedSequence = timeline.VoidedSequence };
-        counted.Records.AddRange(timeline.Records.Select(r => new CountedRecord(r.Sequence, CountedItem.Of(r.Details))));
+        foreach (var record in timeline.Records)
+        {
+            counted.Add(new CountedRecord(record.Sequence, CountedItem.Of(record.Details)));
+        }
+
         var marks = timeline.Codings.Select(c => (Sequence: c.AppliedSequence, At: c.AppliedAt, Removed: false))
             .Concat(timeline.Codings.Where(c => c.RemovedSequence is not null).Select(c => (Sequence: c.RemovedSequence!.Value, At: c.RemovedAt!.Value, Removed: true)))
             .OrderBy(m => m.Sequence);
         foreach (var (sequence, at, removed) in marks)
         {
-            counted.Pack(sequence, at, removed);
+            counted.PackCoding(sequence, at, removed);
         }
 
         return counted;
     }
 
-    private void Pack(long sequence, DateTimeOffset recordedAt, bool removed)
+    private void Add(CountedRecord record)
+    {
+        Records.Add(record);
+        SiteIds.AddRange(record.Item.SiteIds.Where(s => !SiteIds.Contains(s)));
+    }
+
+    private void PackCoding(long sequence, DateTimeOffset recordedAt, bool removed)
     {
         var day = DateOnly.FromDateTime(recordedAt.UtcDateTime).DayNumber;
-        var dayStep = (long)(day - LastCodingDay);
-        Varint.Write(codings, ((sequence - LastCodingSequence) << 1) | (removed ? 1L : 0L));
+        var dayStep = (long)(day - lastCodingDay);
+        Varint.Write(codings, ((sequence - lastCodingSequence) << 1) | (removed ? 1L : 0L));
         Varint.Write(codings, (dayStep << 1) ^ (dayStep >> 63));
-        (LastCodingSequence, LastCodingDay) = (sequence, day);
+        (lastCodingSequence, lastCodingDay) = (sequence, day);
+    }
+
+    private byte[] Pack()
+    {
+        var bytes = new List<byte>(32 + (Records.Count * 64) + codings.Count);
+        Varint.Write(bytes, VoidedSequence ?? 0);
+        Varint.Write(bytes, Records.Count);
+        long previous = 0;
+        foreach (var (sequence, item) in Records)
+        {
+            Varint.Write(bytes, sequence - previous);
+            previous = sequence;
+            bytes.Add((byte)item.Kind);
+            Varint.Write(bytes, item.On.DayNumber);
+            bytes.Add((byte)((item.WaveId is null ? 0 : 1) | (item.PairingId is null ? 0 : 2)));
+            foreach (var id in new[] { item.WaveId, item.PairingId }.OfType<Guid>())
+            {
+                WriteGuid(bytes, id);
+            }
+
+            Varint.Write(bytes, item.ObservedMinutes);
+            Varint.Write(bytes, item.SiteIds.Count);
+            foreach (var site in item.SiteIds)
+            {
+                WriteGuid(bytes, site);
+            }
+        }
+
+        bytes.AddRange(codings);
+        return [.. bytes];
+    }
+
+    private void Unpack(byte[] bytes)
+    {
+        Records.Clear();
+        var at = 0;
+        var voided = Varint.Read(bytes, ref at);
+        VoidedSequence = voided > 0 ? voided : null;
+        var records = Varint.Read(bytes, ref at);
+        long sequence = 0;
+        for (var i = 0; i < records; i++)
+        {
+            sequence += Varint.Read(bytes, ref at);
+            Records.Add(new CountedRecord(sequence, ReadRecordBody(bytes, ref at)));
+        }
+
+        codings = [.. bytes.AsSpan(at)];
+        (lastCodingSequence, lastCodingDay) = (0, 0);
+        long day = 0;
+        for (var c = 0; c < codings.Count;)
+        {
+            lastCodingSequence += Varint.Read(codings, ref c) >> 1;
+            var dayStep = Varint.Read(codings, ref c);
+            day += (dayStep >> 1) ^ -(dayStep & 1);
+        }
+
+        lastCodingDay = (int)day;
+    }
+
+    private static CountedItem ReadRecordBody(ReadOnlySpan<byte> bytes, ref int at)
+    {
+        var kind = (EvidenceKind)bytes[at++];
+        var on = DateOnly.FromDayNumber((int)Varint.Read(bytes, ref at));
+        var flags = bytes[at++];
+        Guid? wave = (flags & 1) != 0 ? ReadGuid(bytes, ref at) : null;
+        Guid? pairing = (flags & 2) != 0 ? ReadGuid(bytes, ref at) : null;
+        var minutes = (int)Varint.Read(bytes, ref at);
+        var sites = new Guid[Varint.Read(bytes, ref at)];
+        for (var s = 0; s < sites.Length; s++)
+        {
+            sites[s] = ReadGuid(bytes, ref at);
+        }
+
+        return new CountedItem(kind, on, wave, sites, pairing, minutes, 0);
+    }
+
+    private static void SkipRecordBody(ReadOnlySpan<byte> bytes, ref int at)
+    {
+        at++;
+        Varint.Read(bytes, ref at);
+        var flags = bytes[at++];
+        at += ((flags & 1) != 0 ? 16 : 0) + ((flags & 2) != 0 ? 16 : 0);
+        Varint.Read(bytes, ref at);
+        var sites = (int)Varint.Read(bytes, ref at);
+        at += 16 * sites;
+    }
+
+    private static void WriteGuid(List<byte> bytes, Guid id)
+    {
+        Span<byte> raw = stackalloc byte[16];
+        id.TryWriteBytes(raw);
+        bytes.AddRange(raw);
+    }
+
+    private static Guid ReadGuid(ReadOnlySpan<byte> bytes, ref int at)
+    {
+        var id = new Guid(bytes.Slice(at, 16));
+        at += 16;
+        return id;
     }
 }
 

@@ -18,7 +18,9 @@ public static class Varint
         bytes.Add((byte)v);
     }
 
-    public static long Read(List<byte> bytes, ref int at)
+    public static long Read(List<byte> bytes, ref int at) => Read(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(bytes), ref at);
+
+    public static long Read(ReadOnlySpan<byte> bytes, ref int at)
     {
         long value = 0;
         var shift = 0;
