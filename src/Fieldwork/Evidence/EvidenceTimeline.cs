@@ -1,5 +1,6 @@
 using Fieldwork.Coding;
 using Fieldwork.Timeline;
+using System.Text.Json.Serialization;
 using JasperFx.Events;
 
 namespace Fieldwork.Evidence;
@@ -87,7 +88,24 @@ public sealed class EvidenceTimeline : IEventTimeline
     public List<long> Sequences { get; set; } = [];
 
     /// <summary>Every coding ever applied, removed ones included (with when they were removed).</summary>
-    public List<CodingRecord> Codings { get; set; } = [];
+    [JsonIgnore]
+    public List<CodingRecord> Codings { get; private set; } = [];
+
+    /// <summary>The codings as stored: packed (<see cref="CodingPack"/>), most of the document otherwise.</summary>
+    public string PackedCodings
+    {
+        get => CodingPack.Pack(Codings);
+        set => Codings = CodingPack.Unpack(value);
+    }
+
+    /// <summary>Codings as documents written before they were packed hold them: read, never written.</summary>
+    [JsonPropertyName("codings")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<CodingRecord>? UnpackedCodings
+    {
+        get => null;
+        set => Codings = value ?? [];
+    }
 
     public string? LoggedBy { get; set; }
 

@@ -102,6 +102,9 @@ public sealed class EvidenceCountTests
         var full = streams.Select(s => Timelines.Fold<EvidenceTimeline>(s)).ToList();
         var counted = streams.Select(s => Timelines.Fold<EvidenceCountTimeline>(s)).ToList();
         var backfilled = full.Select(EvidenceCountTimeline.From).ToList();
+        // As stored: each document written as JSON and read back.
+        var stored = counted.Select(c => System.Text.Json.JsonSerializer.Deserialize<EvidenceCountTimeline>(
+            System.Text.Json.JsonSerializer.Serialize(c, System.Text.Json.JsonSerializerOptions.Web), System.Text.Json.JsonSerializerOptions.Web)!).ToList();
 
         for (var i = 0; i < 300; i++)
         {
@@ -110,6 +113,8 @@ public sealed class EvidenceCountTests
 
             Assert.Equal(Describe(expected), Describe(counted.Select(c => c.AsOf(cut)).OfType<CountedItem>()));
             Assert.Equal(Describe(expected), Describe(backfilled.Select(c => c.AsOf(cut)).OfType<CountedItem>()));
+            Assert.Equal(Describe(expected), Describe(stored.Select(c => c.AsOf(cut)).OfType<CountedItem>()));
+            Assert.Equal(Describe(expected), Describe(stored.Select(c => EvidenceCountTimeline.AsOf(c.Packed, cut)).OfType<CountedItem>()));
 
             var reference = new EvidenceTally(expected);
             var served = new EvidenceTally(counted.Select(c => c.AsOf(cut)).OfType<CountedItem>());
