@@ -159,6 +159,14 @@ public static class ServedEvidence
     {
         // One round trip for the three reads.
         var batch = session.CreateBatchQuery();
+        var tally = TallyIn(batch, evaluationId, cut, siteId);
+        await batch.Execute(cancellation);
+        return await tally();
+    }
+
+    /// <summary>The same reads added to a batch the caller executes (with reads of its own): the tally once it has run.</summary>
+    public static Func<Task<EvidenceTally>> TallyIn(Marten.Services.BatchQuerying.IBatchedQuery batch, Guid evaluationId, Cut cut, Guid? siteId = null)
+    {
         var countQuery = batch.Query<EvidenceCountTimeline>().Where(e => e.EvaluationId == evaluationId);
         var visitQuery = batch.Query<Fieldwork.Visits.VisitTimeline>().Where(v => v.EvaluationId == evaluationId);
         if (siteId is { } site)
@@ -170,9 +178,11 @@ public static class ServedEvidence
         var counted = countQuery.Select(e => e.Packed).ToList();
         var evaluation = batch.Load<Fieldwork.Evaluations.Evaluation>(evaluationId);
         var visits = visitQuery.ToList();
-        await batch.Execute(cancellation);
-        var items = (await counted).Select(packed => EvidenceCountTimeline.AsOf(packed, cut)).OfType<CountedItem>();
-        return new EvidenceTally(items, (await evaluation)?.Waves.ToDictionary(w => w.Id, w => w.Name))
-            .WithVisits((await visits).Select(v => v.AsOf(cut)).OfType<Fieldwork.Visits.VisitState>(), cut.AsOf);
+        return async () =>
+        {
+            var items = (await counted).Select(packed => EvidenceCountTimeline.AsOf(packed, cut)).OfType<CountedItem>();
+            return new EvidenceTally(items, (await evaluation)?.Waves.ToDictionary(w => w.Id, w => w.Name))
+                .WithVisits((await visits).Select(v => v.AsOf(cut)).OfType<Fieldwork.Visits.VisitState>(), cut.AsOf);
+        };
     }
 }

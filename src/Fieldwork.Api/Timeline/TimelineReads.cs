@@ -17,10 +17,16 @@ public static class TimelineReads
         TimeTravel time, CancellationToken cancellation) =>
         time.ReadAsync(session, asOf, knownAt, cancellation, async cut =>
         {
-            var sites = await ServedState.SitesAsync(session, evaluationId, cut, cancellation);
-            var pairings = await ServedState.PairingsAsync(session, evaluationId, cut, cancellation);
-            var tally = await ServedEvidence.TallyAsync(session, evaluationId, cut, cancellation);
-            var codes = await ServedState.SiteCodesAsync(session, evaluationId, cancellation);
+            // Sites, pairings, counts and visits in one round trip.
+            var batch = session.CreateBatchQuery();
+            var siteTimelines = batch.Query<Fieldwork.Sites.SiteTimeline>().Where(x => x.EvaluationId == evaluationId).ToList();
+            var pairingTimelines = batch.Query<Fieldwork.Pairings.PairingTimeline>().Where(x => x.EvaluationId == evaluationId).ToList();
+            var counting = ServedEvidence.TallyIn(batch, evaluationId, cut);
+            await batch.Execute(cancellation);
+            var sites = ServedState.SitesAt(await siteTimelines, cut);
+            var pairings = ServedState.PairingsAt(await pairingTimelines, cut);
+            var codes = (await siteTimelines).ToDictionary(t => t.Id, t => t.Code);
+            var tally = await counting();
             return TypedResults.Ok(new StateView(Date(cut.AsOf), time.KnownAt(knownAt), tally.Total, tally.ByWave(),
                 [.. sites.Select(s => SiteView.From(s, tally))], [.. pairings.Select(p => PairingView.From(p, tally, codes))]));
         });

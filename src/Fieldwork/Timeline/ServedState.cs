@@ -15,15 +15,23 @@ public static class ServedState
         CancellationToken cancellation = default)
     {
         var timelines = await session.Query<SiteTimeline>().Where(x => x.EvaluationId == evaluationId).ToListAsync(cancellation);
-        return [.. timelines.Select(t => t.AsOf(cut)).OfType<SiteState>().OrderBy(s => s.Code, StringComparer.Ordinal)];
+        return SitesAt(timelines, cut);
     }
+
+    /// <summary>The sites at the cut from their timelines, by code.</summary>
+    public static IReadOnlyList<SiteState> SitesAt(IEnumerable<SiteTimeline> timelines, Cut cut) =>
+        [.. timelines.Select(t => t.AsOf(cut)).OfType<SiteState>().OrderBy(s => s.Code, StringComparer.Ordinal)];
 
     public static async Task<IReadOnlyList<PairingState>> PairingsAsync(IQuerySession session, Guid evaluationId, Cut cut,
         CancellationToken cancellation = default)
     {
         var timelines = await session.Query<PairingTimeline>().Where(x => x.EvaluationId == evaluationId).ToListAsync(cancellation);
-        return [.. timelines.Select(t => t.AsOf(cut)).OfType<PairingState>().OrderBy(p => p.ProposedOn).ThenBy(p => p.Id)];
+        return PairingsAt(timelines, cut);
     }
+
+    /// <summary>The pairings at the cut from their timelines, in the order they were proposed.</summary>
+    public static IReadOnlyList<PairingState> PairingsAt(IEnumerable<PairingTimeline> timelines, Cut cut) =>
+        [.. timelines.Select(t => t.AsOf(cut)).OfType<PairingState>().OrderBy(p => p.ProposedOn).ThenBy(p => p.Id)];
 
     /// <summary>Every site's pseudonym code by id (codes never change once enrolled), to name the sites of pairings.</summary>
     public static async Task<IReadOnlyDictionary<Guid, string>> SiteCodesAsync(IQuerySession session, Guid evaluationId,
