@@ -9,9 +9,9 @@ public static class LinkRules
 {
     /// <param name="siteA">The first site's timeline, or null if there is no such site in this evaluation.</param>
     /// <param name="siteB">The second site's timeline, likewise.</param>
-    public static Decision Form(Evaluation evaluation, Guid linkId, FormLink command, SiteTimeline? siteA, SiteTimeline? siteB)
+    public static Decision Form(Evaluation evaluation, Guid linkId, NewLink command, SiteTimeline? siteA, SiteTimeline? siteB)
     {
-        var on = command.FormedOn!.Value;
+        var on = command.FormedOn;
         if (Dates.Outside(evaluation, on, "formedOn") is { } outside)
         {
             return outside;
@@ -23,8 +23,7 @@ public static class LinkRules
             return Rejection.Combine(problems);
         }
 
-        return Decision.Accept(new LinkFormed(evaluation.Id, linkId, siteA!.Id, siteB!.Id, on,
-            string.IsNullOrWhiteSpace(command.Note) ? null : command.Note.Trim()));
+        return Decision.Accept(new LinkFormed(evaluation.Id, linkId, siteA!.Id, siteB!.Id, on, command.Note));
     }
 
     private static Rejection? Enrolled(SiteTimeline? site, DateOnly on, string field) =>
