@@ -81,15 +81,13 @@ public static class EvidenceWrites
     [ProducesResponseType<EvidenceView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Correct(Guid evaluationId, Guid evidenceId, CorrectEvidence command, HttpContext http, EventRecorder recorder,
-        TimeTravel time, KeyRing keys)
-    {
-        var correction = command.Valid();
-        return Change(http, recorder, time, keys, evidenceId, correction, async (session, context, item) =>
+        TimeTravel time, KeyRing keys) =>
+        Change(http, recorder, time, keys, evidenceId, command, async (session, context, item) =>
         {
             // A visit never changes once logged: its frame is read as it is.
             var visit = item.VisitId is { } visitId ? await session.LoadAsync<Fieldwork.Visits.VisitTimeline>(visitId, http.RequestAborted) : null;
-            var decision = EvidenceRules.Correct(context, item, correction, visit?.Frame);
-            if (decision.Accepted && correction.ParticipantIds is { } participants
+            var decision = EvidenceRules.Correct(context, item, command, visit?.Frame);
+            if (decision.Accepted && command.ParticipantIds is { } participants
                 && await session.LoadAsync<TextKey>(item.Id, http.RequestAborted) is { Erased: false } key)
             {
                 // The key follows everyone whose words it seals, so erasing any of them reaches it.
@@ -97,8 +95,7 @@ public static class EvidenceWrites
             }
 
             return decision;
-        }, lockParticipants: correction.ParticipantIds is { Count: > 0 });
-    }
+        }, lockParticipants: command.ParticipantIds is { Count: > 0 });
 
     /// <summary>
     /// Voids an item logged in error (the person who logged it, or a lead): from now on, as known at,
@@ -206,7 +203,7 @@ public static class EvidenceWrites
     /// correction may name sites, a pairing and participants the item did not have: they join the rules' context.
     /// </summary>
     private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeTravel time, KeyRing keys, Guid evidenceId,
-        EvidenceCorrection? correction, Func<IDocumentSession, EvidenceContext, EvidenceTimeline, Task<Decision>> rule, bool allowVoided = false,
+        CorrectEvidence? correction, Func<IDocumentSession, EvidenceContext, EvidenceTimeline, Task<Decision>> rule, bool allowVoided = false,
         bool lockParticipants = false) =>
         recorder.ChangeAsync<EvidenceTimeline>(http, evidenceId, "No such evidence in this evaluation.",
             async (session, item) =>

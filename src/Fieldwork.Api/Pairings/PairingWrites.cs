@@ -92,7 +92,7 @@ public static class PairingWrites
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Correct(Guid evaluationId, Guid pairingId, CorrectPairingDates command, HttpContext http,
         EventRecorder recorder, TimeTravel time) =>
-        Change(http, recorder, time, pairingId, (_, evaluation, pairing) => PairingRules.Correct(evaluation, pairing, command.Valid()));
+        Change(http, recorder, time, pairingId, (_, evaluation, pairing) => PairingRules.Correct(evaluation, pairing, command));
 
     private static async Task<SiteTimeline?> SiteIn(IQuerySession session, Guid evaluationId, Guid siteId, CancellationToken cancellation) =>
         await session.LoadAsync<SiteTimeline>(siteId, cancellation) is { } site && site.EvaluationId == evaluationId ? site : null;

@@ -72,7 +72,10 @@ public sealed record NewDocument(DateOnly CapturedOn, DateOnly? IssuedOn, Guid? 
 
 public sealed record AddTextVersion([property: LongText] string? Text, int? ExpectedVersion);
 
-/// <summary>Any of the logged fields, corrected; the others stay as they were.</summary>
+/// <summary>
+/// Any of the logged fields, corrected; the others stay as they were. Every field is optional by
+/// meaning (none: it stays), so the rules take the request as it is.
+/// </summary>
 public sealed record CorrectEvidence(
     DateOnly? OccurredOn,
     DateOnly? CapturedOn,
@@ -80,30 +83,6 @@ public sealed record CorrectEvidence(
     List<Guid>? SiteIds,
     Guid? PairingId,
     List<Guid>? ParticipantIds,
-    InterviewFormat? Format,
-    InterviewMode? Mode,
-    ObservationSetting? Setting,
-    int? DurationMinutes,
-    DateOnly? IssuedOn,
-    string? Title,
-    string? Issuer,
-    string? DocumentType,
-    string? SourceRef)
-{
-    public EvidenceCorrection Valid() => new(OccurredOn, CapturedOn, WaveId, SiteIds, PairingId, ParticipantIds, Format, Mode, Setting, DurationMinutes,
-        IssuedOn, Title?.Trim(), Issuer?.Trim(), DocumentType?.Trim(), SourceRef);
-
-    public static implicit operator EvidenceCorrection(CorrectEvidence request) => request.Valid();
-}
-
-/// <summary>The logged fields to correct (none for those that stay), words trimmed, as its validator passed it.</summary>
-public sealed record EvidenceCorrection(
-    DateOnly? OccurredOn,
-    DateOnly? CapturedOn,
-    Guid? WaveId,
-    IReadOnlyList<Guid>? SiteIds,
-    Guid? PairingId,
-    IReadOnlyList<Guid>? ParticipantIds,
     InterviewFormat? Format,
     InterviewMode? Mode,
     ObservationSetting? Setting,

@@ -108,7 +108,7 @@ public static class EvidenceRules
     /// Corrects logged fields. An item logged within a <paramref name="visit"/> stays within it: a
     /// correction may not move it out of the visit's days, sites or wave.
     /// </summary>
-    public static Decision Correct(EvidenceContext context, EvidenceTimeline item, EvidenceCorrection c, VisitFrame? visit = null)
+    public static Decision Correct(EvidenceContext context, EvidenceTimeline item, CorrectEvidence c, VisitFrame? visit = null)
     {
         var misplaced = new List<Rejection>();
         void NotFor(bool wrong, string field, string kind)
@@ -142,7 +142,7 @@ public static class EvidenceRules
 
         var correction = new EvidenceCorrected(context.Evaluation.Id, item.Id, c.OccurredOn ?? c.CapturedOn, c.WaveId,
             c.SiteIds?.Distinct().ToList(), c.PairingId, c.ParticipantIds?.Distinct().ToList(), c.Format, c.Mode, c.Setting, c.DurationMinutes,
-            c.IssuedOn, c.Title, c.Issuer, c.DocumentType, c.SourceRef);
+            c.IssuedOn, c.Title?.Trim(), c.Issuer?.Trim(), c.DocumentType?.Trim(), c.SourceRef);
         var corrected = item.Current.Correct(correction);
         if (corrected.Kind == EvidenceKind.Interview && !FitsFormat(corrected.Format, corrected.ParticipantIds.Count))
         {

@@ -71,15 +71,8 @@ public sealed record DissolvePairing(DateOnly? DissolvedOn, string? Reason)
 /// <summary>The end of a pairing, as its validator passed it.</summary>
 public sealed record PairingDissolution(DateOnly DissolvedOn, string Reason);
 
-public sealed record CorrectPairingDates(DateOnly? ProposedOn, DateOnly? EstablishedOn, DateOnly? DissolvedOn)
-{
-    public PairingDateCorrection Valid() => new(ProposedOn, EstablishedOn, DissolvedOn);
-
-    public static implicit operator PairingDateCorrection(CorrectPairingDates request) => request.Valid();
-}
-
-/// <summary>Dates to correct (none for those that stay), as its validator passed it.</summary>
-public sealed record PairingDateCorrection(DateOnly? ProposedOn, DateOnly? EstablishedOn, DateOnly? DissolvedOn);
+/// <summary>Dates to correct (none for those that stay): every field optional by meaning, so the rules take the request as it is.</summary>
+public sealed record CorrectPairingDates(DateOnly? ProposedOn, DateOnly? EstablishedOn, DateOnly? DissolvedOn);
 
 public sealed class ProposePairingValidator : AbstractValidator<ProposePairing>
 {

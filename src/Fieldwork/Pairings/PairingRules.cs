@@ -111,7 +111,7 @@ public static class PairingRules
         return Decision.Accept(new PairingDissolved(evaluation.Id, pairing.Id, on, command.Reason));
     }
 
-    public static Decision Correct(Evaluation evaluation, PairingTimeline pairing, PairingDateCorrection command)
+    public static Decision Correct(Evaluation evaluation, PairingTimeline pairing, CorrectPairingDates command)
     {
         foreach (var (date, field) in new[] { (command.ProposedOn, "proposedOn"), (command.EstablishedOn, "establishedOn"), (command.DissolvedOn, "dissolvedOn") })
         {
