@@ -4,7 +4,6 @@ using Fieldwork.Pairings;
 using Fieldwork.Participants;
 using Fieldwork.Rules;
 using Fieldwork.Sites;
-using Fieldwork.Timeline;
 using Fieldwork.Visits;
 
 namespace Fieldwork.Evidence;
@@ -261,18 +260,9 @@ public static class EvidenceRules
     {
         for (var i = 0; i < siteIds.Count; i++)
         {
-            var field = $"siteIds[{i}]";
-            if (!context.Sites.TryGetValue(siteIds[i], out var site))
+            if (SiteRules.TakingPart(context.Sites.GetValueOrDefault(siteIds[i]), on, $"siteIds[{i}]") is { } refused)
             {
-                yield return Rejection.Invalid(field, "There is no such site in this evaluation.");
-            }
-            else if (site.AsOf(new Cut(on, long.MaxValue)) is not { } state)
-            {
-                yield return Rejection.Invalid(field, $"Site {site.Code} was not enrolled on {on:yyyy-MM-dd}.");
-            }
-            else if (state.Status == SiteStatus.Withdrawn)
-            {
-                yield return Rejection.Invalid(field, $"Site {site.Code} had withdrawn by {on:yyyy-MM-dd}.");
+                yield return refused;
             }
         }
     }

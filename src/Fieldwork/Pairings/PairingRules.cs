@@ -153,28 +153,11 @@ public static class PairingRules
         return Decision.Accept(new PairingDatesCorrected(evaluation.Id, pairing.Id, command.ProposedOn, command.EstablishedOn, command.DissolvedOn));
     }
 
-    private static Rejection? RoleOn(SiteTimeline? site, DateOnly on, ProgrammeRole role, string field)
-    {
-        if (site is null)
-        {
-            return Rejection.Invalid(field, "There is no such site in this evaluation.");
-        }
-
-        var state = site.AsOf(new Cut(on, long.MaxValue));
-        if (state is null)
-        {
-            return Rejection.Invalid(field, $"Site {site.Code} was not enrolled on {on:yyyy-MM-dd}.");
-        }
-
-        if (state.Status == SiteStatus.Withdrawn)
-        {
-            return Rejection.Invalid(field, $"Site {site.Code} had withdrawn by {on:yyyy-MM-dd}.");
-        }
-
-        return state.ProgrammeRole == role
-            ? null
-            : Rejection.Invalid(field, $"Site {site.Code} was {Words(state.ProgrammeRole)} on {on:yyyy-MM-dd}, not {Words(role)}.");
-    }
+    private static Rejection? RoleOn(SiteTimeline? site, DateOnly on, ProgrammeRole role, string field) =>
+        SiteRules.TakingPart(site, on, field)
+        ?? (site?.AsOf(new Cut(on, long.MaxValue)) is { } state && state.ProgrammeRole != role
+            ? Rejection.Invalid(field, $"Site {site.Code} was {Words(state.ProgrammeRole)} on {on:yyyy-MM-dd}, not {Words(role)}.")
+            : null);
 
     private static Rejection? Within(Evaluation evaluation, PairingTimeline pairing, DateOnly on, string field, string what)
     {
