@@ -16,6 +16,13 @@ public static class ParticipantRules
             return Rejection.Invalid("siteId", "There is no such site in this evaluation.");
         }
 
+        // A consent may be given before the evaluation starts (recruitment comes first), not after it ends.
+        if (evaluation.EndsOn is { } end && command.Consent.GivenOn > end)
+        {
+            return Rejection.Invalid("consent.givenOn",
+                $"'consent.givenOn' ({command.Consent.GivenOn:yyyy-MM-dd}) is after the evaluation ({Dates.Range(evaluation)}).");
+        }
+
         return Decision.Accept(new ParticipantRegistered(evaluation.Id, participantId, command.Pseudonym, command.Role, site?.Id,
             command.Consent.Scope, personal, command.Consent.GivenOn));
     }
@@ -91,6 +98,13 @@ public static class ParticipantRules
         if (Dates.Outside(evaluation, on, "effectiveOn") is { } outside && command.EffectiveOn is not null)
         {
             return outside;
+        }
+
+        // Nobody withdraws a consent before giving it (a re-consent's date counts from then on); worded as a
+        // re-consent given before the withdrawal is.
+        if ((participant.ReconsentedOn ?? participant.ConsentGivenOn) is { } given && on < given)
+        {
+            return Rejection.Invalid("effectiveOn", $"{participant.Pseudonym} gave consent on {given:yyyy-MM-dd}: a withdrawal is effective on or after it.");
         }
 
         return Decision.Accept(new ParticipantWithdrew(evaluation.Id, participant.Id, on, erase));
