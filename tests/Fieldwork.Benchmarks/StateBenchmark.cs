@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Fieldwork.Api.Timeline;
 using Fieldwork.Pairings;
 using Fieldwork.Sites;
 using Fieldwork.Timeline;

@@ -16,7 +16,7 @@ public static class CodebookWrites
         {
             var stream = await session.Events.FetchForWriting<Codebook>(Codebook.StreamId(evaluationId), http.RequestAborted);
             var codes = stream.Aggregate?.AsOf() ?? new Dictionary<Guid, CodeState>();
-            return stream.Record(CodebookRules.Define(evaluationId, codes, id, command));
+            return stream.Record(CodebookRules.Define(evaluationId, codes, id, command.Valid()));
         });
 
     /// <summary>Renames, redefines or moves a code; expectedVersion is the code's version as last read.</summary>
@@ -25,7 +25,7 @@ public static class CodebookWrites
     [ProducesResponseType<CodeView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Revise(Guid evaluationId, Guid codeId, ReviseCode command, HttpContext http, EventRecorder recorder) =>
-        Change(http, recorder, evaluationId, codeId, codes => CodebookRules.Revise(evaluationId, codes, codeId, command));
+        Change(http, recorder, evaluationId, codeId, codes => CodebookRules.Revise(evaluationId, codes, codeId, command.Valid()));
 
     /// <summary>Merges a code into another: from now on its codings count toward the target.</summary>
     [WolverinePost(Route + "/codes/{codeId}/merge", OperationId = "mergeCode")]
@@ -33,7 +33,7 @@ public static class CodebookWrites
     [ProducesResponseType<CodeView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Merge(Guid evaluationId, Guid codeId, MergeCode command, HttpContext http, EventRecorder recorder) =>
-        Change(http, recorder, evaluationId, codeId, codes => CodebookRules.Merge(evaluationId, codes, codeId, command));
+        Change(http, recorder, evaluationId, codeId, codes => CodebookRules.Merge(evaluationId, codes, codeId, command.Valid()));
 
     /// <summary>Retires a code: it keeps its codings but takes no new ones.</summary>
     [WolverinePost(Route + "/codes/{codeId}/retirement", OperationId = "retireCode")]
@@ -41,7 +41,7 @@ public static class CodebookWrites
     [ProducesResponseType<CodeView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Retire(Guid evaluationId, Guid codeId, RetireCode command, HttpContext http, EventRecorder recorder) =>
-        Change(http, recorder, evaluationId, codeId, codes => CodebookRules.Retire(evaluationId, codes, codeId, command));
+        Change(http, recorder, evaluationId, codeId, codes => CodebookRules.Retire(evaluationId, codes, codeId, command.Valid()));
 
     private static Task<IResult> Change(HttpContext http, EventRecorder recorder, Guid evaluationId, Guid codeId,
         Func<IReadOnlyDictionary<Guid, CodeState>, Decision> rule) =>

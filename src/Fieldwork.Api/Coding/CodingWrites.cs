@@ -27,7 +27,7 @@ public static class CodingWrites
 
                 var codes = (await session.LoadAsync<Codebook>(Codebook.StreamId(evaluationId), http.RequestAborted))?.AsOf()
                             ?? new Dictionary<Guid, CodeState>();
-                return CodingRules.Apply(item, codes, id, http.Access().UserId, command,
+                return CodingRules.Apply(item, codes, id, http.Access().UserId, command.Valid(),
                     await EvidenceErasure.ErasedForAsync(session, item, http.RequestAborted));
             }));
 

@@ -17,8 +17,9 @@ public static class MemoWrites
     public static Task<IResult> Write(Guid evaluationId, WriteMemo command, HttpContext http, EventRecorder recorder) =>
         recorder.CreateAsync(http, command.Id, command, id => $"/api/evaluations/{evaluationId}/memos/{id}", async (session, id) =>
         {
-            var exists = await AboutExistsAsync(session, evaluationId, command.AboutKind!.Value, command.AboutId!.Value, http.RequestAborted);
-            return session.Start<MemoTimeline>(id, MemoRules.Write(evaluationId, id, http.Access().UserId, command, exists));
+            var memo = command.Valid();
+            var exists = await AboutExistsAsync(session, evaluationId, memo.AboutKind, memo.AboutId, http.RequestAborted);
+            return session.Start<MemoTimeline>(id, MemoRules.Write(evaluationId, id, http.Access().UserId, memo, exists));
         });
 
     /// <summary>Rewrites a memo; expectedVersion is the version last read. Authors revise their own memos, leads any.</summary>
@@ -29,7 +30,7 @@ public static class MemoWrites
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Revise(Guid evaluationId, Guid memoId, ReviseMemo command, HttpContext http, EventRecorder recorder) =>
         recorder.ChangeAsync<MemoTimeline>(http, memoId, "No such memo in this evaluation.",
-            memo => MemoRules.Revise(memo, command, http.Access().UserId, http.Access().Role),
+            memo => MemoRules.Revise(memo, command.Valid(), http.Access().UserId, http.Access().Role),
             async query =>
             {
                 var memo = await query.LoadAsync<MemoTimeline>(memoId, http.RequestAborted);

@@ -22,6 +22,7 @@ public static class PlanWrites
     public static Task<IResult> Put(Guid evaluationId, Guid waveId, SetWavePlan command, HttpContext http, EventRecorder recorder)
     {
         var evaluation = http.Access().Evaluation;
+        var plan = command.Valid();
         var streamId = WavePlanTimeline.StreamId(evaluationId, waveId);
         return recorder.ChangeAsync(http,
             async session =>
@@ -31,17 +32,17 @@ public static class PlanWrites
                     return Fieldwork.Rules.Rejection.NotFound("No such wave in this evaluation.");
                 }
 
-                var named = command.Sites!.Select(s => s.SiteId!.Value).Distinct().ToArray();
+                var named = plan.Sites.Select(s => s.SiteId).Distinct().ToArray();
                 var found = named.Length == 0 ? [] : await session.LoadManyAsync<SiteTimeline>(http.RequestAborted, named);
                 var enrolled = found.Where(s => s.EvaluationId == evaluationId).Select(s => s.Id).ToHashSet();
                 var stream = await session.Events.FetchForWriting<WavePlanTimeline>(streamId, http.RequestAborted);
-                return stream.Record(PlanRules.Set(evaluation, waveId, command, enrolled, stream.Aggregate?.KnownAt()));
+                return stream.Record(PlanRules.Set(evaluation, waveId, plan, enrolled, stream.Aggregate?.KnownAt()));
             },
             async query =>
             {
-                var plan = await query.LoadAsync<WavePlanTimeline>(streamId, http.RequestAborted);
+                var stored = await query.LoadAsync<WavePlanTimeline>(streamId, http.RequestAborted);
                 var codes = await ServedState.SiteCodesAsync(query, evaluationId, http.RequestAborted);
-                return TypedResults.Ok(WavePlanView.From(plan?.KnownAt() ?? WavePlanTimeline.Unplanned(waveId), codes));
+                return TypedResults.Ok(WavePlanView.From(stored?.KnownAt() ?? WavePlanTimeline.Unplanned(waveId), codes));
             });
     }
 }

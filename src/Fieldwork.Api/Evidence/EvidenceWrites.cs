@@ -20,30 +20,39 @@ public static class EvidenceWrites
     [Requires(Permission.WriteEvidence, RecheckedByTheWrite = true)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
     public static Task<IResult> LogInterview(Guid evaluationId, LogInterview command, HttpContext http, EventRecorder recorder,
-        EvidenceBatcher batcher, KeyRing keys) =>
-        Create(http, recorder, batcher, command.Id, command, command.Transcript, "transcript",
-            (context, id, text, visit) => EvidenceRules.LogInterview(context, id, command, text, visit),
-            command.SiteIds, command.PairingId, command.ParticipantIds, sealing: keys, clear: command with { Transcript = null });
+        EvidenceBatcher batcher, KeyRing keys)
+    {
+        var interview = command.Valid();
+        return Create(http, recorder, batcher, command.Id, command, command.Transcript, "transcript",
+            (context, id, text, visit) => EvidenceRules.LogInterview(context, id, interview, text, visit),
+            interview.SiteIds, interview.PairingId, interview.ParticipantIds, sealing: keys, clear: command with { Transcript = null });
+    }
 
     /// <summary>Logs an observation (meeting, workshop, site visit, conference) with optional field notes.</summary>
     [WolverinePost(Root + "/observations", OperationId = "logObservation")]
     [Requires(Permission.WriteEvidence, RecheckedByTheWrite = true)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
     public static Task<IResult> LogObservation(Guid evaluationId, LogObservation command, HttpContext http, EventRecorder recorder,
-        EvidenceBatcher batcher) =>
-        Create(http, recorder, batcher, command.Id, command, command.FieldNotes, "fieldNotes",
-            (context, id, text, visit) => EvidenceRules.LogObservation(context, id, command, text, visit),
-            command.SiteIds, command.PairingId, null);
+        EvidenceBatcher batcher)
+    {
+        var observation = command.Valid();
+        return Create(http, recorder, batcher, command.Id, command, command.FieldNotes, "fieldNotes",
+            (context, id, text, visit) => EvidenceRules.LogObservation(context, id, observation, text, visit),
+            observation.SiteIds, observation.PairingId, []);
+    }
 
     /// <summary>Captures a document with optional extracted text.</summary>
     [WolverinePost(Root + "/documents", OperationId = "captureDocument")]
     [Requires(Permission.WriteEvidence, RecheckedByTheWrite = true)]
     [ProducesResponseType<Created>(StatusCodes.Status201Created)]
     public static Task<IResult> CaptureDocument(Guid evaluationId, CaptureDocument command, HttpContext http, EventRecorder recorder,
-        EvidenceBatcher batcher) =>
-        Create(http, recorder, batcher, command.Id, command, command.Text, "text",
-            (context, id, text, visit) => EvidenceRules.CaptureDocument(context, id, command, text, visit),
-            command.SiteIds, null, null);
+        EvidenceBatcher batcher)
+    {
+        var document = command.Valid();
+        return Create(http, recorder, batcher, command.Id, command, command.Text, "text",
+            (context, id, text, visit) => EvidenceRules.CaptureDocument(context, id, document, text, visit),
+            document.SiteIds, null, []);
+    }
 
     /// <summary>Adds a text version; expectedVersion is the latest text version number (0 when there is none).</summary>
     [WolverinePost(Root + "/evidence/{evidenceId}/texts", OperationId = "addTextVersion")]
@@ -101,12 +110,12 @@ public static class EvidenceWrites
     {
         var access = http.Access();
         return Change(http, recorder, time, keys, evidenceId, null,
-            (_, _, item) => Task.FromResult(EvidenceRules.Void(item, access.UserId, access.Role, command)), allowVoided: true);
+            (_, _, item) => Task.FromResult(EvidenceRules.Void(item, access.UserId, access.Role, command.Valid())), allowVoided: true);
     }
 
     private static async Task<IResult> Create(HttpContext http, EventRecorder recorder, EvidenceBatcher batcher, Guid? requestedId,
-        object command, string? rawText, string textField, Func<EvidenceContext, Guid, NormalisedText?, VisitFrame?, Decision> rule, List<Guid>? siteIds,
-        Guid? pairingId, List<Guid>? participantIds, KeyRing? sealing = null, object? clear = null)
+        object command, string? rawText, string textField, Func<EvidenceContext, Guid, NormalisedText?, VisitFrame?, Decision> rule,
+        IReadOnlyList<Guid> siteIds, Guid? pairingId, IReadOnlyList<Guid> participantIds, KeyRing? sealing = null, object? clear = null)
     {
         var access = http.Access();
         var prepared = Prepare(http, recorder, access.Evaluation.Id, requestedId, command, rawText, textField, rule, siteIds, pairingId,
@@ -147,7 +156,7 @@ public static class EvidenceWrites
     /// </summary>
     internal static (PreparedItem? Item, Rejection? Refusal) Prepare(HttpContext http, EventRecorder recorder, Guid evaluationId, Guid? requestedId,
         object command, string? rawText, string textField, Func<EvidenceContext, Guid, NormalisedText?, VisitFrame?, Decision> rule,
-        List<Guid>? siteIds, Guid? pairingId, List<Guid>? participantIds, KeyRing? sealing = null, object? clear = null)
+        IReadOnlyList<Guid> siteIds, Guid? pairingId, IReadOnlyList<Guid> participantIds, KeyRing? sealing = null, object? clear = null)
     {
         if (Measure(rawText, textField) is { } tooLarge)
         {
@@ -157,8 +166,8 @@ public static class EvidenceWrites
         var id = requestedId ?? Guid.NewGuid();
         var text = rawText is null ? null : EvidenceText.Normalise(rawText);
         var fingerprint = recorder.FingerprintOf(http, id, command, clear, sealing is null ? null : text?.Text);
-        var presealed = sealing is not null && text is not null ? Preseal(sealing, evaluationId, id, participantIds ?? [], text) : null;
-        return (new PreparedItem(id, fingerprint, $"/api/evaluations/{evaluationId}/evidence/{id}", siteIds ?? [], pairingId, participantIds ?? [],
+        var presealed = sealing is not null && text is not null ? Preseal(sealing, evaluationId, id, participantIds, text) : null;
+        return (new PreparedItem(id, fingerprint, $"/api/evaluations/{evaluationId}/evidence/{id}", siteIds, pairingId, participantIds,
             presealed, (context, visit) => rule(context, id, text, visit)), null);
     }
 
@@ -170,18 +179,21 @@ public static class EvidenceWrites
         {
             case EvidenceKind.Interview:
                 var interview = item.AsInterview();
+                var newInterview = interview.Valid();
                 return Prepare(http, recorder, evaluationId, interview.Id, interview, interview.Transcript, "transcript",
-                    (context, id, text, visit) => EvidenceRules.LogInterview(context, id, interview, text, visit), interview.SiteIds,
-                    interview.PairingId, interview.ParticipantIds, sealing: keys, clear: interview with { Transcript = null });
+                    (context, id, text, visit) => EvidenceRules.LogInterview(context, id, newInterview, text, visit), newInterview.SiteIds,
+                    newInterview.PairingId, newInterview.ParticipantIds, sealing: keys, clear: interview with { Transcript = null });
             case EvidenceKind.Observation:
                 var observation = item.AsObservation();
+                var newObservation = observation.Valid();
                 return Prepare(http, recorder, evaluationId, observation.Id, observation, observation.FieldNotes, "fieldNotes",
-                    (context, id, text, visit) => EvidenceRules.LogObservation(context, id, observation, text, visit), observation.SiteIds,
-                    observation.PairingId, null);
+                    (context, id, text, visit) => EvidenceRules.LogObservation(context, id, newObservation, text, visit), newObservation.SiteIds,
+                    newObservation.PairingId, []);
             default:
                 var document = item.AsDocument();
+                var newDocument = document.Valid();
                 return Prepare(http, recorder, evaluationId, document.Id, document, document.Text, "text",
-                    (context, id, text, visit) => EvidenceRules.CaptureDocument(context, id, document, text, visit), document.SiteIds, null, null);
+                    (context, id, text, visit) => EvidenceRules.CaptureDocument(context, id, newDocument, text, visit), newDocument.SiteIds, null, []);
         }
     }
 

@@ -18,11 +18,12 @@ public static class FindingWrites
     public static Task<IResult> Draft(Guid evaluationId, DraftFinding command, HttpContext http, EventRecorder recorder) =>
         recorder.CreateAsync(http, command.Id, command, id => $"/api/evaluations/{evaluationId}/findings/{id}", async (session, id) =>
         {
+            var finding = command.Valid();
             var batch = session.CreateBatchQuery();
-            var sites = batch.LoadMany<SiteTimeline>().ById([.. command.SiteIds ?? []]);
-            var pairings = batch.LoadMany<PairingTimeline>().ById([.. command.PairingIds ?? []]);
+            var sites = batch.LoadMany<SiteTimeline>().ById([.. finding.SiteIds]);
+            var pairings = batch.LoadMany<PairingTimeline>().ById([.. finding.PairingIds]);
             await batch.Execute(http.RequestAborted);
-            return session.Start<FindingTimeline>(id, FindingRules.Draft(evaluationId, id, command,
+            return session.Start<FindingTimeline>(id, FindingRules.Draft(evaluationId, id, finding,
                 (await sites).Where(s => s.EvaluationId == evaluationId).Select(s => s.Id).ToHashSet(),
                 (await pairings).Where(p => p.EvaluationId == evaluationId).Select(p => p.Id).ToHashSet(),
                 http.Access().Evaluation.Waves.Select(w => w.Id).ToHashSet()));
@@ -34,7 +35,7 @@ public static class FindingWrites
     [ProducesResponseType<FindingView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Revise(Guid evaluationId, Guid findingId, ReviseFinding command, HttpContext http, EventRecorder recorder) =>
-        Change(http, recorder, evaluationId, findingId, (_, finding) => Task.FromResult(FindingRules.Revise(evaluationId, finding, command)));
+        Change(http, recorder, evaluationId, findingId, (_, finding) => Task.FromResult(FindingRules.Revise(evaluationId, finding, command.Valid())));
 
     /// <summary>Links live codings and memos of this evaluation as supporting or contrary evidence.</summary>
     [WolverinePost(Route + "/{findingId}/evidence", OperationId = "linkFindingEvidence")]
@@ -44,15 +45,16 @@ public static class FindingWrites
     public static Task<IResult> Link(Guid evaluationId, Guid findingId, LinkFindingEvidence command, HttpContext http, EventRecorder recorder) =>
         Change(http, recorder, evaluationId, findingId, async (session, finding) =>
         {
-            var codings = await LiveCodingsAsync(session, evaluationId, command.CodingIds ?? [], http.RequestAborted);
+            var link = command.Valid();
+            var codings = await LiveCodingsAsync(session, evaluationId, link.CodingIds, http.RequestAborted);
             if (codings.Where(c => c.Value.Evidence.Void is not null).Select(c => c.Key).Order().ToList() is { Count: > 0 } voided)
             {
                 return Rejection.Conflict($"Codings in voided evidence cannot support or contradict a finding: {string.Join(", ", voided)}.");
             }
 
-            var memos = (await session.LoadManyAsync<MemoTimeline>(http.RequestAborted, command.MemoIds ?? []))
+            var memos = (await session.LoadManyAsync<MemoTimeline>(http.RequestAborted, link.MemoIds))
                 .Where(m => m.EvaluationId == evaluationId).Select(m => m.Id).ToHashSet();
-            return FindingRules.Link(evaluationId, finding, command, codings.Keys.ToHashSet(), memos);
+            return FindingRules.Link(evaluationId, finding, link, codings.Keys.ToHashSet(), memos);
         });
 
     /// <summary>Unlinks a coding or memo; expectedVersion (query) is the finding's version as last read.</summary>
@@ -79,10 +81,11 @@ public static class FindingWrites
         EventRecorder recorder) =>
         Change(http, recorder, evaluationId, findingId, async (session, finding) =>
         {
-            var (unquotable, withdrawn) = command.Status == FindingStatus.Reported
+            var change = command.Valid();
+            var (unquotable, withdrawn) = change.Status == FindingStatus.Reported
                 ? await ReportBlockersAsync(session, evaluationId, finding, http.RequestAborted)
                 : ([], []);
-            return FindingRules.ChangeStatus(evaluationId, finding, command, unquotable, withdrawn);
+            return FindingRules.ChangeStatus(evaluationId, finding, change, unquotable, withdrawn);
         });
 
     private static Task<IResult> Change(HttpContext http, EventRecorder recorder, Guid evaluationId, Guid findingId,

@@ -12,9 +12,10 @@ public static class LinkWrites
     public static Task<IResult> Post(Guid evaluationId, FormLink command, HttpContext http, EventRecorder recorder) =>
         recorder.CreateAsync(http, command.Id, command, id => $"/api/evaluations/{evaluationId}/links/{id}", async (session, id) =>
         {
-            var a = await session.LoadAsync<SiteTimeline>(command.SiteAId!.Value, http.RequestAborted);
-            var b = await session.LoadAsync<SiteTimeline>(command.SiteBId!.Value, http.RequestAborted);
-            return session.Start<Link>(id, LinkRules.Form(http.Access().Evaluation, id, command,
+            var link = command.Valid();
+            var a = await session.LoadAsync<SiteTimeline>(link.SiteAId, http.RequestAborted);
+            var b = await session.LoadAsync<SiteTimeline>(link.SiteBId, http.RequestAborted);
+            return session.Start<Link>(id, LinkRules.Form(http.Access().Evaluation, id, link,
                 a?.EvaluationId == evaluationId ? a : null, b?.EvaluationId == evaluationId ? b : null));
         });
 }

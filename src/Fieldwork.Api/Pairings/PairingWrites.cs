@@ -18,11 +18,12 @@ public static class PairingWrites
     public static Task<IResult> Propose(Guid evaluationId, ProposePairing command, HttpContext http, EventRecorder recorder) =>
         recorder.CreateAsync(http, command.Id, command, id => $"/api/evaluations/{evaluationId}/pairings/{id}", async (session, id) =>
         {
-            var exemplar = await SiteIn(session, evaluationId, command.ExemplarSiteId!.Value, http.RequestAborted);
-            var follower = await SiteIn(session, evaluationId, command.FollowerSiteId!.Value, http.RequestAborted);
-            var claim = UniqueClaim.OpenPairing(evaluationId, command.ExemplarSiteId!.Value, command.FollowerSiteId!.Value);
+            var pairing = command.Valid();
+            var exemplar = await SiteIn(session, evaluationId, pairing.ExemplarSiteId, http.RequestAborted);
+            var follower = await SiteIn(session, evaluationId, pairing.FollowerSiteId, http.RequestAborted);
+            var claim = UniqueClaim.OpenPairing(evaluationId, pairing.ExemplarSiteId, pairing.FollowerSiteId);
             var open = await session.LoadAsync<UniqueClaim>(claim, http.RequestAborted);
-            var decision = PairingRules.Propose(http.Access().Evaluation, id, command, exemplar, follower, open?.HolderId);
+            var decision = PairingRules.Propose(http.Access().Evaluation, id, pairing, exemplar, follower, open?.HolderId);
             if (decision.Accepted)
             {
                 session.Events.StartStream<PairingTimeline>(id, [.. decision.Events]);
@@ -39,7 +40,7 @@ public static class PairingWrites
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Establish(Guid evaluationId, Guid pairingId, EstablishPairing command, HttpContext http,
         EventRecorder recorder, TimeTravel time) =>
-        Change(http, recorder, time, pairingId, (_, evaluation, pairing) => PairingRules.Establish(evaluation, pairing, command));
+        Change(http, recorder, time, pairingId, (_, evaluation, pairing) => PairingRules.Establish(evaluation, pairing, command.Valid()));
 
     /// <summary>Records an alignment assessment (same system, same region, distance, prior links, cultural fit 1-5).</summary>
     [WolverinePost(Route + "/{pairingId}/alignment", OperationId = "assessAlignment")]
@@ -48,7 +49,7 @@ public static class PairingWrites
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Assess(Guid evaluationId, Guid pairingId, AssessAlignment command, HttpContext http,
         EventRecorder recorder, TimeTravel time) =>
-        Change(http, recorder, time, pairingId, (_, evaluation, pairing) => PairingRules.Assess(evaluation, pairing, command));
+        Change(http, recorder, time, pairingId, (_, evaluation, pairing) => PairingRules.Assess(evaluation, pairing, command.Valid()));
 
     /// <summary>Records a knowledge exchange observed within the pairing.</summary>
     [WolverinePost(Route + "/{pairingId}/exchanges", OperationId = "observeExchange")]
@@ -58,11 +59,12 @@ public static class PairingWrites
         recorder.CreateAsync(http, command.Id, command, id => $"/api/evaluations/{evaluationId}/pairings/{pairingId}/exchanges/{id}",
             (session, id) => session.DecideOnAsync<PairingTimeline>(http, pairingId, NoSuchPairing, async pairing =>
             {
-                var evidence = await session.LoadManyAsync<Fieldwork.Evidence.EvidenceTimeline>(http.RequestAborted, command.EvidenceIds!.Distinct());
+                var exchange = command.Valid();
+                var evidence = await session.LoadManyAsync<Fieldwork.Evidence.EvidenceTimeline>(http.RequestAborted, exchange.EvidenceIds.Distinct());
                 var known = evidence.Where(e => e.EvaluationId == evaluationId).Select(e => e.Id).ToHashSet();
-                var unknown = command.EvidenceIds!.Select((e, i) => (e, i)).Where(x => !known.Contains(x.e))
+                var unknown = exchange.EvidenceIds.Select((e, i) => (e, i)).Where(x => !known.Contains(x.e))
                     .Select(x => Rejection.Invalid($"evidenceIds[{x.i}]", "There is no such evidence in this evaluation.")).ToList();
-                return unknown.Count > 0 ? Rejection.Combine(unknown) : PairingRules.Observe(http.Access().Evaluation, pairing, id, command);
+                return unknown.Count > 0 ? Rejection.Combine(unknown) : PairingRules.Observe(http.Access().Evaluation, pairing, id, exchange);
             }));
 
     /// <summary>Records the end of the pairing; the two sites may then be paired again.</summary>
@@ -74,7 +76,7 @@ public static class PairingWrites
         EventRecorder recorder, TimeTravel time) =>
         Change(http, recorder, time, pairingId, (session, evaluation, pairing) =>
         {
-            var decision = PairingRules.Dissolve(evaluation, pairing, command);
+            var decision = PairingRules.Dissolve(evaluation, pairing, command.Valid());
             if (decision.Accepted)
             {
                 session.Delete<UniqueClaim>(UniqueClaim.OpenPairing(evaluation.Id, pairing.ExemplarSiteId, pairing.FollowerSiteId));

@@ -23,24 +23,25 @@ public static class ParticipantWrites
         var evaluation = http.Access().Evaluation;
         // The personal details are fingerprinted apart from the rest, so that the withdrawal's erasure reaches that fingerprint.
         var fingerprint = recorder.FingerprintOf(http, id, command, command with { Personal = null }, command.Personal);
+        var participant = command.Valid();
         return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/participants/{id}", async session =>
         {
-            var site = command.SiteId is { } siteId ? await session.LoadAsync<SiteTimeline>(siteId, http.RequestAborted) : null;
+            var site = participant.SiteId is { } siteId ? await session.LoadAsync<SiteTimeline>(siteId, http.RequestAborted) : null;
             site = site?.EvaluationId == evaluationId ? site : null;
-            if (command.SiteId is not null && site is null)
+            if (participant.SiteId is not null && site is null)
             {
                 return Rejection.Invalid("siteId", "There is no such site in this evaluation.");
             }
 
             SealedPersonalDetails? personal = null;
-            if (command.Personal is { Name: { } name } p)
+            if (participant.Personal is { } details)
             {
                 var (stored, key) = keys.NewParticipantKey(id);
                 session.Insert(stored);
-                personal = PersonalDetailsVault.Seal(key, id, new PersonalDetails(name.Trim(), p.Email?.Trim()));
+                personal = PersonalDetailsVault.Seal(key, id, details);
             }
 
-            return session.Start<ParticipantTimeline>(id, ParticipantRules.Register(evaluation, id, command, site, personal));
+            return session.Start<ParticipantTimeline>(id, ParticipantRules.Register(evaluation, id, participant, site, personal));
         }, fingerprint);
     }
 
@@ -51,7 +52,7 @@ public static class ParticipantWrites
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> ChangeConsent(Guid evaluationId, Guid participantId, ChangeConsent command, HttpContext http,
         EventRecorder recorder, TimeTravel time) =>
-        Change(http, recorder, time, participantId, (evaluation, participant) => ParticipantRules.ChangeConsent(evaluation, participant, command));
+        Change(http, recorder, time, participantId, (evaluation, participant) => ParticipantRules.ChangeConsent(evaluation, participant, command.Valid()));
 
     /// <summary>
     /// Records that a withdrawn participant consented again (leads only), from <c>consent.givenOn</c>
@@ -64,7 +65,7 @@ public static class ParticipantWrites
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static Task<IResult> Reconsent(Guid evaluationId, Guid participantId, ReconsentParticipant command, HttpContext http,
         EventRecorder recorder, TimeTravel time) =>
-        Change(http, recorder, time, participantId, (evaluation, participant) => ParticipantRules.Reconsent(evaluation, participant, command));
+        Change(http, recorder, time, participantId, (evaluation, participant) => ParticipantRules.Reconsent(evaluation, participant, command.Valid()));
 
     /// <summary>Decides a change to one participant of this evaluation (404 for any other), and answers with the participant as it stands now.</summary>
     private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeTravel time, Guid participantId,
@@ -94,10 +95,11 @@ public static class ParticipantWrites
         recorder.ChangeAsync<ParticipantTimeline>(http, participantId, NoSuchParticipant,
             async (session, participant) =>
             {
-                var decision = ParticipantRules.Withdraw(http.Access().Evaluation, participant, command, time.Today.AsOf);
+                var withdrawal = command.Valid();
+                var decision = ParticipantRules.Withdraw(http.Access().Evaluation, participant, withdrawal, time.Today.AsOf);
                 if (decision.Accepted)
                 {
-                    await EraseAsync(session, evaluationId, participantId, command.EraseTranscripts == true || participant.TranscriptsErased,
+                    await EraseAsync(session, evaluationId, participantId, withdrawal.EraseTranscripts || participant.TranscriptsErased,
                         http.RequestAborted);
                 }
 

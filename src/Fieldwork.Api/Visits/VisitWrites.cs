@@ -26,7 +26,8 @@ public static class VisitWrites
     {
         var access = http.Access();
         var id = command.Id ?? Guid.NewGuid();
-        var visitSites = command.SiteIds!.Distinct().ToList();
+        var visit = command.Valid();
+        var visitSites = visit.SiteIds.Distinct().ToList();
         var errors = new List<Rejection>();
         if (Future(command.LoggedAt, clock, "loggedAt") is { } future)
         {
@@ -72,17 +73,17 @@ public static class VisitWrites
         return await batcher.SubmitAsync(new EvidenceWrite(id, evaluationId, access.UserId, EventRecorder.CorrelationOf(http),
             EventRecorder.CausationOf(http), fingerprint, $"/api/evaluations/{evaluationId}/visits/{id}", reads, context =>
             {
-                var decision = VisitRules.Log(context, id, command, [.. items.Select(i => (Func<VisitFrame, Decision>)(frame => i.Rule(context, frame)))]);
+                var decision = VisitRules.Log(context, id, visit, [.. items.Select(i => (Func<VisitFrame, Decision>)(frame => i.Rule(context, frame)))]);
                 if (decision.Rejection is { } rejection)
                 {
                     return Staged.Refuse(rejection);
                 }
 
-                var visit = Staged.Start([new NewStream(id, typeof(VisitTimeline), [decision.Logged!])], []);
+                var started = Staged.Start([new NewStream(id, typeof(VisitTimeline), [decision.Logged!])], []);
                 var staged = items.Select((item, i) => item.Seal(decision.Items[i]).LoggedAt(command.Items[i].LoggedAt)
                     with
                 { Parts = [item.Part] });
-                return Staged.All([visit, .. staged]).LoggedAt(command.LoggedAt);
+                return Staged.All([started, .. staged]).LoggedAt(command.LoggedAt);
             }));
     }
 

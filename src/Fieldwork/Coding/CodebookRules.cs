@@ -5,9 +5,9 @@ namespace Fieldwork.Coding;
 /// <summary>The codebook's rules as pure functions over the codes as they stand now.</summary>
 public static class CodebookRules
 {
-    public static Decision Define(Guid evaluationId, IReadOnlyDictionary<Guid, CodeState> codes, Guid codeId, DefineCode c)
+    public static Decision Define(Guid evaluationId, IReadOnlyDictionary<Guid, CodeState> codes, Guid codeId, NewCode c)
     {
-        var name = c.Name!.Trim();
+        var name = c.Name;
         if (c.ParentId is { } parent && Usable(codes, parent, "parentId") is { } badParent)
         {
             return badParent;
@@ -18,10 +18,10 @@ public static class CodebookRules
             return Rejection.Conflict($"A code named '{clash.Name}' already sits {Where(codes, c.ParentId)}; sibling names are unique.");
         }
 
-        return Decision.Accept(new CodeDefined(evaluationId, codeId, name, c.Definition!.Trim(), c.Dimension?.Trim(), c.ParentId));
+        return Decision.Accept(new CodeDefined(evaluationId, codeId, name, c.Definition, c.Dimension, c.ParentId));
     }
 
-    public static Decision Revise(Guid evaluationId, IReadOnlyDictionary<Guid, CodeState> codes, Guid codeId, ReviseCode c)
+    public static Decision Revise(Guid evaluationId, IReadOnlyDictionary<Guid, CodeState> codes, Guid codeId, CodeRevision c)
     {
         if (!codes.TryGetValue(codeId, out var code))
         {
@@ -52,23 +52,23 @@ public static class CodebookRules
             }
         }
 
-        var name = c.Name?.Trim() ?? code.Name;
+        var name = c.Name ?? code.Name;
         if ((c.Name is not null || c.ParentId is not null) && Sibling(codes, parent, name, except: codeId) is { } clash)
         {
             return Rejection.Conflict($"A code named '{clash.Name}' already sits {Where(codes, parent)}; sibling names are unique.");
         }
 
-        return Decision.Accept(new CodeRevised(evaluationId, codeId, c.Name?.Trim(), c.Definition?.Trim(), c.ParentId));
+        return Decision.Accept(new CodeRevised(evaluationId, codeId, c.Name, c.Definition, c.ParentId));
     }
 
-    public static Decision Merge(Guid evaluationId, IReadOnlyDictionary<Guid, CodeState> codes, Guid codeId, MergeCode c)
+    public static Decision Merge(Guid evaluationId, IReadOnlyDictionary<Guid, CodeState> codes, Guid codeId, CodeMerge c)
     {
         if (!codes.TryGetValue(codeId, out var code))
         {
             return Rejection.NotFound("No such code in this codebook.");
         }
 
-        var into = c.IntoCodeId!.Value;
+        var into = c.IntoCodeId;
         if (into == codeId)
         {
             return Rejection.Invalid("intoCodeId", "A code cannot be merged into itself.");
@@ -105,7 +105,7 @@ public static class CodebookRules
         return Decision.Accept(new CodeMerged(evaluationId, codeId, into));
     }
 
-    public static Decision Retire(Guid evaluationId, IReadOnlyDictionary<Guid, CodeState> codes, Guid codeId, RetireCode c)
+    public static Decision Retire(Guid evaluationId, IReadOnlyDictionary<Guid, CodeState> codes, Guid codeId, CodeRetirement c)
     {
         if (!codes.TryGetValue(codeId, out var code))
         {
@@ -122,7 +122,7 @@ public static class CodebookRules
             return Rejection.Conflict("The code still has active children: retire, merge or move them first.");
         }
 
-        return Decision.Accept(new CodeRetired(evaluationId, codeId, c.Reason!.Trim()));
+        return Decision.Accept(new CodeRetired(evaluationId, codeId, c.Reason));
     }
 
     private static Rejection? Usable(IReadOnlyDictionary<Guid, CodeState> codes, Guid id, string field) =>

@@ -9,10 +9,10 @@ public static class CodingRules
 {
     /// <param name="erasedFor">The pseudonyms of the item's participants who withdrew with erasure: its text is gone and takes no new codings.</param>
     public static Decision Apply(EvidenceTimeline item, IReadOnlyDictionary<Guid, CodeState> codes, Guid codingId, string coderId,
-        ApplyCoding c, IReadOnlyCollection<string>? erasedFor = null)
+        NewCoding c, IReadOnlyCollection<string>? erasedFor = null)
     {
         var errors = new List<Rejection>();
-        var codeId = c.CodeId!.Value;
+        var codeId = c.CodeId;
         if (!codes.TryGetValue(codeId, out var code))
         {
             errors.Add(Rejection.Invalid("codeId", "There is no such code in this codebook."));
@@ -51,8 +51,7 @@ public static class CodingRules
             return Rejection.Conflict("You have already coded this span with this code.");
         }
 
-        return Decision.Accept(new CodingApplied(item.EvaluationId, item.Id, codingId, codeId, c.TextVersion!.Value, c.Start!.Value,
-            c.End!.Value, coderId, string.IsNullOrWhiteSpace(c.Note) ? null : c.Note.Trim()));
+        return Decision.Accept(new CodingApplied(item.EvaluationId, item.Id, codingId, codeId, c.TextVersion, c.Start, c.End, coderId, c.Note));
     }
 
     /// <summary>Coders take back their own codings; leads anyone's.</summary>

@@ -21,7 +21,7 @@ public static class PlanRules
     /// </summary>
     /// <param name="sitesOfEvaluation">The ids of the sites enrolled in this evaluation (those of the command at least).</param>
     /// <param name="current">The plan as it stands, if one was set.</param>
-    public static Decision Set(Evaluation evaluation, Guid waveId, SetWavePlan command, IReadOnlySet<Guid> sitesOfEvaluation, WavePlan? current)
+    public static Decision Set(Evaluation evaluation, Guid waveId, NewWavePlan command, IReadOnlySet<Guid> sitesOfEvaluation, WavePlan? current)
     {
         if (evaluation.Waves.All(w => w.Id != waveId))
         {
@@ -30,11 +30,11 @@ public static class PlanRules
 
         var errors = new List<Rejection>();
         var seen = new Dictionary<Guid, int>();
-        var rows = command.Sites!;
+        var rows = command.Sites;
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
-            var siteId = row.SiteId!.Value;
+            var siteId = row.SiteId;
             if (row.Visits is null && row.Interviews is null && row.Observations is null && row.Documents is null)
             {
                 errors.Add(Rejection.Invalid($"sites[{i}]",
@@ -60,7 +60,7 @@ public static class PlanRules
             return Rejection.Combine(errors);
         }
 
-        var targets = rows.Select(r => new SiteTargets(r.SiteId!.Value, r.Visits, r.Interviews, r.Observations, r.Documents)).ToList();
+        var targets = rows.Select(r => new SiteTargets(r.SiteId, r.Visits, r.Interviews, r.Observations, r.Documents)).ToList();
         if (SamePlan(current?.Sites ?? [], targets))
         {
             return Decision.Accept();

@@ -3,6 +3,12 @@ using FluentValidation;
 
 namespace Fieldwork.Evidence;
 
+// Request bodies (all nullable) and, from Valid() once their validator has passed them, the commands
+// the rules take: required values present, words trimmed, a missing list as an empty one (see
+// EvaluationCommands.cs). Id lists keep their order and repeats: a refusal names an id by its index.
+// A text (transcript, field notes, a document's text) is measured and normalised at the edge, and
+// reaches the rules on its own (NormalisedText).
+
 public sealed record LogInterview(
     Guid? Id,
     DateOnly? OccurredOn,
@@ -13,7 +19,16 @@ public sealed record LogInterview(
     InterviewFormat? Format,
     InterviewMode? Mode,
     int? DurationMinutes,
-    [property: LongText] string? Transcript);
+    [property: LongText] string? Transcript)
+{
+    public NewInterview Valid() => new(OccurredOn!.Value, WaveId, SiteIds!, PairingId, ParticipantIds!, Format!.Value, Mode!.Value, DurationMinutes!.Value);
+
+    public static implicit operator NewInterview(LogInterview request) => request.Valid();
+}
+
+/// <summary>An interview to log (its transcript apart), as its validator passed it.</summary>
+public sealed record NewInterview(DateOnly OccurredOn, Guid? WaveId, IReadOnlyList<Guid> SiteIds, Guid? PairingId, IReadOnlyList<Guid> ParticipantIds,
+    InterviewFormat Format, InterviewMode Mode, int DurationMinutes);
 
 public sealed record LogObservation(
     Guid? Id,
@@ -23,7 +38,16 @@ public sealed record LogObservation(
     Guid? PairingId,
     ObservationSetting? Setting,
     int? DurationMinutes,
-    [property: LongText] string? FieldNotes);
+    [property: LongText] string? FieldNotes)
+{
+    public NewObservation Valid() => new(OccurredOn!.Value, WaveId, SiteIds!, PairingId, Setting!.Value, DurationMinutes!.Value);
+
+    public static implicit operator NewObservation(LogObservation request) => request.Valid();
+}
+
+/// <summary>An observation to log (its field notes apart), as its validator passed it.</summary>
+public sealed record NewObservation(DateOnly OccurredOn, Guid? WaveId, IReadOnlyList<Guid> SiteIds, Guid? PairingId, ObservationSetting Setting,
+    int DurationMinutes);
 
 public sealed record CaptureDocument(
     Guid? Id,
@@ -35,11 +59,23 @@ public sealed record CaptureDocument(
     string? DocumentType,
     List<Guid>? SiteIds,
     string? SourceRef,
-    [property: LongText] string? Text);
+    [property: LongText] string? Text)
+{
+    public NewDocument Valid() => new(CapturedOn!.Value, IssuedOn, WaveId, Title!.Trim(), Issuer!.Trim(), DocumentType!.Trim(), SiteIds!, SourceRef);
+
+    public static implicit operator NewDocument(CaptureDocument request) => request.Valid();
+}
+
+/// <summary>A document to capture (its text apart), as its validator passed it.</summary>
+public sealed record NewDocument(DateOnly CapturedOn, DateOnly? IssuedOn, Guid? WaveId, string Title, string Issuer, string DocumentType,
+    IReadOnlyList<Guid> SiteIds, string? SourceRef);
 
 public sealed record AddTextVersion([property: LongText] string? Text, int? ExpectedVersion);
 
-/// <summary>Any of the logged fields, corrected; the others stay as they were.</summary>
+/// <summary>
+/// Any of the logged fields, corrected; the others stay as they were. Every field is optional by
+/// meaning (none: it stays), so the rules take the request as it is.
+/// </summary>
 public sealed record CorrectEvidence(
     DateOnly? OccurredOn,
     DateOnly? CapturedOn,
@@ -147,7 +183,15 @@ public sealed class CorrectEvidenceValidator : AbstractValidator<CorrectEvidence
 }
 
 /// <summary>Voids an item logged in error, saying why.</summary>
-public sealed record VoidEvidence(string? Reason);
+public sealed record VoidEvidence(string? Reason)
+{
+    public EvidenceVoid Valid() => new(Reason!.Trim());
+
+    public static implicit operator EvidenceVoid(VoidEvidence request) => request.Valid();
+}
+
+/// <summary>Why an item is voided, as its validator passed it.</summary>
+public sealed record EvidenceVoid(string Reason);
 
 public sealed class VoidEvidenceValidator : AbstractValidator<VoidEvidence>
 {

@@ -4,7 +4,6 @@ using Fieldwork.Pairings;
 using Fieldwork.Participants;
 using Fieldwork.Rules;
 using Fieldwork.Sites;
-using Fieldwork.Timeline;
 using Fieldwork.Visits;
 
 namespace Fieldwork.Evidence;
@@ -19,23 +18,23 @@ public sealed record EvidenceContext(
 /// <summary>The evidence rules as pure functions.</summary>
 public static class EvidenceRules
 {
-    public static Decision LogInterview(EvidenceContext context, Guid id, LogInterview c, NormalisedText? transcript, VisitFrame? visit = null)
+    public static Decision LogInterview(EvidenceContext context, Guid id, NewInterview c, NormalisedText? transcript, VisitFrame? visit = null)
     {
-        var details = new EvidenceDetails(EvidenceKind.Interview, c.OccurredOn!.Value, c.WaveId, [.. c.SiteIds!.Distinct()], c.PairingId,
-            [.. c.ParticipantIds!.Distinct()], c.Format, c.Mode, DurationMinutes: c.DurationMinutes);
+        var details = new EvidenceDetails(EvidenceKind.Interview, c.OccurredOn, c.WaveId, [.. c.SiteIds.Distinct()], c.PairingId,
+            [.. c.ParticipantIds.Distinct()], c.Format, c.Mode, DurationMinutes: c.DurationMinutes);
         if (Check(context, details, transcript is null ? null : "transcript", visit) is { } refused)
         {
             return refused;
         }
 
         var logged = new InterviewLogged(context.Evaluation.Id, id, details.On, details.WaveId, details.SiteIds, details.PairingId,
-            details.ParticipantIds, c.Format!.Value, c.Mode!.Value, c.DurationMinutes!.Value, visit?.Id);
+            details.ParticipantIds, c.Format, c.Mode, c.DurationMinutes, visit?.Id);
         return transcript is null ? Decision.Accept(logged) : Decision.Accept(logged, Text(context.Evaluation.Id, id, 1, transcript));
     }
 
-    public static Decision LogObservation(EvidenceContext context, Guid id, LogObservation c, NormalisedText? notes, VisitFrame? visit = null)
+    public static Decision LogObservation(EvidenceContext context, Guid id, NewObservation c, NormalisedText? notes, VisitFrame? visit = null)
     {
-        var details = new EvidenceDetails(EvidenceKind.Observation, c.OccurredOn!.Value, c.WaveId, [.. c.SiteIds!.Distinct()], c.PairingId, [],
+        var details = new EvidenceDetails(EvidenceKind.Observation, c.OccurredOn, c.WaveId, [.. c.SiteIds.Distinct()], c.PairingId, [],
             Setting: c.Setting, DurationMinutes: c.DurationMinutes);
         if (Check(context, details, null, visit) is { } refused)
         {
@@ -43,14 +42,14 @@ public static class EvidenceRules
         }
 
         var logged = new ObservationLogged(context.Evaluation.Id, id, details.On, details.WaveId, details.SiteIds, details.PairingId,
-            c.Setting!.Value, c.DurationMinutes!.Value, visit?.Id);
+            c.Setting, c.DurationMinutes, visit?.Id);
         return notes is null ? Decision.Accept(logged) : Decision.Accept(logged, Text(context.Evaluation.Id, id, 1, notes));
     }
 
-    public static Decision CaptureDocument(EvidenceContext context, Guid id, CaptureDocument c, NormalisedText? text, VisitFrame? visit = null)
+    public static Decision CaptureDocument(EvidenceContext context, Guid id, NewDocument c, NormalisedText? text, VisitFrame? visit = null)
     {
-        var details = new EvidenceDetails(EvidenceKind.Document, c.CapturedOn!.Value, c.WaveId, [.. c.SiteIds!.Distinct()], null, [],
-            IssuedOn: c.IssuedOn, Title: c.Title!.Trim(), Issuer: c.Issuer!.Trim(), DocumentType: c.DocumentType!.Trim(), SourceRef: c.SourceRef);
+        var details = new EvidenceDetails(EvidenceKind.Document, c.CapturedOn, c.WaveId, [.. c.SiteIds.Distinct()], null, [],
+            IssuedOn: c.IssuedOn, Title: c.Title, Issuer: c.Issuer, DocumentType: c.DocumentType, SourceRef: c.SourceRef);
         if (Check(context, details, null, visit) is { } refused)
         {
             return refused;
@@ -65,7 +64,7 @@ public static class EvidenceRules
     /// Voids an item logged in error: the person who logged it, or a lead. Voiding again records
     /// nothing and answers as the first did.
     /// </summary>
-    public static Decision Void(EvidenceTimeline item, string callerId, Role role, VoidEvidence command)
+    public static Decision Void(EvidenceTimeline item, string callerId, Role role, EvidenceVoid command)
     {
         if (item.VoidedSequence is not null)
         {
@@ -73,7 +72,7 @@ public static class EvidenceRules
         }
 
         return role == Role.Lead || item.LoggedBy == callerId
-            ? Decision.Accept(new EvidenceVoided(item.EvaluationId, item.Id, command.Reason!.Trim()))
+            ? Decision.Accept(new EvidenceVoided(item.EvaluationId, item.Id, command.Reason))
             : Rejection.Forbidden("Only the person who logged this item, or a lead, may void it.");
     }
 
@@ -157,8 +156,9 @@ public static class EvidenceRules
         // A withdrawal is final for new links: nobody who has withdrawn joins an item after it.
         var joining = corrected.ParticipantIds.Except(item.Current.ParticipantIds)
             .Select(id => context.Participants.GetValueOrDefault(id))
-            .Where(p => p?.WithdrawnOn is not null)
-            .Select(p => $"{p!.Pseudonym} withdrew on {p.WithdrawnOn:yyyy-MM-dd}")
+            .OfType<ParticipantTimeline>()
+            .Where(p => p.WithdrawnOn is not null)
+            .Select(p => $"{p.Pseudonym} withdrew on {p.WithdrawnOn:yyyy-MM-dd}")
             .ToList();
         if (joining.Count > 0)
         {
@@ -260,18 +260,9 @@ public static class EvidenceRules
     {
         for (var i = 0; i < siteIds.Count; i++)
         {
-            var field = $"siteIds[{i}]";
-            if (!context.Sites.TryGetValue(siteIds[i], out var site))
+            if (SiteRules.TakingPart(context.Sites.GetValueOrDefault(siteIds[i]), on, $"siteIds[{i}]") is { } refused)
             {
-                yield return Rejection.Invalid(field, "There is no such site in this evaluation.");
-            }
-            else if (site.AsOf(new Cut(on, long.MaxValue)) is not { } state)
-            {
-                yield return Rejection.Invalid(field, $"Site {site.Code} was not enrolled on {on:yyyy-MM-dd}.");
-            }
-            else if (state.Status == SiteStatus.Withdrawn)
-            {
-                yield return Rejection.Invalid(field, $"Site {site.Code} had withdrawn by {on:yyyy-MM-dd}.");
+                yield return refused;
             }
         }
     }

@@ -3,13 +3,49 @@ using FluentValidation;
 
 namespace Fieldwork.Findings;
 
-public sealed record DraftFinding(Guid? Id, [property: LongText] string? Statement, List<Guid>? SiteIds, List<Guid>? PairingIds, List<Guid>? WaveIds);
+// Request bodies (all nullable) and, from Valid() once their validator has passed them, the commands
+// the rules take: required values present, text trimmed, blanks as none, a missing list as an empty
+// one (see EvaluationCommands.cs). Lists keep their order and repeats: a refusal names an id by its index.
 
-public sealed record ReviseFinding(int? ExpectedVersion, [property: LongText] string? Statement);
+public sealed record DraftFinding(Guid? Id, [property: LongText] string? Statement, List<Guid>? SiteIds, List<Guid>? PairingIds, List<Guid>? WaveIds)
+{
+    public NewFinding Valid() => new(Statement!.Trim(), SiteIds ?? [], PairingIds ?? [], WaveIds ?? []);
 
-public sealed record LinkFindingEvidence(int? ExpectedVersion, Stance? Stance, List<Guid>? CodingIds, List<Guid>? MemoIds);
+    public static implicit operator NewFinding(DraftFinding request) => request.Valid();
+}
 
-public sealed record ChangeFindingStatus(int? ExpectedVersion, FindingStatus? Status, [property: LongText] string? Note);
+/// <summary>A finding to draft, with its scope, as its validator passed it.</summary>
+public sealed record NewFinding(string Statement, IReadOnlyList<Guid> SiteIds, IReadOnlyList<Guid> PairingIds, IReadOnlyList<Guid> WaveIds);
+
+public sealed record ReviseFinding(int? ExpectedVersion, [property: LongText] string? Statement)
+{
+    public FindingRevision Valid() => new(ExpectedVersion!.Value, Statement!.Trim());
+
+    public static implicit operator FindingRevision(ReviseFinding request) => request.Valid();
+}
+
+/// <summary>A finding's new statement, at the version last read, as its validator passed it.</summary>
+public sealed record FindingRevision(int ExpectedVersion, string Statement);
+
+public sealed record LinkFindingEvidence(int? ExpectedVersion, Stance? Stance, List<Guid>? CodingIds, List<Guid>? MemoIds)
+{
+    public FindingEvidenceLink Valid() => new(ExpectedVersion!.Value, Stance!.Value, CodingIds ?? [], MemoIds ?? []);
+
+    public static implicit operator FindingEvidenceLink(LinkFindingEvidence request) => request.Valid();
+}
+
+/// <summary>Codings and memos to link with a stance, at the version last read, as its validator passed it.</summary>
+public sealed record FindingEvidenceLink(int ExpectedVersion, Stance Stance, IReadOnlyList<Guid> CodingIds, IReadOnlyList<Guid> MemoIds);
+
+public sealed record ChangeFindingStatus(int? ExpectedVersion, FindingStatus? Status, [property: LongText] string? Note)
+{
+    public FindingStatusChange Valid() => new(ExpectedVersion!.Value, Status!.Value, Input.Clean(Note));
+
+    public static implicit operator FindingStatusChange(ChangeFindingStatus request) => request.Valid();
+}
+
+/// <summary>A finding's next status with a note or none, at the version last read, as its validator passed it.</summary>
+public sealed record FindingStatusChange(int ExpectedVersion, FindingStatus Status, string? Note);
 
 public sealed class DraftFindingValidator : AbstractValidator<DraftFinding>
 {

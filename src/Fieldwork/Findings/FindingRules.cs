@@ -17,7 +17,7 @@ public static class FindingRules
         [FindingStatus.Retracted] = [],
     };
 
-    public static Decision Draft(Guid evaluationId, Guid id, DraftFinding c, IReadOnlySet<Guid> sites, IReadOnlySet<Guid> pairings,
+    public static Decision Draft(Guid evaluationId, Guid id, NewFinding c, IReadOnlySet<Guid> sites, IReadOnlySet<Guid> pairings,
         IReadOnlySet<Guid> waves)
     {
         var errors = Unknown("siteIds", c.SiteIds, sites, "site")
@@ -26,16 +26,16 @@ public static class FindingRules
             .ToList();
         return errors.Count > 0
             ? Rejection.Combine(errors)
-            : Decision.Accept(new FindingDrafted(evaluationId, id, c.Statement!.Trim(), [.. (c.SiteIds ?? []).Distinct()],
-                [.. (c.PairingIds ?? []).Distinct()], [.. (c.WaveIds ?? []).Distinct()]));
+            : Decision.Accept(new FindingDrafted(evaluationId, id, c.Statement, [.. c.SiteIds.Distinct()], [.. c.PairingIds.Distinct()],
+                [.. c.WaveIds.Distinct()]));
     }
 
-    public static Decision Revise(Guid evaluationId, FindingState finding, ReviseFinding c) =>
-        Open(finding, c.ExpectedVersion) ?? Decision.Accept(new FindingRevised(evaluationId, finding.Id, c.Statement!.Trim()));
+    public static Decision Revise(Guid evaluationId, FindingState finding, FindingRevision c) =>
+        Open(finding, c.ExpectedVersion) ?? Decision.Accept(new FindingRevised(evaluationId, finding.Id, c.Statement));
 
     /// <param name="codings">The live codings of this evaluation among those named.</param>
     /// <param name="memos">The memos of this evaluation among those named.</param>
-    public static Decision Link(Guid evaluationId, FindingState finding, LinkFindingEvidence c, IReadOnlySet<Guid> codings,
+    public static Decision Link(Guid evaluationId, FindingState finding, FindingEvidenceLink c, IReadOnlySet<Guid> codings,
         IReadOnlySet<Guid> memos)
     {
         if (Open(finding, c.ExpectedVersion) is { } refused)
@@ -46,8 +46,8 @@ public static class FindingRules
         var errors = Unknown("codingIds", c.CodingIds, codings, "coding").Concat(Unknown("memoIds", c.MemoIds, memos, "memo")).ToList();
         return errors.Count > 0
             ? Rejection.Combine(errors)
-            : Decision.Accept(new FindingEvidenceLinked(evaluationId, finding.Id, c.Stance!.Value, [.. (c.CodingIds ?? []).Distinct()],
-                [.. (c.MemoIds ?? []).Distinct()]));
+            : Decision.Accept(new FindingEvidenceLinked(evaluationId, finding.Id, c.Stance, [.. c.CodingIds.Distinct()],
+                [.. c.MemoIds.Distinct()]));
     }
 
     public static Decision Unlink(Guid evaluationId, FindingState finding, Guid itemId, int? expectedVersion)
@@ -75,7 +75,7 @@ public static class FindingRules
     /// For a move to reported: each supporting coding that rests on a withdrawn participant's material
     /// (or quotes text erased with their withdrawal), described for the analyst who must detach or replace it.
     /// </param>
-    public static Decision ChangeStatus(Guid evaluationId, FindingState finding, ChangeFindingStatus c, IReadOnlyList<string> unquotable,
+    public static Decision ChangeStatus(Guid evaluationId, FindingState finding, FindingStatusChange c, IReadOnlyList<string> unquotable,
         IReadOnlyList<string>? withdrawn = null)
     {
         if (Stale(finding, c.ExpectedVersion) is { } stale)
@@ -83,7 +83,7 @@ public static class FindingRules
             return stale;
         }
 
-        var to = c.Status!.Value;
+        var to = c.Status;
         if (to == finding.Status)
         {
             return Rejection.Conflict($"The finding is already {Camel(to)}.");
@@ -109,8 +109,7 @@ public static class FindingRules
                                       $"{string.Join(", ", unquotable)}. Unlink those codings or record their consent to be quoted first.");
         }
 
-        return Decision.Accept(new FindingStatusChanged(evaluationId, finding.Id, finding.Status, to,
-            string.IsNullOrWhiteSpace(c.Note) ? null : c.Note.Trim()));
+        return Decision.Accept(new FindingStatusChanged(evaluationId, finding.Id, finding.Status, to, c.Note));
     }
 
     private static Rejection? Open(FindingState finding, int? expectedVersion) =>
@@ -126,8 +125,8 @@ public static class FindingRules
             ? Rejection.Conflict($"The finding is at version {finding.Version}, not {expectedVersion}; read it again and retry.")
             : null;
 
-    private static IEnumerable<Rejection> Unknown(string field, List<Guid>? ids, IReadOnlySet<Guid> known, string what) =>
-        (ids ?? []).Select((id, i) => (id, i)).Where(x => !known.Contains(x.id))
+    private static IEnumerable<Rejection> Unknown(string field, IReadOnlyList<Guid> ids, IReadOnlySet<Guid> known, string what) =>
+        ids.Select((id, i) => (id, i)).Where(x => !known.Contains(x.id))
             .Select(x => Rejection.Invalid($"{field}[{x.i}]", $"There is no such {what} in this evaluation."));
 
     private static string Camel(FindingStatus s) => char.ToLowerInvariant(s.ToString()[0]) + s.ToString()[1..];

@@ -3,7 +3,18 @@ using FluentValidation;
 
 namespace Fieldwork.Links;
 
-public sealed record FormLink(Guid? Id, Guid? SiteAId, Guid? SiteBId, DateOnly? FormedOn, [property: LongText] string? Note);
+// The request body (all nullable) and, from Valid() once its validator has passed it, the command the
+// rules take: required values present, text trimmed, blanks as none (see EvaluationCommands.cs).
+
+public sealed record FormLink(Guid? Id, Guid? SiteAId, Guid? SiteBId, DateOnly? FormedOn, [property: LongText] string? Note)
+{
+    public NewLink Valid() => new(SiteAId!.Value, SiteBId!.Value, FormedOn!.Value, Input.Clean(Note));
+
+    public static implicit operator NewLink(FormLink request) => request.Valid();
+}
+
+/// <summary>A tie between two sites to record, as its validator passed it.</summary>
+public sealed record NewLink(Guid SiteAId, Guid SiteBId, DateOnly FormedOn, string? Note);
 
 public sealed class FormLinkValidator : AbstractValidator<FormLink>
 {

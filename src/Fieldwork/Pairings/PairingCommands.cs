@@ -3,9 +3,28 @@ using FluentValidation;
 
 namespace Fieldwork.Pairings;
 
-public sealed record ProposePairing(Guid? Id, Guid? ExemplarSiteId, Guid? FollowerSiteId, DateOnly? ProposedOn);
+// Request bodies (all nullable) and, from Valid() once their validator has passed them, the commands
+// the rules take: required values present, text trimmed, blanks as none (see EvaluationCommands.cs).
 
-public sealed record EstablishPairing(DateOnly? EstablishedOn);
+public sealed record ProposePairing(Guid? Id, Guid? ExemplarSiteId, Guid? FollowerSiteId, DateOnly? ProposedOn)
+{
+    public NewPairing Valid() => new(ExemplarSiteId!.Value, FollowerSiteId!.Value, ProposedOn!.Value);
+
+    public static implicit operator NewPairing(ProposePairing request) => request.Valid();
+}
+
+/// <summary>A pairing to propose, as its validator passed it.</summary>
+public sealed record NewPairing(Guid ExemplarSiteId, Guid FollowerSiteId, DateOnly ProposedOn);
+
+public sealed record EstablishPairing(DateOnly? EstablishedOn)
+{
+    public PairingEstablishment Valid() => new(EstablishedOn!.Value);
+
+    public static implicit operator PairingEstablishment(EstablishPairing request) => request.Valid();
+}
+
+/// <summary>The date a pairing was set up, as its validator passed it.</summary>
+public sealed record PairingEstablishment(DateOnly EstablishedOn);
 
 public sealed record AssessAlignment(
     DateOnly? AssessedOn,
@@ -14,7 +33,17 @@ public sealed record AssessAlignment(
     decimal? DistanceKm,
     bool? PriorLinks,
     int? CulturalFit,
-    [property: LongText] string? Note);
+    [property: LongText] string? Note)
+{
+    public AlignmentAssessment Valid() =>
+        new(AssessedOn!.Value, SameSystem!.Value, SameRegion!.Value, DistanceKm, PriorLinks!.Value, CulturalFit!.Value, Input.Clean(Note));
+
+    public static implicit operator AlignmentAssessment(AssessAlignment request) => request.Valid();
+}
+
+/// <summary>An alignment assessment, as its validator passed it.</summary>
+public sealed record AlignmentAssessment(DateOnly AssessedOn, bool SameSystem, bool SameRegion, decimal? DistanceKm, bool PriorLinks, int CulturalFit,
+    string? Note);
 
 public sealed record ObserveExchange(
     Guid? Id,
@@ -22,10 +51,27 @@ public sealed record ObserveExchange(
     ExchangeDirection? Direction,
     ExchangeChannel? Channel,
     string? Topic,
-    List<Guid>? EvidenceIds);
+    List<Guid>? EvidenceIds)
+{
+    public NewExchange Valid() => new(OccurredOn!.Value, Direction!.Value, Channel!.Value, Topic!.Trim(), EvidenceIds!);
 
-public sealed record DissolvePairing(DateOnly? DissolvedOn, string? Reason);
+    public static implicit operator NewExchange(ObserveExchange request) => request.Valid();
+}
 
+/// <summary>A knowledge exchange to record, as its validator passed it (the evidence ids as given, repeats and all).</summary>
+public sealed record NewExchange(DateOnly OccurredOn, ExchangeDirection Direction, ExchangeChannel Channel, string Topic, IReadOnlyList<Guid> EvidenceIds);
+
+public sealed record DissolvePairing(DateOnly? DissolvedOn, string? Reason)
+{
+    public PairingDissolution Valid() => new(DissolvedOn!.Value, Reason!.Trim());
+
+    public static implicit operator PairingDissolution(DissolvePairing request) => request.Valid();
+}
+
+/// <summary>The end of a pairing, as its validator passed it.</summary>
+public sealed record PairingDissolution(DateOnly DissolvedOn, string Reason);
+
+/// <summary>Dates to correct (none for those that stay): every field optional by meaning, so the rules take the request as it is.</summary>
 public sealed record CorrectPairingDates(DateOnly? ProposedOn, DateOnly? EstablishedOn, DateOnly? DissolvedOn);
 
 public sealed class ProposePairingValidator : AbstractValidator<ProposePairing>

@@ -11,10 +11,10 @@ public static class PairingRules
     /// <param name="exemplar">The exemplar site's timeline, or null if there is no such site in this evaluation.</param>
     /// <param name="follower">The follower site's timeline, likewise.</param>
     /// <param name="openPairing">The pairing of these two sites that is still open, if any.</param>
-    public static Decision Propose(Evaluation evaluation, Guid pairingId, ProposePairing command,
+    public static Decision Propose(Evaluation evaluation, Guid pairingId, NewPairing command,
         SiteTimeline? exemplar, SiteTimeline? follower, Guid? openPairing)
     {
-        var on = command.ProposedOn!.Value;
+        var on = command.ProposedOn;
         if (Dates.Outside(evaluation, on, "proposedOn") is { } outside)
         {
             return outside;
@@ -35,9 +35,9 @@ public static class PairingRules
         return Decision.Accept(new PairingProposed(evaluation.Id, pairingId, exemplar!.Id, follower!.Id, on));
     }
 
-    public static Decision Establish(Evaluation evaluation, PairingTimeline pairing, EstablishPairing command)
+    public static Decision Establish(Evaluation evaluation, PairingTimeline pairing, PairingEstablishment command)
     {
-        var on = command.EstablishedOn!.Value;
+        var on = command.EstablishedOn;
         if (Dates.Outside(evaluation, on, "establishedOn") is { } outside)
         {
             return outside;
@@ -61,33 +61,33 @@ public static class PairingRules
         return Decision.Accept(new PairingEstablished(evaluation.Id, pairing.Id, on));
     }
 
-    public static Decision Assess(Evaluation evaluation, PairingTimeline pairing, AssessAlignment command)
+    public static Decision Assess(Evaluation evaluation, PairingTimeline pairing, AlignmentAssessment command)
     {
-        var on = command.AssessedOn!.Value;
+        var on = command.AssessedOn;
         if (Within(evaluation, pairing, on, "assessedOn", "An alignment assessment") is { } refused)
         {
             return refused;
         }
 
-        return Decision.Accept(new AlignmentAssessed(evaluation.Id, pairing.Id, on, command.SameSystem!.Value, command.SameRegion!.Value,
-            command.DistanceKm, command.PriorLinks!.Value, command.CulturalFit!.Value, string.IsNullOrWhiteSpace(command.Note) ? null : command.Note.Trim()));
+        return Decision.Accept(new AlignmentAssessed(evaluation.Id, pairing.Id, on, command.SameSystem, command.SameRegion, command.DistanceKm,
+            command.PriorLinks, command.CulturalFit, command.Note));
     }
 
-    public static Decision Observe(Evaluation evaluation, PairingTimeline pairing, Guid exchangeId, ObserveExchange command)
+    public static Decision Observe(Evaluation evaluation, PairingTimeline pairing, Guid exchangeId, NewExchange command)
     {
-        var on = command.OccurredOn!.Value;
+        var on = command.OccurredOn;
         if (Within(evaluation, pairing, on, "occurredOn", "A knowledge exchange") is { } refused)
         {
             return refused;
         }
 
-        return Decision.Accept(new KnowledgeExchangeObserved(evaluation.Id, pairing.Id, exchangeId, on, command.Direction!.Value,
-            command.Channel!.Value, command.Topic!.Trim(), [.. command.EvidenceIds!.Distinct()]));
+        return Decision.Accept(new KnowledgeExchangeObserved(evaluation.Id, pairing.Id, exchangeId, on, command.Direction, command.Channel,
+            command.Topic, [.. command.EvidenceIds.Distinct()]));
     }
 
-    public static Decision Dissolve(Evaluation evaluation, PairingTimeline pairing, DissolvePairing command)
+    public static Decision Dissolve(Evaluation evaluation, PairingTimeline pairing, PairingDissolution command)
     {
-        var on = command.DissolvedOn!.Value;
+        var on = command.DissolvedOn;
         if (Dates.Outside(evaluation, on, "dissolvedOn") is { } outside)
         {
             return outside;
@@ -108,7 +108,7 @@ public static class PairingRules
             return Rejection.Conflict($"The pairing has activity recorded on {latest:yyyy-MM-dd}, after {on:yyyy-MM-dd}.");
         }
 
-        return Decision.Accept(new PairingDissolved(evaluation.Id, pairing.Id, on, command.Reason!.Trim()));
+        return Decision.Accept(new PairingDissolved(evaluation.Id, pairing.Id, on, command.Reason));
     }
 
     public static Decision Correct(Evaluation evaluation, PairingTimeline pairing, CorrectPairingDates command)
@@ -153,28 +153,11 @@ public static class PairingRules
         return Decision.Accept(new PairingDatesCorrected(evaluation.Id, pairing.Id, command.ProposedOn, command.EstablishedOn, command.DissolvedOn));
     }
 
-    private static Rejection? RoleOn(SiteTimeline? site, DateOnly on, ProgrammeRole role, string field)
-    {
-        if (site is null)
-        {
-            return Rejection.Invalid(field, "There is no such site in this evaluation.");
-        }
-
-        var state = site.AsOf(new Cut(on, long.MaxValue));
-        if (state is null)
-        {
-            return Rejection.Invalid(field, $"Site {site.Code} was not enrolled on {on:yyyy-MM-dd}.");
-        }
-
-        if (state.Status == SiteStatus.Withdrawn)
-        {
-            return Rejection.Invalid(field, $"Site {site.Code} had withdrawn by {on:yyyy-MM-dd}.");
-        }
-
-        return state.ProgrammeRole == role
-            ? null
-            : Rejection.Invalid(field, $"Site {site.Code} was {Words(state.ProgrammeRole)} on {on:yyyy-MM-dd}, not {Words(role)}.");
-    }
+    private static Rejection? RoleOn(SiteTimeline? site, DateOnly on, ProgrammeRole role, string field) =>
+        SiteRules.TakingPart(site, on, field)
+        ?? (site?.AsOf(new Cut(on, long.MaxValue)) is { } state && state.ProgrammeRole != role
+            ? Rejection.Invalid(field, $"Site {site.Code} was {Words(state.ProgrammeRole)} on {on:yyyy-MM-dd}, not {Words(role)}.")
+            : null);
 
     private static Rejection? Within(Evaluation evaluation, PairingTimeline pairing, DateOnly on, string field, string what)
     {

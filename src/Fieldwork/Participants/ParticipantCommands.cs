@@ -2,6 +2,9 @@ using FluentValidation;
 
 namespace Fieldwork.Participants;
 
+// Request bodies (all nullable) and, from Valid() once their validator has passed them, the commands
+// the rules take: required values present, text trimmed (see EvaluationCommands.cs).
+
 /// <param name="GivenOn">When the participant gave this consent (at registration): nothing of theirs may be dated before it.</param>
 /// <summary>The terms of a consent, as a request states them: at registration (<see cref="ConsentInput"/>) and in a change (<see cref="ChangeConsent"/>).</summary>
 public interface IConsentTerms
@@ -23,17 +26,44 @@ public sealed record ConsentInput(bool? TakePart, bool? Record, bool? Quote, boo
     DateOnly? GivenOn = null) : IConsentTerms
 {
     public ConsentScope ToScope() => new(TakePart!.Value, Record!.Value, Quote!.Value, Archive!.Value, LawfulBasis!.Value, InformationSheetVersion!.Trim());
+
+    public GivenConsent Valid() => new(ToScope(), GivenOn!.Value);
+
+    public static implicit operator GivenConsent(ConsentInput request) => request.Valid();
 }
 
-public sealed record PersonalInput(string? Name, string? Email);
+/// <summary>A consent and the day it was given, as its validator passed it.</summary>
+public sealed record GivenConsent(ConsentScope Scope, DateOnly GivenOn);
 
-public sealed record RegisterParticipant(Guid? Id, string? Pseudonym, string? Role, Guid? SiteId, ConsentInput? Consent, PersonalInput? Personal);
+public sealed record PersonalInput(string? Name, string? Email)
+{
+    public PersonalDetails Valid() => new(Name!.Trim(), Email?.Trim());
+}
+
+public sealed record RegisterParticipant(Guid? Id, string? Pseudonym, string? Role, Guid? SiteId, ConsentInput? Consent, PersonalInput? Personal)
+{
+    public NewParticipant Valid() => new(Pseudonym!.Trim(), Role!.Trim(), SiteId, Consent!.Valid(), Personal?.Valid());
+
+    public static implicit operator NewParticipant(RegisterParticipant request) => request.Valid();
+}
+
+/// <summary>A participant to register, as its validator passed it; the personal details are the endpoint's to seal, never the rules' to read.</summary>
+public sealed record NewParticipant(string Pseudonym, string Role, Guid? SiteId, GivenConsent Consent, PersonalDetails? Personal);
 
 public sealed record ChangeConsent(DateOnly? EffectiveOn, bool? TakePart, bool? Record, bool? Quote, bool? Archive, LawfulBasis? LawfulBasis,
     string? InformationSheetVersion) : IConsentTerms
 {
+    // Served as a member of the request body in the published document (a computed property the schema
+    // generator lists); it stays until the contract may change.
     public ConsentInput Consent => new(TakePart, Record, Quote, Archive, LawfulBasis, InformationSheetVersion);
+
+    public ConsentChange Valid() => new(EffectiveOn!.Value, Consent.ToScope());
+
+    public static implicit operator ConsentChange(ChangeConsent request) => request.Valid();
 }
+
+/// <summary>A consent in force from a date on, as its validator passed it.</summary>
+public sealed record ConsentChange(DateOnly EffectiveOn, ConsentScope Scope);
 
 public sealed class ConsentInputValidator : AbstractValidator<ConsentInput>
 {
@@ -90,7 +120,15 @@ public sealed class ChangeConsentValidator : AbstractValidator<ChangeConsent>
 }
 
 /// <summary>A withdrawn participant's new consent, with the date it was given (<c>consent.givenOn</c>).</summary>
-public sealed record ReconsentParticipant(ConsentInput? Consent);
+public sealed record ReconsentParticipant(ConsentInput? Consent)
+{
+    public Reconsent Valid() => new(Consent!.Valid());
+
+    public static implicit operator Reconsent(ReconsentParticipant request) => request.Valid();
+}
+
+/// <summary>A withdrawn participant's new consent, as its validator passed it.</summary>
+public sealed record Reconsent(GivenConsent Consent);
 
 public sealed class ReconsentParticipantValidator : AbstractValidator<ReconsentParticipant>
 {
@@ -101,4 +139,12 @@ public sealed class ReconsentParticipantValidator : AbstractValidator<ReconsentP
 }
 
 /// <summary>A withdrawal from a date on (today by default); with eraseTranscripts, their transcripts are erased too.</summary>
-public sealed record WithdrawParticipant(DateOnly? EffectiveOn, bool? EraseTranscripts);
+public sealed record WithdrawParticipant(DateOnly? EffectiveOn, bool? EraseTranscripts)
+{
+    public ParticipantWithdrawal Valid() => new(EffectiveOn, EraseTranscripts == true);
+
+    public static implicit operator ParticipantWithdrawal(WithdrawParticipant request) => request.Valid();
+}
+
+/// <summary>A withdrawal from a date on (none: today), with or without the erasure of transcripts.</summary>
+public sealed record ParticipantWithdrawal(DateOnly? EffectiveOn, bool EraseTranscripts);

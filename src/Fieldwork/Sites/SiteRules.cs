@@ -1,5 +1,6 @@
 using Fieldwork.Evaluations;
 using Fieldwork.Rules;
+using Fieldwork.Timeline;
 
 namespace Fieldwork.Sites;
 
@@ -65,4 +66,15 @@ public static class SiteRules
 
         return Decision.Accept(new SiteWithdrawn(evaluation.Id, site.Id, on, command.Reason));
     }
+
+    /// <summary>
+    /// Whether a site named on <paramref name="field"/> takes part on a date, for anything recorded of it then
+    /// (evidence, a pairing, a link): a 400 when it is not this evaluation's (null), not yet enrolled, or
+    /// withdrawn by then; else null.
+    /// </summary>
+    public static Rejection? TakingPart(SiteTimeline? site, DateOnly on, string field) =>
+        site is null ? Rejection.Invalid(field, "There is no such site in this evaluation.")
+        : site.AsOf(new Cut(on, long.MaxValue)) is not { } state ? Rejection.Invalid(field, $"Site {site.Code} was not enrolled on {on:yyyy-MM-dd}.")
+        : state.Status == SiteStatus.Withdrawn ? Rejection.Invalid(field, $"Site {site.Code} had withdrawn by {on:yyyy-MM-dd}.")
+        : null;
 }

@@ -4,6 +4,10 @@ using FluentValidation;
 
 namespace Fieldwork.Visits;
 
+// Request bodies (all nullable) and, from Valid() once their validator has passed them, the commands
+// the rules take (see EvaluationCommands.cs). A visit's items reach the rules as their own kind's
+// commands (VisitItem.AsInterview().Valid() and so on), each decided within the visit.
+
 /// <summary>A visit and the items collected on it, logged at once.</summary>
 public sealed record LogVisit(
     Guid? Id,
@@ -15,7 +19,19 @@ public sealed record LogVisit(
     string? Purpose,
     [property: LongText] string? Notes,
     DateTimeOffset? LoggedAt,
-    List<VisitItem>? Items);
+    List<VisitItem>? Items)
+{
+    public NewVisit Valid() => new(SiteIds!, StartsOn!.Value, EndsOn ?? StartsOn.Value, WaveId, FieldworkerIds!, Purpose?.Trim(), Notes);
+
+    public static implicit operator NewVisit(LogVisit request) => request.Valid();
+}
+
+/// <summary>
+/// A visit to log (its items apart), as its validator passed it: its days (one, when no end is
+/// given), and its sites and fieldworkers as given, repeats and all (a refusal names one by its index).
+/// </summary>
+public sealed record NewVisit(IReadOnlyList<Guid> SiteIds, DateOnly StartsOn, DateOnly EndsOn, Guid? WaveId, IReadOnlyList<string> FieldworkerIds,
+    string? Purpose, string? Notes);
 
 /// <summary>
 /// One item of a visit: its <see cref="Kind"/> and the fields of that kind's own route (an

@@ -19,11 +19,10 @@ public static class VisitRules
     /// evidence, and each item passes its own kind's rules within the visit. Any refusal refuses
     /// the whole visit, naming the item and field at fault (<c>items[2].participantIds[0]</c>).
     /// </summary>
-    public static VisitDecision Log(EvidenceContext context, Guid id, LogVisit c, IReadOnlyList<Func<VisitFrame, Decision>> items)
+    public static VisitDecision Log(EvidenceContext context, Guid id, NewVisit c, IReadOnlyList<Func<VisitFrame, Decision>> items)
     {
-        var startsOn = c.StartsOn!.Value;
-        var endsOn = c.EndsOn ?? startsOn;
-        var siteIds = c.SiteIds!.Distinct().ToList();
+        var (startsOn, endsOn) = (c.StartsOn, c.EndsOn);
+        var siteIds = c.SiteIds.Distinct().ToList();
         var errors = new List<Rejection>();
         errors.AddRange(new[] { Dates.Outside(context.Evaluation, startsOn, "startsOn"), Dates.Outside(context.Evaluation, endsOn, "endsOn") }.OfType<Rejection>());
         if (c.WaveId is { } waveId)
@@ -42,7 +41,7 @@ public static class VisitRules
         }
 
         errors.AddRange(EvidenceRules.SiteErrors(context, siteIds, startsOn));
-        var fieldworkers = c.FieldworkerIds!;
+        var fieldworkers = c.FieldworkerIds;
         for (var i = 0; i < fieldworkers.Count; i++)
         {
             if (context.Evaluation.RoleOf(fieldworkers[i]) is not { } role || !AccessPolicy.Allows(role, Permission.WriteEvidence))
@@ -82,7 +81,7 @@ public static class VisitRules
         }
 
         var logged = new VisitLogged(context.Evaluation.Id, id, siteIds, startsOn, endsOn, c.WaveId,
-            [.. fieldworkers.Select(f => f.Trim()).Distinct(StringComparer.Ordinal)], c.Purpose?.Trim(), c.Notes);
+            [.. fieldworkers.Select(f => f.Trim()).Distinct(StringComparer.Ordinal)], c.Purpose, c.Notes);
         return new VisitDecision(null, logged, decided);
     }
 

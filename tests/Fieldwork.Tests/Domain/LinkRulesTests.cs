@@ -48,4 +48,15 @@ public sealed class LinkRulesTests
         Assert.Equal(["siteBId"], decision.Rejection!.Errors.Keys);
         Assert.Contains("OTH-1", decision.Rejection.Detail);
     }
+
+    [Fact]
+    public void a_site_withdrawn_by_the_date_is_invalid_on_its_field()
+    {
+        var withdrawn = Given.Site(Id, B, "OTH-1", ProgrammeRole.Other, new DateOnly(2018, 1, 1), new SiteWithdrawn(Id, B, new DateOnly(2019, 1, 1), "Left"));
+        Assert.True(LinkRules.Form(Study, LinkId, Form(new DateOnly(2018, 12, 31)), SiteA, withdrawn).Accepted);
+        var decision = LinkRules.Form(Study, LinkId, Form(new DateOnly(2019, 1, 1)), SiteA, withdrawn);
+        Assert.Equal(RejectionKind.Invalid, decision.Rejection?.Kind);
+        Assert.Equal(["siteBId"], decision.Rejection!.Errors.Keys);
+        Assert.Equal("Site OTH-1 had withdrawn by 2019-01-01.", decision.Rejection.Detail);
+    }
 }

@@ -107,4 +107,33 @@ public sealed class ParticipantRulesTests
         Assert.True(again.Accepted);
         Assert.Empty(again.Events);
     }
+
+    [Fact]
+    public void a_consent_may_be_given_before_the_evaluation_starts_but_not_after_it_ends()
+    {
+        RegisterParticipant Given(DateOnly on) => Register(null) with { Consent = Register(null).Consent! with { GivenOn = on } };
+        Assert.True(ParticipantRules.Register(Study, ParticipantId, Given(new DateOnly(2016, 1, 1)), null, null).Accepted);
+        Assert.True(ParticipantRules.Register(Study, ParticipantId, Given(new DateOnly(2021, 9, 30)), null, null).Accepted);
+        var late = ParticipantRules.Register(Study, ParticipantId, Given(new DateOnly(2021, 10, 1)), null, null);
+        Assert.Equal(RejectionKind.Invalid, late.Rejection?.Kind);
+        Assert.Equal("consent.givenOn", late.Rejection?.Field);
+        Assert.Equal("'consent.givenOn' (2021-10-01) is after the evaluation (2016-09-01 to 2021-09-30).", late.Rejection?.Detail);
+    }
+
+    [Fact]
+    public void a_withdrawal_is_not_effective_before_the_consent_was_given()
+    {
+        var decision = ParticipantRules.Withdraw(Study, Registered(), new WithdrawParticipant(new DateOnly(2016, 12, 31), false), Today);
+        Assert.Equal(RejectionKind.Invalid, decision.Rejection?.Kind);
+        Assert.Equal("effectiveOn", decision.Rejection?.Field);
+        Assert.Equal("P-1 gave consent on 2017-01-01: a withdrawal is effective on or after it.", decision.Rejection?.Detail);
+        Assert.True(ParticipantRules.Withdraw(Study, Registered(), new WithdrawParticipant(new DateOnly(2017, 1, 1), false), Today).Accepted);
+
+        var reconsented = Registered(new ParticipantWithdrew(Id, ParticipantId, new DateOnly(2018, 6, 1), false),
+            new ParticipantReconsented(Id, ParticipantId, new DateOnly(2019, 1, 1), Full));
+        Assert.Equal("effectiveOn",
+            ParticipantRules.Withdraw(Study, reconsented, new WithdrawParticipant(new DateOnly(2018, 12, 31), false), Today).Rejection?.Field);
+        Assert.True(ParticipantRules.Withdraw(Study, reconsented, new WithdrawParticipant(new DateOnly(2019, 1, 1), false), Today).Accepted);
+    }
 }
+

@@ -47,4 +47,23 @@ public sealed class when_linking_sites(AppFixture app) : ApiTest(app)
         (await Post(url, lead, new { siteAId = a, siteBId = b })).ShouldBeProblem(HttpStatusCode.BadRequest, "formedOn");
         Assert.Equal(before, await App.EventCountAsync());
     }
+
+    [Fact]
+    public async Task a_link_needs_both_sites_still_taking_part_on_its_date()
+    {
+        var lead = NewUser("lead");
+        var evaluation = await CreateEvaluation(lead);
+        var a = await EnrolSite(evaluation, lead, "GDE1", "exemplar", "2016-09-01");
+        var b = await EnrolSite(evaluation, lead, "FF1", "follower", "2017-01-01");
+        var url = $"/api/evaluations/{evaluation}/links";
+        (await Post($"/api/evaluations/{evaluation}/sites/{b}/withdrawal", lead, new { effectiveOn = "2018-01-01", reason = "Left the programme" }))
+            .ShouldBe(HttpStatusCode.OK);
+        var before = await App.EventCountAsync();
+
+        var refused = (await Post(url, lead, new { siteAId = a, siteBId = b, formedOn = "2018-05-01" })).ShouldBeProblem(HttpStatusCode.BadRequest, "siteBId");
+        Assert.Equal("Site FF1 had withdrawn by 2018-05-01.", refused.Json["errors"]!["siteBId"]![0]!.GetValue<string>());
+        Assert.Equal(before, await App.EventCountAsync());
+        (await Post(url, lead, new { siteAId = a, siteBId = b, formedOn = "2017-12-31" })).ShouldBe(HttpStatusCode.Created);
+    }
 }
+

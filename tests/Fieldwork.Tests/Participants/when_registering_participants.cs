@@ -166,4 +166,26 @@ public sealed class when_registering_participants(AppFixture app) : ApiTest(app)
         Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() =>
             PersonalDetailsVault.Open(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), id, sealedDetails));
     }
+
+    [Fact]
+    public async Task consent_is_given_by_the_end_of_the_evaluation_and_withdrawn_no_earlier_than_it_was_given()
+    {
+        var lead = NewUser("lead");
+        var evaluation = await CreateEvaluation(lead);
+        var url = $"/api/evaluations/{evaluation}/participants";
+        object Consent(string givenOn) =>
+            new { givenOn, takePart = true, record = true, quote = true, archive = false, lawfulBasis = "publicTask", informationSheetVersion = "v1" };
+        var before = await App.EventCountAsync();
+        (await Post(url, lead, new { pseudonym = "P-030", role = "Nurse", consent = Consent("2021-10-01") }))
+            .ShouldBeProblem(HttpStatusCode.BadRequest, "consent.givenOn");
+        Assert.Equal(before, await App.EventCountAsync());
+
+        var id = (await Post(url, lead, new { pseudonym = "P-031", role = "Nurse", consent = Consent("2018-02-01") }))
+            .ShouldBe(HttpStatusCode.Created).Json["id"]!.GetValue<Guid>();
+        var early = (await Post($"{url}/{id}/withdrawal", lead, new { effectiveOn = "2018-01-31" })).ShouldBeProblem(HttpStatusCode.BadRequest, "effectiveOn");
+        Assert.Equal("P-031 gave consent on 2018-02-01: a withdrawal is effective on or after it.", early.Json["errors"]!["effectiveOn"]![0]!.GetValue<string>());
+        var withdrawn = (await Post($"{url}/{id}/withdrawal", lead, new { effectiveOn = "2018-02-01" })).ShouldBe(HttpStatusCode.OK).Json;
+        Assert.Equal("2018-02-01", withdrawn["withdrawnOn"]!.GetValue<string>());
+    }
 }
+

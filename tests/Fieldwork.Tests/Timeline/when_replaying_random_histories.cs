@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Fieldwork.Api.Timeline;
 using Fieldwork.Evaluations;
 using Fieldwork.Pairings;
 using Fieldwork.Sites;

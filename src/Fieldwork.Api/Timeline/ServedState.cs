@@ -1,13 +1,14 @@
 using Fieldwork.Pairings;
 using Fieldwork.Sites;
-using Marten;
 
-namespace Fieldwork.Timeline;
+namespace Fieldwork.Api.Timeline;
 
 /// <summary>
 /// The path the API serves: each site's and pairing's timeline is kept inline as one document
 /// holding its dated facts with their log positions, so a state at any cut is one indexed
-/// query and an in-memory evaluation, whatever the cut.
+/// query and an in-memory evaluation, whatever the cut. The reads' own (as <c>ServedEvidence</c> is
+/// for evidence); the domain keeps the timelines and the reference they are checked against
+/// (<see cref="ReferenceFold"/>).
 /// </summary>
 public static class ServedState
 {
