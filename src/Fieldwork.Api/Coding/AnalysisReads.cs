@@ -90,9 +90,15 @@ public static class AnalysisReads
 
         return await time.ReadAsync(session, asOf, knownAt, cancellation, async cut =>
         {
-            var snapshot = await CodingSource.AtAsync(session, evaluationId, cut, cancellation);
-            var sites = (await ServedState.SitesAsync(session, evaluationId, cut, cancellation)).ToDictionary(s => s.Id);
-            var pairings = (await ServedState.PairingsAsync(session, evaluationId, cut, cancellation)).ToDictionary(p => p.Id);
+            // Codings, sites and pairings in one round trip.
+            var batch = session.CreateBatchQuery();
+            var coded = CodingSource.In(batch, evaluationId, cut);
+            var siteTimelines = batch.Query<Fieldwork.Sites.SiteTimeline>().Where(x => x.EvaluationId == evaluationId).ToList();
+            var pairingTimelines = batch.Query<Fieldwork.Pairings.PairingTimeline>().Where(x => x.EvaluationId == evaluationId).ToList();
+            await batch.Execute(cancellation);
+            var snapshot = await coded();
+            var sites = ServedState.SitesAt(await siteTimelines, cut).ToDictionary(s => s.Id);
+            var pairings = ServedState.PairingsAt(await pairingTimelines, cut).ToDictionary(p => p.Id);
             var waves = http.Access().Evaluation.Waves.OrderBy(w => w.StartsOn).ToList();
 
             IEnumerable<string> Keys(string by, CodedSegment s) => by switch

@@ -19,13 +19,22 @@ public static class CodingSource
     public static async Task<CodingSnapshot> AtAsync(IQuerySession session, Guid evaluationId, Cut cut, CancellationToken cancellation)
     {
         var batch = session.CreateBatchQuery();
+        var snapshot = In(batch, evaluationId, cut);
+        await batch.Execute(cancellation);
+        return await snapshot();
+    }
+
+    /// <summary>The same reads added to a batch the caller executes (with reads of its own): the snapshot once it has run.</summary>
+    public static Func<Task<CodingSnapshot>> In(Marten.Services.BatchQuerying.IBatchedQuery batch, Guid evaluationId, Cut cut)
+    {
         var codebook = batch.Load<Codebook>(Codebook.StreamId(evaluationId));
         var timelines = batch.Query<EvidenceTimeline>().Where(e => e.EvaluationId == evaluationId).ToList();
-        await batch.Execute(cancellation);
-
-        var codes = (await codebook)?.AsOf(cut) ?? new Dictionary<Guid, CodeState>();
-        var evidence = (await timelines).Select(t => t.AsOf(cut)).OfType<EvidenceState>().ToList();
-        return new CodingSnapshot(codes, evidence, [.. evidence.SelectMany(e => CodingSnapshot.ForItem(codes, e).Segments)]);
+        return async () =>
+        {
+            var codes = (await codebook)?.AsOf(cut) ?? new Dictionary<Guid, CodeState>();
+            var evidence = (await timelines).Select(t => t.AsOf(cut)).OfType<EvidenceState>().ToList();
+            return new CodingSnapshot(codes, evidence, [.. evidence.SelectMany(e => CodingSnapshot.ForItem(codes, e).Segments)]);
+        };
     }
 }
 
