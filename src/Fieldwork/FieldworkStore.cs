@@ -110,9 +110,10 @@ public static class FieldworkStore
         opts.Projections.Add<VisitTimelineProjection>(ProjectionLifecycle.Inline);
         opts.Schema.For<Visits.VisitTimeline>().Duplicate(x => x.EvaluationId);
 
+        // Codings are found by id from their own events (Coding.CodingLocations, through an index on
+        // mt_events): no document per coding. A store from before keeps its mt_doc_codinglocator
+        // table, which nothing reads or writes any more.
         opts.Events.AddEventTypes([typeof(CodingApplied), typeof(CodingRemoved)]);
-        opts.Projections.Add<CodingLocatorProjection>(ProjectionLifecycle.Inline);
-        opts.Schema.For<CodingLocator>().Identity(x => x.Id).Duplicate(x => x.EvaluationId);
         opts.Events.AddEventTypes([typeof(CodeDefined), typeof(CodeRevised), typeof(CodeMerged), typeof(CodeRetired)]);
         opts.Projections.Add<CodebookProjection>(ProjectionLifecycle.Inline);
 

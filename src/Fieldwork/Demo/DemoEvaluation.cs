@@ -708,9 +708,7 @@ public static class DemoEvaluation
 
             // The read models, folded from the events (with the sequences the import gave them) by the projections' own code.
             await using var session = store.LightweightSession();
-            var (timelines, locators) = Timeline.BulkStreams.ReadModels(events, types);
-            Timeline.BulkStreams.StoreAll(session, timelines);
-            session.Store(locators.ToArray());
+            Timeline.BulkStreams.StoreAll(session, Timeline.BulkStreams.ReadModels(events, types));
             foreach (var (stream, type) in types.Where(t => t.Value == typeof(Evaluation) || t.Value == typeof(Link)))
             {
                 if (type == typeof(Evaluation))
