@@ -133,6 +133,8 @@ public static class FieldworkStore
         opts.Projections.Add<Coverage.WavePlanTimelineProjection>(ProjectionLifecycle.Inline);
         opts.Schema.For<Coverage.WavePlanTimeline>().Duplicate(x => x.EvaluationId);
 
+        RebuildSettings.Apply(opts);
+
         // The integrity chain: one link per stored event, extended by the async daemon in log order.
         var chain = new Weasel.Postgresql.Tables.Table(new Weasel.Postgresql.PostgresqlObjectName(Schema, Integrity.EventChain.Table, Weasel.Postgresql.SchemaUtils.IdentifierUsage.General));
         chain.AddColumn<long>("seq_id").AsPrimaryKey();
