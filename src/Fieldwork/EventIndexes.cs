@@ -8,7 +8,7 @@ namespace Fieldwork;
 
 /// <summary>
 /// Indexes on Marten's <c>mt_events</c> for the reads that filter raw events: by evaluation (the
-/// audit list, per-evaluation verify, knownAt resolution) and the disclosure log. Marten declares
+/// audit list, per-evaluation verify, knownAt resolution), the disclosure log, and codings by id. Marten declares
 /// no index on an event's data, so each is a schema object of the store's own (created and
 /// updated by Marten's migration with everything else), and Marten is told to leave it alone when
 /// it compares <c>mt_events</c> with its own definition.
@@ -24,14 +24,21 @@ public static class EventIndexes
     /// <summary>Reads of personal details by participant: the disclosure log.</summary>
     public const string Disclosures = "mt_events_fw_disclosures";
 
+    /// <summary>Codings by id, to the evidence item whose stream recorded them (<see cref="Coding.CodingLocations"/>).</summary>
+    public const string Codings = "mt_events_fw_codings";
+
     /// <summary>The text an event's evaluation is filtered on: every query and every index use this one expression.</summary>
     public const string Evaluation = "(data ->> 'evaluationId')";
+
+    /// <summary>The text a coding is found by: its query and its index use this one expression.</summary>
+    public const string CodingId = "(data ->> 'codingId')";
 
     public static IReadOnlyList<EventIndex> All(string schema) =>
     [
         new(schema, ByEvaluation, $"({Evaluation}, seq_id)", null, null),
         new(schema, ByEvaluationTime, $"({Evaluation}, \"timestamp\")", "seq_id", null),
         new(schema, Disclosures, "((data ->> 'participantId'))", null, "type = 'personal_details_read'"),
+        new(schema, Codings, $"({CodingId})", null, $"type = '{Coding.CodingLocations.EventType}'"),
     ];
 
     public static void Configure(StoreOptions opts, string schema)

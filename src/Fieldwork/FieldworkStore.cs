@@ -112,9 +112,10 @@ public static class FieldworkStore
         opts.Projections.Add<VisitTimelineProjection>(ProjectionLifecycle.Inline);
         opts.Schema.For<Visits.VisitTimeline>().Duplicate(x => x.EvaluationId);
 
+        // Codings are found by id from their own events (Coding.CodingLocations, through an index on
+        // mt_events): no document per coding. A store from before keeps its mt_doc_codinglocator
+        // table, which nothing reads or writes any more.
         opts.Events.AddEventTypes([typeof(CodingApplied), typeof(CodingRemoved)]);
-        opts.Projections.Add<CodingLocatorProjection>(ProjectionLifecycle.Inline);
-        opts.Schema.For<CodingLocator>().Identity(x => x.Id).Duplicate(x => x.EvaluationId);
         opts.Events.AddEventTypes([typeof(CodeDefined), typeof(CodeRevised), typeof(CodeMerged), typeof(CodeRetired)]);
         opts.Projections.Add<CodebookProjection>(ProjectionLifecycle.Inline);
 
@@ -133,6 +134,8 @@ public static class FieldworkStore
         opts.Events.AddEventType<Coverage.WavePlanSet>();
         opts.Projections.Add<Coverage.WavePlanTimelineProjection>(ProjectionLifecycle.Inline);
         opts.Schema.For<Coverage.WavePlanTimeline>().Duplicate(x => x.EvaluationId);
+
+        RebuildSettings.Apply(opts);
 
         // The integrity chain: one link per stored event, extended by the async daemon in log order.
         var chain = new Weasel.Postgresql.Tables.Table(new Weasel.Postgresql.PostgresqlObjectName(Schema, Integrity.EventChain.Table, Weasel.Postgresql.SchemaUtils.IdentifierUsage.General));

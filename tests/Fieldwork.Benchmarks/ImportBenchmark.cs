@@ -14,7 +14,8 @@ namespace Fieldwork.Benchmarks;
 /// demo-shaped evaluation per sample) against a binary COPY of exactly the rows Marten wrote
 /// (mt_events and mt_streams) into tables shaped like them, indexes included;</item>
 /// <item>projection rebuild: Marten's daemon rebuilding every inline projection from the stored
-/// events against a plain Npgsql read of every event (data as text).</item>
+/// events (on a store of <see cref="Fieldwork.Timeline.RebuildSettings.Connection"/>) against a
+/// plain Npgsql read of every event (data as text).</item>
 /// </list>
 /// </summary>
 public static class ImportBenchmark
@@ -94,7 +95,9 @@ public static class ImportBenchmark
         Console.WriteLine(seed.Row(copy));
         Console.WriteLine();
 
-        await RebuildAsync(store, dataSource, schema, rebuildSamples);
+        // Rebuilds run on a store of their own, as they should be run (see RebuildSettings.Connection).
+        await using var rebuildStore = DocumentStore.For(opts => FieldworkStore.Configure(opts, Fieldwork.Timeline.RebuildSettings.Connection(connection)));
+        await RebuildAsync(rebuildStore, dataSource, schema, rebuildSamples);
         return 0;
     }
 

@@ -188,7 +188,6 @@ public static class ImportEndpoints
         var fresh = planned.Streams.Where(s => !Appended(s)).ToList();
         var aggregates = fresh.ToDictionary(s => s.Id, s => s.Aggregate);
         List<IEvent> events;
-        var resumed = false;
         if (fresh.Count > 0 && await session.Events.FetchStreamStateAsync(fresh[0].Id, cancellation) is null)
         {
             events = [];
@@ -208,16 +207,9 @@ public static class ImportEndpoints
         else
         {
             events = await BulkStreams.StoredAsync(session, aggregates.Keys, cancellation);
-            resumed = true;
         }
 
-        var (timelines, locators) = BulkStreams.ReadModels(events, aggregates);
-        if (locators.Count > 0)
-        {
-            await store.BulkInsertAsync(locators, resumed ? Weasel.Core.BulkInsertMode.IgnoreDuplicates : Weasel.Core.BulkInsertMode.InsertsOnly, 10_000, cancellation);
-        }
-
-        BulkStreams.StoreAll(session, timelines);
+        BulkStreams.StoreAll(session, BulkStreams.ReadModels(events, aggregates));
         foreach (var stream in planned.Streams.Where(Appended))
         {
             var appended = session.Events.Append(stream.Id, stream.Events.Select(e => e.Data).ToArray());

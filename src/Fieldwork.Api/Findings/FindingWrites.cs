@@ -102,7 +102,7 @@ public static class FindingWrites
     internal static async Task<IReadOnlyDictionary<Guid, (EvidenceTimeline Evidence, CodingRecord Coding)>> LiveCodingsAsync(
         IQuerySession session, Guid evaluationId, IReadOnlyCollection<Guid> codingIds, CancellationToken cancellation)
     {
-        var locators = (await session.LoadManyAsync<CodingLocator>(cancellation, codingIds))
+        var locators = (await session.QueryByPlanAsync(new CodingLocations(codingIds), cancellation)).Values
             .Where(l => l.EvaluationId == evaluationId).ToList();
         var evidence = (await session.LoadManyAsync<EvidenceTimeline>(cancellation, locators.Select(l => l.EvidenceId).Distinct()))
             .ToDictionary(e => e.Id);

@@ -63,11 +63,11 @@ public static class ProvenanceReader
         var memoIds = finding.Evidence.Where(l => l.Kind == FindingItemKind.Memo).Select(l => l.ItemId).ToList();
 
         var first = session.CreateBatchQuery();
-        var locatorsLoad = first.LoadMany<CodingLocator>().ById([.. codingIds]);
+        var locatorsLoad = first.QueryByPlan(new CodingLocations(codingIds));
         var memosLoad = first.LoadMany<MemoTimeline>().ById([.. memoIds]);
         var codebookLoad = first.Load<Codebook>(Codebook.StreamId(evaluation.Id));
         await first.Execute(cancellation);
-        var locators = (await locatorsLoad).Where(l => l.EvaluationId == evaluation.Id).ToDictionary(l => l.Id);
+        var locators = (await locatorsLoad).Values.Where(l => l.EvaluationId == evaluation.Id).ToDictionary(l => l.Id);
         var memos = (await memosLoad).Where(m => m.EvaluationId == evaluation.Id).ToDictionary(m => m.Id);
         var codebook = await codebookLoad;
         var codesNow = codebook?.AsOf() ?? new Dictionary<Guid, CodeState>();

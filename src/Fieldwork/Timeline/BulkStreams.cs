@@ -77,24 +77,17 @@ public static class BulkStreams
         return stored;
     }
 
-    /// <summary>
-    /// The read models the inline projections keep for these events (with their sequences): one
-    /// timeline per stream of a folded type, and a <see cref="CodingLocator"/> per coding.
-    /// </summary>
-    public static (List<object> Timelines, List<CodingLocator> Locators) ReadModels(IEnumerable<IEvent> events, IReadOnlyDictionary<Guid, Type> aggregates)
+    /// <summary>The read models the inline projections keep for these events (with their sequences): one timeline per stream of a folded type.</summary>
+    public static List<object> ReadModels(IEnumerable<IEvent> events, IReadOnlyDictionary<Guid, Type> aggregates)
     {
         var timelines = new List<object>();
-        var locators = new List<CodingLocator>();
         foreach (var stream in events.GroupBy(e => e.StreamId))
         {
             var list = stream.OrderBy(e => e.Sequence).ToList();
             timelines.AddRange(Folds.Where(f => f.Stream == aggregates[stream.Key]).Select(f => f.Fold(list)));
-
-            locators.AddRange(list.Select(e => e.Data).OfType<CodingApplied>()
-                .Select(c => new CodingLocator { Id = c.CodingId, EvaluationId = c.EvaluationId, EvidenceId = c.EvidenceId }));
         }
 
-        return (timelines, locators);
+        return timelines;
     }
 
     /// <summary>Stores documents of mixed types, a call per type (Marten stores one document type per call).</summary>

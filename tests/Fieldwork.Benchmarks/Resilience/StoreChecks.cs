@@ -83,9 +83,11 @@ public static class StoreChecks
         Check(findingsDiffer.Count == 0, $"{findingsAgree} finding read models equal a fold of their events ({findingsDiffer.Count} differ)");
         await using (var query = store.QuerySession())
         {
-            var locators = await query.Query<CodingLocator>().Where(l => l.EvaluationId == load.EvaluationId).CountAsync();
-            var applied = codingCounts.Values.Sum();
-            Check(locators == applied, $"{locators:N0} coding locators for {applied:N0} codings applied");
+            // Codings are found by id from their events (no locator document): every applied one, in this evaluation.
+            var applied = codingCounts.Where(c => c.Value > 0).Select(c => c.Key).ToList();
+            var located = await query.QueryByPlanAsync(new CodingLocations(applied));
+            var found = applied.Count(id => located.TryGetValue(id, out var l) && l.EvaluationId == load.EvaluationId);
+            Check(found == applied.Count, $"{found:N0} of {applied.Count:N0} applied codings found by id in their evaluation");
         }
 
         // The async projection: caught up, one link per event, no gap, verifies.

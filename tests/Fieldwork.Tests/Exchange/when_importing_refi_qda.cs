@@ -196,7 +196,6 @@ public sealed class when_importing_refi_qda(AppFixture app) : ApiTest(app)
         await using (var session = store.LightweightSession())
         {
             session.DeleteWhere<Fieldwork.Evidence.EvidenceTimeline>(x => x.EvaluationId == evaluation);
-            session.DeleteWhere<Fieldwork.Coding.CodingLocator>(x => x.EvaluationId == evaluation);
             session.DeleteWhere<Fieldwork.Sites.SiteTimeline>(x => x.EvaluationId == evaluation);
             session.DeleteWhere<Fieldwork.Coding.MemoTimeline>(x => x.EvaluationId == evaluation);
             session.Delete<Fieldwork.Coding.Codebook>(Fieldwork.Coding.Codebook.StreamId(evaluation));
