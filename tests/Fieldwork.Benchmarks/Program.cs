@@ -11,6 +11,7 @@ using Marten;
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- visits [visits per round] [clients] [warmup] [rounds]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- refi-import [sources] [codings] [rounds]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- reads [samples] [demo seed]
+//   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- store-reads [samples] [others] [size]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- coding [texts] [codings] [samples]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- audit [events] [samples]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- import [evaluations] [rebuilds]
@@ -70,6 +71,9 @@ switch (which)
         return await VisitBenchmark.RunAsync(connection, Number(1, 300), Number(2, 16), Number(3, 100), Number(4, 3));
     case "reads":
         return await ReadsBenchmark.RunAsync(store, connection, Number(1, 25), Number(2, 2018));
+    case "store-reads":
+        return await StoreReadsBenchmark.RunAsync(store, connection, Number(1, 25), Number(2, 20), Number(3, 10),
+            Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is not { Length: > 0 });
     case "refi-import":
         return await RefiImportBenchmark.RunAsync(store, connection, Number(1, 1_000), Number(2, 100_000), Number(3, 2));
     case "coding":
