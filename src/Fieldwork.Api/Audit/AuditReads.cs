@@ -150,34 +150,8 @@ public static class AuditReads
     }
 
     /// <summary>The errors of an evaluation anchor (none when neither part is given): each names its field.</summary>
-    public static Dictionary<string, string[]> EvaluationAnchorErrors(long? position, string? head)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (position is null && head is null)
-        {
-            return errors;
-        }
-
-        if (position is null)
-        {
-            errors["position"] = ["An anchor needs the 'position' its 'head' was reported at."];
-        }
-        else if (position < 1)
-        {
-            errors["position"] = ["'position' must be a position in the evaluation's chain: a whole number of at least 1."];
-        }
-
-        if (head is null)
-        {
-            errors["head"] = ["An anchor needs the 'head' reported at its 'position'."];
-        }
-        else if (head.Length != 64 || !head.All(char.IsAsciiHexDigit))
-        {
-            errors["head"] = ["'head' must be a link as verify reports it: 64 hexadecimal digits."];
-        }
-
-        return errors;
-    }
+    public static Dictionary<string, string[]> EvaluationAnchorErrors(long? position, string? head) =>
+        AnchorErrors(position, "position", "a position in the evaluation's chain", head);
 
     /// <summary>
     /// Starts a verification of the whole store's chain in the background and answers 202 at once,
@@ -274,30 +248,7 @@ public static class AuditReads
     public static async Task<Dictionary<string, string[]>> AnchorErrorsAsync(long? sequence, string? head, NpgsqlDataSource database,
         CancellationToken cancellation)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (sequence is null && head is null)
-        {
-            return errors;
-        }
-
-        if (sequence is null)
-        {
-            errors["sequence"] = ["An anchor needs the 'sequence' its 'head' was reported at."];
-        }
-        else if (sequence < 1)
-        {
-            errors["sequence"] = ["'sequence' must be an event's sequence: a whole number of at least 1."];
-        }
-
-        if (head is null)
-        {
-            errors["head"] = ["An anchor needs the 'head' reported at its 'sequence'."];
-        }
-        else if (head.Length != 64 || !head.All(char.IsAsciiHexDigit))
-        {
-            errors["head"] = ["'head' must be a link as verify reports it: 64 hexadecimal digits."];
-        }
-
+        var errors = AnchorErrors(sequence, "sequence", "an event's sequence", head);
         if (errors.Count == 0 && sequence is { } s)
         {
             var issued = await EventChain.IssuedAsync(database, FieldworkStore.Schema, cancellation);
@@ -306,6 +257,39 @@ public static class AuditReads
                 errors["sequence"] = [string.Create(CultureInfo.InvariantCulture,
                     $"The store has issued no sequence beyond {issued}, so {s} is not a point of this log. If you recorded it from this store, its log was cut and its counters wound back.")];
             }
+        }
+
+        return errors;
+    }
+
+    /// <summary>
+    /// The errors of an anchor's two parts, a point in a chain (<paramref name="field"/>, which must be
+    /// <paramref name="point"/>, a whole number of at least 1) and the head reported there; none when neither is given.
+    /// </summary>
+    private static Dictionary<string, string[]> AnchorErrors(long? at, string field, string point, string? head)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (at is null && head is null)
+        {
+            return errors;
+        }
+
+        if (at is null)
+        {
+            errors[field] = [$"An anchor needs the '{field}' its 'head' was reported at."];
+        }
+        else if (at < 1)
+        {
+            errors[field] = [$"'{field}' must be {point}: a whole number of at least 1."];
+        }
+
+        if (head is null)
+        {
+            errors["head"] = [$"An anchor needs the 'head' reported at its '{field}'."];
+        }
+        else if (head.Length != 64 || !head.All(char.IsAsciiHexDigit))
+        {
+            errors["head"] = ["'head' must be a link as verify reports it: 64 hexadecimal digits."];
         }
 
         return errors;

@@ -15,9 +15,7 @@ public static class MemoReads
         string? knownAt, int? offset, int? limit, IQuerySession session, TimeTravel time, CancellationToken cancellation) =>
         time.ReadListAsync(session, asOf, knownAt, offset, limit, cancellation, async cut =>
         {
-            var memos = (await session.Query<MemoTimeline>().Where(m => m.EvaluationId == evaluationId).ToListAsync(cancellation))
-                .Select(m => m.AsOf(cut))
-                .OfType<MemoState>()
+            var memos = (await session.StatesAtAsync<MemoTimeline, MemoState>(evaluationId, cut, cancellation))
                 .Where(m => aboutKind is null || m.AboutKind == aboutKind)
                 .Where(m => aboutId is null || m.AboutId == aboutId)
                 .Where(m => authorId is null || m.AuthorId == authorId)
@@ -33,11 +31,6 @@ public static class MemoReads
     [ProducesResponseType<MemoView>(StatusCodes.Status200OK)]
     public static Task<IResult> GetOne(Guid evaluationId, Guid memoId, string? asOf, string? knownAt, IQuerySession session,
         TimeTravel time, CancellationToken cancellation) =>
-        time.ReadAsync(session, asOf, knownAt, cancellation, async cut =>
-        {
-            return await session.LoadAsync<MemoTimeline>(memoId, cancellation) is { } memo && memo.EvaluationId == evaluationId
-                   && memo.AsOf(cut) is { } state
-                ? TypedResults.Ok(MemoView.From(state))
-                : ProblemResults.NotFound("No such memo in this evaluation at that time.");
-        });
+        time.ReadOneAsync<MemoTimeline, MemoState, MemoView>(session, evaluationId, memoId, asOf, knownAt, MemoView.From,
+            "No such memo in this evaluation at that time.", cancellation);
 }

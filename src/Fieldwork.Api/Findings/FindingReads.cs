@@ -14,9 +14,7 @@ public static class FindingReads
         string? asOf, string? knownAt, int? offset, int? limit, IQuerySession session, TimeTravel time, CancellationToken cancellation) =>
         time.ReadListAsync(session, asOf, knownAt, offset, limit, cancellation, async cut =>
         {
-            var findings = (await session.Query<FindingTimeline>().Where(f => f.EvaluationId == evaluationId).ToListAsync(cancellation))
-                .Select(f => f.AsOf(cut))
-                .OfType<FindingState>()
+            var findings = (await session.StatesAtAsync<FindingTimeline, FindingState>(evaluationId, cut, cancellation))
                 .Where(f => status is null || f.Status == status)
                 .Where(f => siteId is null || f.SiteIds.Contains(siteId.Value))
                 .Where(f => pairingId is null || f.PairingIds.Contains(pairingId.Value))
@@ -33,13 +31,8 @@ public static class FindingReads
     [ProducesResponseType<FindingView>(StatusCodes.Status200OK)]
     public static Task<IResult> GetOne(Guid evaluationId, Guid findingId, string? asOf, string? knownAt, IQuerySession session,
         TimeTravel time, CancellationToken cancellation) =>
-        time.ReadAsync(session, asOf, knownAt, cancellation, async cut =>
-        {
-            return await session.LoadAsync<FindingTimeline>(findingId, cancellation) is { } finding && finding.EvaluationId == evaluationId
-                   && finding.AsOf(cut) is { } state
-                ? TypedResults.Ok(FindingView.From(state))
-                : ProblemResults.NotFound("No such finding in this evaluation at that time.");
-        });
+        time.ReadOneAsync<FindingTimeline, FindingState, FindingView>(session, evaluationId, findingId, asOf, knownAt, FindingView.From,
+            "No such finding in this evaluation at that time.", cancellation);
 
     /// <summary>
     /// Everything a finding rests on, as a tree (format=tree, the default) or as W3C PROV-JSON
@@ -67,8 +60,7 @@ public static class FindingReads
             return ProblemResults.Invalid(new Dictionary<string, string[]> { ["format"] = ["'format' must be tree or prov-json."] });
         }
 
-        if (await session.LoadAsync<FindingTimeline>(findingId, cancellation) is not { } finding || finding.EvaluationId != evaluationId
-            || finding.Current is not { } state)
+        if ((await session.LoadInAsync<FindingTimeline>(evaluationId, findingId, cancellation))?.Current is not { } state)
         {
             return ProblemResults.NotFound("No such finding in this evaluation.");
         }

@@ -19,18 +19,12 @@ public static class PairingWrites
         recorder.CreateAsync(http, command.Id, command, id => $"/api/evaluations/{evaluationId}/pairings/{id}", async (session, id) =>
         {
             var pairing = command.Valid();
-            var exemplar = await SiteIn(session, evaluationId, pairing.ExemplarSiteId, http.RequestAborted);
-            var follower = await SiteIn(session, evaluationId, pairing.FollowerSiteId, http.RequestAborted);
+            var exemplar = await session.LoadInAsync<SiteTimeline>(evaluationId, pairing.ExemplarSiteId, http.RequestAborted);
+            var follower = await session.LoadInAsync<SiteTimeline>(evaluationId, pairing.FollowerSiteId, http.RequestAborted);
             var claim = UniqueClaim.OpenPairing(evaluationId, pairing.ExemplarSiteId, pairing.FollowerSiteId);
             var open = await session.LoadAsync<UniqueClaim>(claim, http.RequestAborted);
-            var decision = PairingRules.Propose(http.Access().Evaluation, id, pairing, exemplar, follower, open?.HolderId);
-            if (decision.Accepted)
-            {
-                session.Events.StartStream<PairingTimeline>(id, [.. decision.Events]);
-                session.Insert(new UniqueClaim { Id = claim, HolderId = id });
-            }
-
-            return decision;
+            return session.Start<PairingTimeline>(id, PairingRules.Propose(http.Access().Evaluation, id, pairing, exemplar, follower, open?.HolderId),
+                claim);
         });
 
     /// <summary>Records the date the pairing was formally set up.</summary>
@@ -93,9 +87,6 @@ public static class PairingWrites
     public static Task<IResult> Correct(Guid evaluationId, Guid pairingId, CorrectPairingDates command, HttpContext http,
         EventRecorder recorder, TimeTravel time) =>
         Change(http, recorder, time, pairingId, (_, evaluation, pairing) => PairingRules.Correct(evaluation, pairing, command));
-
-    private static async Task<SiteTimeline?> SiteIn(IQuerySession session, Guid evaluationId, Guid siteId, CancellationToken cancellation) =>
-        await session.LoadAsync<SiteTimeline>(siteId, cancellation) is { } site && site.EvaluationId == evaluationId ? site : null;
 
     private static Task<IResult> Change(HttpContext http, EventRecorder recorder, TimeTravel time, Guid pairingId,
         Func<IDocumentSession, Evaluation, PairingTimeline, Decision> rule) =>

@@ -15,10 +15,9 @@ public static class ParticipantReads
         IQuerySession session, TimeTravel time, CancellationToken cancellation) =>
         time.ReadListAsync(session, asOf, knownAt, offset, limit, cancellation, async cut =>
         {
-            var timelines = await session.Query<ParticipantTimeline>().Where(p => p.EvaluationId == evaluationId).ToListAsync(cancellation);
-            var participants = timelines.Select(t => (State: t.AsOf(cut), Timeline: t)).Where(x => x.State is not null)
-                .OrderBy(x => x.State!.Pseudonym, StringComparer.Ordinal).ThenBy(x => x.State!.Id)
-                .Select(x => ParticipantView.From(x.State!, x.Timeline)).ToList();
+            var participants = (await session.AllAtAsync<ParticipantTimeline, ParticipantState>(evaluationId, cut, cancellation))
+                .OrderBy(x => x.State.Pseudonym, StringComparer.Ordinal).ThenBy(x => x.State.Id)
+                .Select(x => ParticipantView.From(x.State, x.Timeline)).ToList();
             return TypedResults.Ok(Paging.Of(participants, offset, limit));
         });
 
@@ -30,8 +29,7 @@ public static class ParticipantReads
         IQuerySession session, IDocumentStore store, TimeTravel time, KeyRing keys, CancellationToken cancellation) =>
         time.ReadAsync(session, asOf, knownAt, cancellation, async cut =>
         {
-            if (await session.LoadAsync<ParticipantTimeline>(participantId, cancellation) is not { } timeline
-                || timeline.EvaluationId != evaluationId
+            if (await session.LoadInAsync<ParticipantTimeline>(evaluationId, participantId, cancellation) is not { } timeline
                 || timeline.AsOf(cut) is not { } state)
             {
                 return ProblemResults.NotFound("No such participant in this evaluation at that time.");
@@ -68,7 +66,7 @@ public static class ParticipantReads
             return badPage;
         }
 
-        if (await session.LoadAsync<ParticipantTimeline>(participantId, cancellation) is not { } timeline || timeline.EvaluationId != evaluationId)
+        if (await session.LoadInAsync<ParticipantTimeline>(evaluationId, participantId, cancellation) is null)
         {
             return ProblemResults.NotFound("No such participant in this evaluation.");
         }

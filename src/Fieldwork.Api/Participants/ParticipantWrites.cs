@@ -26,8 +26,7 @@ public static class ParticipantWrites
         var participant = command.Valid();
         return recorder.CreateAsync(http, id, command, $"/api/evaluations/{evaluationId}/participants/{id}", async session =>
         {
-            var site = participant.SiteId is { } siteId ? await session.LoadAsync<SiteTimeline>(siteId, http.RequestAborted) : null;
-            site = site?.EvaluationId == evaluationId ? site : null;
+            var site = participant.SiteId is { } siteId ? await session.LoadInAsync<SiteTimeline>(evaluationId, siteId, http.RequestAborted) : null;
             if (participant.SiteId is not null && site is null)
             {
                 return Rejection.Invalid("siteId", "There is no such site in this evaluation.");

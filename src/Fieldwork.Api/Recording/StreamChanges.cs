@@ -62,6 +62,20 @@ public static class StreamChanges
         return decision;
     }
 
+    /// <summary>
+    /// Starts stream <paramref name="id"/> as <see cref="Start{T}(IDocumentSession, Guid, Decision)"/> does, and makes it the
+    /// holder of <paramref name="claim"/> (a code or an open pairing that only one stream may hold).
+    /// </summary>
+    public static Decision Start<T>(this IDocumentSession session, Guid id, Decision decision, string claim) where T : class
+    {
+        if (session.Start<T>(id, decision).Accepted)
+        {
+            session.Insert(new Fieldwork.Uniqueness.UniqueClaim { Id = claim, HolderId = id });
+        }
+
+        return decision;
+    }
+
     /// <summary>The evaluation itself, or a stream that names it.</summary>
     private static bool BelongsTo(object aggregate, Guid evaluationId) => aggregate switch
     {

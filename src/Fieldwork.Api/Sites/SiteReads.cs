@@ -39,7 +39,7 @@ public static class SiteReads
         TimeTravel time, CancellationToken cancellation) =>
         time.ReadAsync(session, null, knownAt, cancellation, async cut =>
         {
-            if (await session.LoadAsync<SiteTimeline>(siteId, cancellation) is not { } site || site.EvaluationId != evaluationId)
+            if (await session.LoadInAsync<SiteTimeline>(evaluationId, siteId, cancellation) is null)
             {
                 return ProblemResults.NotFound("No such site in this evaluation.");
             }

@@ -20,14 +20,7 @@ public static class SiteWrites
                 return Rejection.Conflict($"The code '{site.Code}' is already used by another site of this evaluation.");
             }
 
-            var decision = SiteRules.Enrol(http.Access().Evaluation, id, site);
-            if (decision.Accepted)
-            {
-                session.Events.StartStream<SiteTimeline>(id, [.. decision.Events]);
-                session.Insert(new UniqueClaim { Id = claim, HolderId = id });
-            }
-
-            return decision;
+            return session.Start<SiteTimeline>(id, SiteRules.Enrol(http.Access().Evaluation, id, site), claim);
         });
 
     /// <summary>Changes some of a site's attributes from a date on.</summary>

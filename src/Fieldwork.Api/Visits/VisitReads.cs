@@ -36,8 +36,7 @@ public static class VisitReads
         CancellationToken cancellation) =>
         time.ReadAsync(session, asOf, knownAt, cancellation, async cut =>
         {
-            if (await session.LoadAsync<VisitTimeline>(visitId, cancellation) is not { } visit || visit.EvaluationId != evaluationId
-                || visit.AsOf(cut) is not { } state)
+            if (await session.StateAtAsync<VisitTimeline, VisitState>(evaluationId, visitId, cut, cancellation) is not { } state)
             {
                 return ProblemResults.NotFound("No such visit in this evaluation at that time.");
             }
@@ -54,9 +53,6 @@ public static class VisitReads
 /// <summary>The evaluation's visits at a cut, from their inline timelines.</summary>
 public static class ServedVisits
 {
-    public static async Task<IReadOnlyList<VisitState>> AsOfAsync(IQuerySession session, Guid evaluationId, Cut cut, CancellationToken cancellation)
-    {
-        var timelines = await session.Query<VisitTimeline>().Where(v => v.EvaluationId == evaluationId).ToListAsync(cancellation);
-        return [.. timelines.Select(v => v.AsOf(cut)).OfType<VisitState>()];
-    }
+    public static Task<IReadOnlyList<VisitState>> AsOfAsync(IQuerySession session, Guid evaluationId, Cut cut, CancellationToken cancellation) =>
+        session.StatesAtAsync<VisitTimeline, VisitState>(evaluationId, cut, cancellation);
 }

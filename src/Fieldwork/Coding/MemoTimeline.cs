@@ -10,7 +10,7 @@ public sealed record MemoState(Guid Id, MemoAbout AboutKind, Guid AboutId, strin
     DateTimeOffset WrittenAt, DateTimeOffset RevisedAt, string? RevisedBy);
 
 /// <summary>Every text a memo has had, each with its log position: the memo at any cut is the last text seen by then.</summary>
-public sealed class MemoTimeline : IEventTimeline
+public sealed class MemoTimeline : IEventTimeline<MemoState>
 {
     public Guid Id { get; set; }
 

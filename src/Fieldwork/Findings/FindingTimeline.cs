@@ -37,7 +37,7 @@ public sealed record FindingRecord(
     FindingStatusChanged? StatusChanged = null);
 
 /// <summary>Every record of a finding, so that it reads as it stood at any cut (an act of analysis: in force when recorded).</summary>
-public sealed class FindingTimeline : IEventTimeline
+public sealed class FindingTimeline : IEventTimeline<FindingState>
 {
     public Guid Id { get; set; }
 

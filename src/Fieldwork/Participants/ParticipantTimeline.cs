@@ -14,7 +14,7 @@ public sealed record ParticipantState(Guid Id, string Pseudonym, string Role, Gu
 /// its effective date and log position, so any later feature can ask which consent was in
 /// force on a field date, as known at any moment.
 /// </summary>
-public sealed class ParticipantTimeline : IEventTimeline
+public sealed class ParticipantTimeline : IEventTimeline<ParticipantState>
 {
     public Guid Id { get; set; }
 

@@ -11,6 +11,12 @@ public interface IEventTimeline
     void Record(IEvent e);
 }
 
+/// <summary>A timeline of one thing that answers what it was at a cut: null where it was not there yet (or any more).</summary>
+public interface IEventTimeline<out TState> : IEventTimeline where TState : class
+{
+    TState? AsOf(Cut cut);
+}
+
 public static class Timelines
 {
     /// <summary>Folds events from nothing: what the inline projection builds, and the reference recomputes.</summary>

@@ -24,7 +24,7 @@ public sealed record VisitState(
 /// One visit, as recorded. It is present at a cut once it is known (its record's sequence) and
 /// has begun (its first day on or before asOf). Its items are the evidence items that name it.
 /// </summary>
-public sealed class VisitTimeline : IEventTimeline
+public sealed class VisitTimeline : IEventTimeline<VisitState>
 {
     /// <summary>The event header that keeps when the fieldworker wrote a record down, as their device said.</summary>
     public const string LoggedAtHeader = "loggedAt";
