@@ -22,8 +22,10 @@ namespace Fieldwork.Benchmarks;
 /// </summary>
 public static class StoreReadsBenchmark
 {
-    private static readonly Fieldwork.Secrets.KeyRing Keys =
-        new(new Fieldwork.Secrets.KeyEncryptionKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+    /// <summary>The key the API process started by the harness uses too: reads of codings open the texts' keys for quotes.</summary>
+    private static readonly Fieldwork.Secrets.KeyRing Keys = new(Fieldwork.Secrets.KeyEncryptionKey.Parse(
+        Fieldwork.Api.Hosting.LocalState.Secret(Path.Combine(Fieldwork.Api.Hosting.LocalState.Directory, "benchmark-key-encryption-key"),
+            Fieldwork.Secrets.KeyEncryptionKey.NewText), "the benchmark's key-encryption key"));
 
     public static async Task<int> RunAsync(IDocumentStore store, string connection, int samples, int others, int size, bool emptyFirst)
     {

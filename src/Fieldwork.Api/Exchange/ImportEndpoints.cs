@@ -228,6 +228,8 @@ public static class ImportEndpoints
         AggregateException all => all.InnerExceptions.All(Raced),
         JasperFx.ConcurrencyException or JasperFx.DocumentAlreadyExistsException or Marten.Exceptions.ExistingStreamIdCollisionException => true,
         Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation } => true,
+        // Marten wraps what PostgreSQL says in exceptions of its own (a COPY's duplicate key among them).
+        { InnerException: { } inner } => Raced(inner),
         _ => false,
     };
 

@@ -54,7 +54,10 @@ public static class LocalPostgres
         {
             if (runAs is not null)
             {
-                Run("chown", ["-R", runAs, cluster]);
+                // Not checked: on a cluster already running, files the server removes during the walk
+                // (statistics, temporary files, recycled WAL) make chown -R fail although everything
+                // left is the server's. A real ownership problem stops initdb or pg_ctl below, with their words.
+                Run("chown", ["-R", runAs, cluster], check: false);
             }
 
             if (!File.Exists(Path.Combine(data, "PG_VERSION")))

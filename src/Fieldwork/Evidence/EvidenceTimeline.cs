@@ -123,6 +123,7 @@ public sealed class EvidenceTimeline : IEventTimeline
 
     public VoidRecord? Void { get; set; }
 
+    [JsonIgnore]
     public EvidenceDetails Current => Records[^1].Details;
 
     /// <summary>The details an item's first event logs, with its evaluation; null for any other event.</summary>
