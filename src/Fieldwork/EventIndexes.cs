@@ -24,7 +24,13 @@ public static class EventIndexes
     /// <summary>Reads of personal details by participant: the disclosure log.</summary>
     public const string Disclosures = "mt_events_fw_disclosures";
 
-    /// <summary>Codings by id, to the evidence item whose stream recorded them (<see cref="Coding.CodingLocations"/>).</summary>
+    /// <summary>
+    /// Codings by id, to the evidence item whose stream recorded them (<see cref="Coding.CodingLocations"/>).
+    /// Not partial: PostgreSQL keeps statistics on an index's expression only for an index without a
+    /// predicate, and without them it guessed a few hundred codings asked for to match half the log
+    /// and read all of it (0.4 s on 140,000 events, against 5 ms through this index). Codings are
+    /// most events; the others have no <c>codingId</c> and add only small entries.
+    /// </summary>
     public const string Codings = "mt_events_fw_codings";
 
     /// <summary>The text an event's evaluation is filtered on: every query and every index use this one expression.</summary>
@@ -38,7 +44,7 @@ public static class EventIndexes
         new(schema, ByEvaluation, $"({Evaluation}, seq_id)", null, null),
         new(schema, ByEvaluationTime, $"({Evaluation}, \"timestamp\")", "seq_id", null),
         new(schema, Disclosures, "((data ->> 'participantId'))", null, "type = 'personal_details_read'"),
-        new(schema, Codings, $"({CodingId})", null, $"type = '{Coding.CodingLocations.EventType}'"),
+        new(schema, Codings, $"({CodingId})", null, null),
     ];
 
     public static void Configure(StoreOptions opts, string schema)
@@ -93,7 +99,9 @@ public sealed class EventIndex(string schema, string name, string keys, string? 
         Difference = found is null ? SchemaPatchDifference.Create
             : Normalise(found).Contains(Normalise(keys), StringComparison.Ordinal)
               && (include is null || Normalise(found).Contains(Normalise($"include ({include})"), StringComparison.Ordinal))
-              && (predicate is null || Normalise(found).Contains(Normalise($"where {predicate}"), StringComparison.Ordinal))
+              && (predicate is null
+                  ? !Normalise(found).Contains("where", StringComparison.Ordinal)
+                  : Normalise(found).Contains(Normalise($"where {predicate}"), StringComparison.Ordinal))
                 ? SchemaPatchDifference.None
                 : SchemaPatchDifference.Update;
         return this;

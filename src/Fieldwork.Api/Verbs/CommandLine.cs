@@ -27,7 +27,9 @@ public static class CommandLine
         Verbs:
           token <userId>               print a development bearer token for that user (needs no database;
                                        signed with Auth:SigningKey, so not with Auth:Authority)
-          seed [--seed N] [--scale N]  load the synthetic demo evaluation (and N more of its shape)
+          seed [--seed N] [--scale N [--size K]]
+                                       load the synthetic demo evaluation (and N more of its shape,
+                                       each with K times its evidence and codings)
           verify [--sequence N --head H]
                                        check the integrity chain of the event log (and that it
                                        still passes through an anchor recorded earlier)

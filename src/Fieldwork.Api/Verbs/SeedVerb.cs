@@ -4,29 +4,49 @@ using Fieldwork.Demo;
 namespace Fieldwork.Api.Verbs;
 
 /// <summary>
-/// <c>seed [--seed N] [--scale N]</c>: loads the synthetic demo evaluation (see <see cref="DemoEvaluation"/>)
+/// <c>seed [--seed N] [--scale N [--size K]]</c>: loads the synthetic demo evaluation (see <see cref="DemoEvaluation"/>)
 /// into the API's database, unless it is already there; with <c>--scale N</c>, N more evaluations
-/// of its shape, each from its own seed (about 23,000 events each), for benchmarks. Prints one summary line.
+/// of its shape, each from its own seed (about 23,000 events each), for benchmarks, through the
+/// bulk path; with <c>--size K</c>, each of them with K times the demo's evidence and codings
+/// (the same sites, pairings and waves). Prints one summary line.
 /// </summary>
 public static class SeedVerb
 {
-    /// <summary>What the verb was asked: the seed number, how many scale evaluations (0: just the demo), and the other arguments.</summary>
-    public sealed record Arguments(int Seed, int Scale, IReadOnlyList<string> Rest, string? Error);
+    /// <summary>
+    /// What the verb was asked: the seed number, how many scale evaluations (0: just the demo), the
+    /// other arguments, and how many times the demo's evidence each scale evaluation has (1 unless <c>--size</c>).
+    /// </summary>
+    public sealed record Arguments(int Seed, int Scale, IReadOnlyList<string> Rest, string? Error, int Size = 1);
+
+    public const string Usage = "seed [--seed N] [--scale N [--size K]]";
 
     public static Arguments Parse(string[] args)
     {
-        int seed = 2018, scale = 0;
+        int seed = 2018, scale = 0, size = 1;
+        var sized = false;
         var rest = new List<string>();
         for (var i = 1; i < args.Length; i++)
         {
-            if (args[i] is "--seed" or "--scale")
+            if (args[i] is "--seed" or "--scale" or "--size")
             {
                 if (i + 1 >= args.Length || !int.TryParse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 1)
                 {
-                    return new Arguments(seed, scale, rest, $"{args[i]} needs a whole number of at least 1.");
+                    return new Arguments(seed, scale, rest, $"{args[i]} needs a whole number of at least 1.", size);
                 }
 
-                (seed, scale) = args[i] == "--seed" ? (n, scale) : (seed, n);
+                switch (args[i])
+                {
+                    case "--seed":
+                        seed = n;
+                        break;
+                    case "--scale":
+                        scale = n;
+                        break;
+                    default:
+                        (size, sized) = (n, true);
+                        break;
+                }
+
                 i++;
             }
             else
@@ -35,15 +55,17 @@ public static class SeedVerb
             }
         }
 
-        return new Arguments(seed, scale, rest, null);
+        return sized && scale == 0
+            ? new Arguments(seed, scale, rest, "--size applies to the evaluations of --scale N (the demo itself has one size).", size)
+            : new Arguments(seed, scale, rest, null, size);
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
     {
-        var (seed, scale, rest, error) = Parse(args);
+        var (seed, scale, rest, error, size) = Parse(args);
         if (error is not null)
         {
-            errors.WriteLine($"usage: seed [--seed N] [--scale N]: {error}");
+            errors.WriteLine($"usage: {Usage}: {error}");
             return 2;
         }
 
@@ -62,12 +84,13 @@ public static class SeedVerb
                 return 0;
             }
 
-            // Scale data: evaluations of the demo's shape, each from its own seed, for benchmarks.
+            // Scale data: evaluations of the demo's shape, each from its own seed (and K times its evidence), for benchmarks.
             var watch = System.Diagnostics.Stopwatch.StartNew();
             long events = 0;
             for (var i = 1; i <= scale; i++)
             {
-                var summary = await DemoEvaluation.SeedBulkAsync(store, keys, seed * 1000 + i, $"Scale evaluation {i} of {scale} (synthetic)");
+                var summary = await DemoEvaluation.SeedBulkAsync(store, keys, seed * 1000 + i,
+                    size == 1 ? $"Scale evaluation {i} of {scale} (synthetic)" : $"Scale evaluation {i} of {scale}, size {size} (synthetic)", size);
                 events += summary.Events;
                 errors.WriteLine(Describe(summary));
             }

@@ -12,7 +12,7 @@ public sealed record CodingLocation(Guid Id, Guid EvaluationId, Guid EvidenceId)
 
 /// <summary>
 /// Finds codings by id alone (findings name them so; codings are events of their evidence item's
-/// stream) from their <see cref="CodingApplied"/> events, through the partial index
+/// stream) from their <see cref="CodingApplied"/> events, through the index
 /// <see cref="EventIndexes.Codings"/>: no read model to keep inline or to rebuild. A coding applied
 /// more than once answers its last application. Runs alone (<c>QueryByPlanAsync</c>) or as one
 /// query of a batch (<c>QueryByPlan</c>).
@@ -45,7 +45,7 @@ public sealed class CodingLocations(IReadOnlyCollection<Guid> codingIds)
     {
         public void ConfigureCommand(ICommandBuilder builder, IStorageSession session)
         {
-            // The same expression and predicate as the index, so PostgreSQL reads it (and only these events).
+            // The index's expression, so PostgreSQL reads it; CodingRemoved events carry the id too, and are left out.
             builder.Append($"select {EventIndexes.CodingId}, {EventIndexes.Evaluation}, stream_id from {FieldworkStore.Schema}.mt_events " +
                            $"where type = '{EventType}' and {EventIndexes.CodingId} = any(");
             builder.AppendParameter(ids);

@@ -167,6 +167,27 @@ public sealed class when_seeding_the_demo(AppFixture app) : ApiTest(app)
             && s["status"]!.GetValue<string>() == "inProgress");
     }
 
+    [Fact]
+    public async Task a_scale_evaluation_of_size_two_has_twice_the_demos_evidence_and_codings()
+    {
+        var store = App.Host.Services.GetRequiredService<IDocumentStore>();
+        var keys = App.Host.Services.GetRequiredService<Fieldwork.Secrets.KeyRing>();
+        var one = DemoEvaluation.Preview(11);
+        Assert.Equal((450, 159, 321), (one.Interviews, one.Observations, one.Documents));
+
+        var two = await DemoEvaluation.SeedBulkAsync(store, keys, 11, "Size 2 for tests", size: 2);
+
+        Assert.Equal((2 * one.Interviews, 2 * one.Observations, 2 * one.Documents), (two.Interviews, two.Observations, two.Documents));
+        Assert.InRange(two.Codings, one.Codings * 18 / 10, one.Codings * 22 / 10);
+        // The same sites and waves, and the store holds what the summary says.
+        var url = $"/api/evaluations/{two.EvaluationId}";
+        var counts = (await Get(url, "demo-lead")).ShouldBe(HttpStatusCode.OK).Json["counts"]!;
+        Assert.Equal((two.Interviews, two.Observations, two.Documents, two.Codings),
+            (counts["interviews"]!.GetValue<int>(), counts["observations"]!.GetValue<int>(), counts["documents"]!.GetValue<int>(), counts["codings"]!.GetValue<int>()));
+        Assert.Equal(40, (await Get($"{url}/state", "demo-lead")).Json["sites"]!.AsArray().Count);
+        Assert.Equal(3, (await Get(url, "demo-lead")).Json["waves"]!.AsArray().Count);
+    }
+
     private static DateOnly Date(JsonNode? node) => DateOnly.Parse(node!.GetValue<string>(), CultureInfo.InvariantCulture);
 }
 
@@ -181,6 +202,28 @@ public sealed class SeedArgumentsTests
         Assert.NotNull(Read(["seed", "--scale", "zero"]).Error);
         Assert.NotNull(Read(["seed", "--seed", "0"]).Error);
         Assert.Equal(["--environment", "Production"], SeedVerb.Parse(["seed", "--environment", "Production"]).Rest);
+    }
+
+    [Fact]
+    public void the_seed_verb_reads_a_size_for_its_scale_evaluations_and_refuses_nonsense()
+    {
+        Assert.Equal(1, SeedVerb.Parse(["seed", "--scale", "3"]).Size);
+        var sized = SeedVerb.Parse(["seed", "--scale", "3", "--size", "4"]);
+        Assert.Equal((3, 4, null), (sized.Scale, sized.Size, sized.Error));
+        Assert.Equal(4, SeedVerb.Parse(["seed", "--size", "4", "--scale", "3"]).Size);
+        Assert.NotNull(SeedVerb.Parse(["seed", "--scale", "3", "--size"]).Error);
+        Assert.NotNull(SeedVerb.Parse(["seed", "--scale", "3", "--size", "0"]).Error);
+        Assert.NotNull(SeedVerb.Parse(["seed", "--scale", "3", "--size", "-2"]).Error);
+        Assert.NotNull(SeedVerb.Parse(["seed", "--scale", "3", "--size", "twice"]).Error);
+        Assert.Contains("--scale", SeedVerb.Parse(["seed", "--size", "2"]).Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task the_verb_refuses_a_size_it_cannot_read_with_its_usage()
+    {
+        var errors = new StringWriter();
+        Assert.Equal(2, await SeedVerb.RunAsync(["seed", "--scale", "1", "--size", "none"], TextWriter.Null, errors));
+        Assert.StartsWith($"usage: {SeedVerb.Usage}: --size", errors.ToString(), StringComparison.Ordinal);
     }
 
     private static (int Seed, int Scale, string? Error) Read(string[] args)
