@@ -71,7 +71,7 @@ public static class ReadsBenchmark
     private static string Row(Timing timing, Timing baseline) => string.Create(CultureInfo.InvariantCulture,
         $"| {timing.Name} | {timing.Median:0.0} | {timing.P95:0.0} | {timing.Median / baseline.Median:0.0} |");
 
-    private static async Task<JsonNode> GetAsync(HttpClient http, string path)
+    internal static async Task<JsonNode> GetAsync(HttpClient http, string path)
     {
         using var response = await http.GetAsync(new Uri(path, UriKind.Relative));
         var body = await response.Content.ReadAsStringAsync();

@@ -103,8 +103,8 @@ public static class StoreReadsBenchmark
         foreach (var evaluation in evaluations)
         {
             var root = $"api/evaluations/{evaluation}";
-            var site = (await GetAsync(http, $"{root}/sites"))["items"]![0]!["id"]!.GetValue<Guid>();
-            var audit = await GetAsync(http, $"{root}/audit?limit=1&to=2019-06-30T00:00:00Z");
+            var site = (await ReadsBenchmark.GetAsync(http, $"{root}/sites"))["items"]![0]!["id"]!.GetValue<Guid>();
+            var audit = await ReadsBenchmark.GetAsync(http, $"{root}/audit?limit=1&to=2019-06-30T00:00:00Z");
             var knownAt = audit["items"]!.AsArray().Count > 0 ? audit["items"]![0]!["recordedAt"]!.GetValue<string>() : "2019-06-30T00:00:00Z";
             reads.Add(
             [
@@ -126,19 +126,10 @@ public static class StoreReadsBenchmark
             for (var e = 0; e < evaluations.Length; e++)
             {
                 var (name, path) = reads[e][r];
-                timings[r][e] = await Measure.RunAsync(name, samples, _ => GetAsync(http, path), warmup: 3);
+                timings[r][e] = await Measure.RunAsync(name, samples, _ => ReadsBenchmark.GetAsync(http, path), warmup: 3);
             }
         }
 
         return timings;
-    }
-
-    private static async Task<JsonNode> GetAsync(HttpClient http, string path)
-    {
-        using var response = await http.GetAsync(new Uri(path, UriKind.Relative));
-        var body = await response.Content.ReadAsStringAsync();
-        return response.StatusCode == HttpStatusCode.OK
-            ? JsonNode.Parse(body)!
-            : throw new InvalidOperationException($"GET /{path} answered {(int)response.StatusCode}: {body[..Math.Min(body.Length, 500)]}");
     }
 }

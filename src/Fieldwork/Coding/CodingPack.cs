@@ -34,17 +34,17 @@ public static class CodingPack
         foreach (var c in codings)
         {
             bytes.Add((byte)((c.Note is null ? 0 : 1) | (c.RemovedSequence is null ? 0 : 2) | (c.CreatedAt is null ? 0 : 4)));
-            WriteGuid(bytes, c.Id);
-            WriteGuid(bytes, c.CodeId);
+            Varint.WriteGuid(bytes, c.Id);
+            Varint.WriteGuid(bytes, c.CodeId);
             Varint.Write(bytes, c.TextVersion);
             Varint.Write(bytes, c.Start);
             Varint.Write(bytes, c.End - c.Start);
             WriteString(bytes, strings, c.CoderId);
             Varint.Write(bytes, c.AppliedSequence - sequence);
             sequence = c.AppliedSequence;
-            WriteZigzag(bytes, c.AppliedAt.UtcTicks - ticks);
+            Varint.WriteZigzag(bytes, c.AppliedAt.UtcTicks - ticks);
             ticks = c.AppliedAt.UtcTicks;
-            WriteZigzag(bytes, (long)c.AppliedAt.Offset.TotalMinutes);
+            Varint.WriteZigzag(bytes, (long)c.AppliedAt.Offset.TotalMinutes);
             if (c.Note is { } note)
             {
                 WriteString(bytes, strings, note);
@@ -82,15 +82,15 @@ public static class CodingPack
         while (at < bytes.Length)
         {
             var flags = bytes[at++];
-            var id = ReadGuid(bytes, ref at);
-            var code = ReadGuid(bytes, ref at);
+            var id = Varint.ReadGuid(bytes, ref at);
+            var code = Varint.ReadGuid(bytes, ref at);
             var version = (int)Varint.Read(bytes, ref at);
             var start = (int)Varint.Read(bytes, ref at);
             var end = start + (int)Varint.Read(bytes, ref at);
             var coder = ReadString(bytes, ref at, strings) ?? "";
             sequence += Varint.Read(bytes, ref at);
-            ticks += ReadZigzag(bytes, ref at);
-            var applied = new DateTimeOffset(ticks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(ReadZigzag(bytes, ref at)));
+            ticks += Varint.ReadZigzag(bytes, ref at);
+            var applied = new DateTimeOffset(ticks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(Varint.ReadZigzag(bytes, ref at)));
             var note = (flags & 1) != 0 ? ReadString(bytes, ref at, strings) : null;
             long? removed = null;
             DateTimeOffset? removedAt = null;
@@ -109,38 +109,16 @@ public static class CodingPack
         return codings;
     }
 
-    private static void WriteGuid(List<byte> bytes, Guid id)
-    {
-        Span<byte> raw = stackalloc byte[16];
-        id.TryWriteBytes(raw);
-        bytes.AddRange(raw);
-    }
-
-    private static Guid ReadGuid(ReadOnlySpan<byte> bytes, ref int at)
-    {
-        var id = new Guid(bytes.Slice(at, 16));
-        at += 16;
-        return id;
-    }
-
-    private static void WriteZigzag(List<byte> bytes, long value) => Varint.Write(bytes, (value << 1) ^ (value >> 63));
-
-    private static long ReadZigzag(ReadOnlySpan<byte> bytes, ref int at)
-    {
-        var raw = Varint.Read(bytes, ref at);
-        return (long)((ulong)raw >> 1) ^ -(raw & 1);
-    }
-
     private static void WriteTime(List<byte> bytes, DateTimeOffset time)
     {
         Varint.Write(bytes, time.UtcTicks);
-        WriteZigzag(bytes, (long)time.Offset.TotalMinutes);
+        Varint.WriteZigzag(bytes, (long)time.Offset.TotalMinutes);
     }
 
     private static DateTimeOffset ReadTime(ReadOnlySpan<byte> bytes, ref int at)
     {
         var ticks = Varint.Read(bytes, ref at);
-        return new DateTimeOffset(ticks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(ReadZigzag(bytes, ref at)));
+        return new DateTimeOffset(ticks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(Varint.ReadZigzag(bytes, ref at)));
     }
 
     private static void WriteString(List<byte> bytes, Dictionary<string, int> strings, string? value)

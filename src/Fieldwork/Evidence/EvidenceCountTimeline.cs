@@ -221,14 +221,14 @@ public sealed class EvidenceCountTimeline : IEventTimeline
             bytes.Add((byte)((item.WaveId is null ? 0 : 1) | (item.PairingId is null ? 0 : 2)));
             foreach (var id in new[] { item.WaveId, item.PairingId }.OfType<Guid>())
             {
-                WriteGuid(bytes, id);
+                Varint.WriteGuid(bytes, id);
             }
 
             Varint.Write(bytes, item.ObservedMinutes);
             Varint.Write(bytes, item.SiteIds.Count);
             foreach (var site in item.SiteIds)
             {
-                WriteGuid(bytes, site);
+                Varint.WriteGuid(bytes, site);
             }
         }
 
@@ -268,13 +268,13 @@ public sealed class EvidenceCountTimeline : IEventTimeline
         var kind = (EvidenceKind)bytes[at++];
         var on = DateOnly.FromDayNumber((int)Varint.Read(bytes, ref at));
         var flags = bytes[at++];
-        Guid? wave = (flags & 1) != 0 ? ReadGuid(bytes, ref at) : null;
-        Guid? pairing = (flags & 2) != 0 ? ReadGuid(bytes, ref at) : null;
+        Guid? wave = (flags & 1) != 0 ? Varint.ReadGuid(bytes, ref at) : null;
+        Guid? pairing = (flags & 2) != 0 ? Varint.ReadGuid(bytes, ref at) : null;
         var minutes = (int)Varint.Read(bytes, ref at);
         var sites = new Guid[Varint.Read(bytes, ref at)];
         for (var s = 0; s < sites.Length; s++)
         {
-            sites[s] = ReadGuid(bytes, ref at);
+            sites[s] = Varint.ReadGuid(bytes, ref at);
         }
 
         return new CountedItem(kind, on, wave, sites, pairing, minutes, 0);
@@ -291,19 +291,6 @@ public sealed class EvidenceCountTimeline : IEventTimeline
         at += 16 * sites;
     }
 
-    private static void WriteGuid(List<byte> bytes, Guid id)
-    {
-        Span<byte> raw = stackalloc byte[16];
-        id.TryWriteBytes(raw);
-        bytes.AddRange(raw);
-    }
-
-    private static Guid ReadGuid(ReadOnlySpan<byte> bytes, ref int at)
-    {
-        var id = new Guid(bytes.Slice(at, 16));
-        at += 16;
-        return id;
-    }
 }
 
 /// <summary>Fills <see cref="EvidenceCountTimeline"/> for items recorded before it existed, from their full timelines.</summary>

@@ -35,4 +35,28 @@ public static class Varint
 
         return value;
     }
+
+    /// <summary>A zigzag varint: small negative deltas stay small.</summary>
+    public static void WriteZigzag(List<byte> bytes, long value) => Write(bytes, (value << 1) ^ (value >> 63));
+
+    public static long ReadZigzag(ReadOnlySpan<byte> bytes, ref int at)
+    {
+        var raw = Read(bytes, ref at);
+        return (long)((ulong)raw >> 1) ^ -(raw & 1);
+    }
+
+    /// <summary>An id as its 16 raw bytes.</summary>
+    public static void WriteGuid(List<byte> bytes, Guid id)
+    {
+        Span<byte> raw = stackalloc byte[16];
+        id.TryWriteBytes(raw);
+        bytes.AddRange(raw);
+    }
+
+    public static Guid ReadGuid(ReadOnlySpan<byte> bytes, ref int at)
+    {
+        var id = new Guid(bytes.Slice(at, 16));
+        at += 16;
+        return id;
+    }
 }
