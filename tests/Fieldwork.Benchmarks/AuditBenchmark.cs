@@ -124,6 +124,19 @@ public static class AuditBenchmark
         return (long)streams * EventsPerStream;
     }
 
+    /// <summary>Waits for the store's chain and then every evaluation's chain to reach the end of the log; answers what the store's chain covered.</summary>
+    internal static async Task<long> WaitForEveryChainAsync(NpgsqlDataSource dataSource)
+    {
+        var chained = await WaitForChainAsync(dataSource, TimeSpan.FromMinutes(30));
+        var last = await ScalarAsync(dataSource, $"select coalesce(max(seq_id), 0) from {FieldworkStore.Schema}.mt_events");
+        while (await ScalarAsync(dataSource, $"select coalesce(max(up_to), 0) from {FieldworkStore.Schema}.{EvaluationChain.MarkTable}") < last)
+        {
+            await Task.Delay(250);
+        }
+
+        return chained;
+    }
+
     internal static async Task<long> WaitForChainAsync(NpgsqlDataSource dataSource, TimeSpan timeout)
     {
         var deadline = Stopwatch.StartNew();

@@ -79,13 +79,7 @@ public static class EvaluationAuditBenchmark
     {
         var watch = Stopwatch.StartNew();
         await using var api = await ApiProcess.StartAsync(connection, LoggingBenchmark.SigningKey, TimeSpan.FromMinutes(3));
-        var chained = await AuditBenchmark.WaitForChainAsync(dataSource, TimeSpan.FromMinutes(30));
-        var last = await AuditBenchmark.ScalarAsync(dataSource, $"select coalesce(max(seq_id), 0) from {FieldworkStore.Schema}.mt_events");
-        while (await AuditBenchmark.ScalarAsync(dataSource,
-                   $"select coalesce(max(up_to), 0) from {FieldworkStore.Schema}.{EvaluationChain.MarkTable}") < last)
-        {
-            await Task.Delay(250);
-        }
+        var chained = await AuditBenchmark.WaitForEveryChainAsync(dataSource);
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"With {label}: the API's daemon chained {chained:N0} events (the store's chain and each evaluation's) {watch.Elapsed.TotalSeconds:0.0} s after start-up."));
