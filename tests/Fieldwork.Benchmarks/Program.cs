@@ -11,7 +11,8 @@ using Marten;
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- visits [visits per round] [clients] [warmup] [rounds]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- refi-import [sources] [codings] [rounds]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- reads [samples] [demo seed]
-//   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- store-reads [samples] [others] [size]
+//   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- store-reads [samples] [others] [size] [again]
+//     (again: the full store a previous store-reads left, measured once more without seeding: after a change to the reads)
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- coding [texts] [codings] [samples]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- audit [events] [samples]
 //   dotnet run -c Release --project tests/Fieldwork.Benchmarks -- import [evaluations] [rebuilds]
@@ -73,7 +74,7 @@ switch (which)
         return await ReadsBenchmark.RunAsync(store, connection, Number(1, 25), Number(2, 2018));
     case "store-reads":
         return await StoreReadsBenchmark.RunAsync(store, connection, Number(1, 25), Number(2, 20), Number(3, 10),
-            Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is not { Length: > 0 });
+            Environment.GetEnvironmentVariable("ConnectionStrings__Fieldwork") is not { Length: > 0 }, args.ElementAtOrDefault(4) == "again");
     case "refi-import":
         return await RefiImportBenchmark.RunAsync(store, connection, Number(1, 1_000), Number(2, 100_000), Number(3, 2));
     case "coding":

@@ -90,25 +90,39 @@ public static class AnalysisReads
 
         return await time.ReadAsync(session, asOf, knownAt, cancellation, async cut =>
         {
-            // Codings, sites and pairings in one round trip.
+            // The codebook, each item's counting facts and codings' tally, sites and pairings in one round trip.
             var batch = session.CreateBatchQuery();
-            var coded = CodingSource.In(batch, evaluationId, cut);
+            var codebook = batch.Load<Codebook>(Codebook.StreamId(evaluationId));
+            var tallied = CodingTallies.In(session, batch, evaluationId, cut, cancellation);
             var siteTimelines = batch.Query<Fieldwork.Sites.SiteTimeline>().Where(x => x.EvaluationId == evaluationId).ToList();
             var pairingTimelines = batch.Query<Fieldwork.Pairings.PairingTimeline>().Where(x => x.EvaluationId == evaluationId).ToList();
             await batch.Execute(cancellation);
-            var snapshot = await coded();
+            var codes = (await codebook)?.AsOf(cut) ?? new Dictionary<Guid, CodeState>();
+            var items = await tallied();
             var sites = ServedState.SitesAt(await siteTimelines, cut).ToDictionary(s => s.Id);
             var pairings = ServedState.PairingsAt(await pairingTimelines, cut).ToDictionary(p => p.Id);
             var waves = http.Access().Evaluation.Waves.OrderBy(w => w.StartsOn).ToList();
 
-            IEnumerable<string> Keys(string by, CodedSegment s) => by switch
+            // Each key's text made once: a large evaluation has a few hundred thousand (item, code) groups.
+            var texts = new Dictionary<Guid, string>();
+            string Text(Guid id) => texts.TryGetValue(id, out var text) ? text : texts[id] = id.ToString();
+
+            string[] Keys(string by, Fieldwork.Evidence.CountedItem item, Guid code) => by switch
             {
-                "sites" => s.Evidence.Details.SiteIds.Where(sites.ContainsKey).Select(id => id.ToString()),
-                "waves" => s.Evidence.Details.WaveId is { } wave ? [wave.ToString()] : [],
-                "pairings" => s.Evidence.Details.PairingId is { } pairing && pairings.ContainsKey(pairing) ? [pairing.ToString()] : [],
-                "codes" => [s.CodeId.ToString()],
-                _ => s.Evidence.Details.SiteIds.Where(sites.ContainsKey).Select(id => Attribute(by, sites[id])).OfType<string>(),
+                "sites" => [.. item.SiteIds.Where(sites.ContainsKey).Select(Text)],
+                "waves" => item.WaveId is { } wave ? [Text(wave)] : [],
+                "pairings" => item.PairingId is { } pairing && pairings.ContainsKey(pairing) ? [Text(pairing)] : [],
+                "codes" => [Text(code)],
+                _ => [.. item.SiteIds.Where(sites.ContainsKey).Select(id => Attribute(by, sites[id])).OfType<string>()],
             };
+
+            // An item's live codings of one code (as merges resolve it at the cut) fall into the same
+            // cells; rows are never codes, so an item's rows are the same for all its codes.
+            var groups = items.SelectMany(i =>
+            {
+                var rowKeys = Keys(rowsBy!, i.Item, Guid.Empty);
+                return CodingTally.ByCode(i.Codings).Select(c => (Rows: rowKeys, Columns: Keys(columnsBy, i.Item, Codebook.Resolve(codes, c.CodeId)), c.Codings, c.Characters));
+            });
 
             IReadOnlyList<MatrixHeader> Headers(string by) => by switch
             {
@@ -117,7 +131,7 @@ public static class AnalysisReads
                 "pairings" => [.. pairings.Values
                     .Select(p => new MatrixHeader(p.Id.ToString(), $"{SiteCode(p.ExemplarSiteId)} / {SiteCode(p.FollowerSiteId)}"))
                     .OrderBy(h => h.Label, StringComparer.OrdinalIgnoreCase)],
-                "codes" => [.. snapshot.Codes.Values.Where(c => c.Status != CodeStatus.Merged)
+                "codes" => [.. codes.Values.Where(c => c.Status != CodeStatus.Merged)
                     .OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ThenBy(c => c.Id)
                     .Select(c => new MatrixHeader(c.Id.ToString(), c.Name))],
                 _ => [.. sites.Values.Select(s => Attribute(by, s)).OfType<string>().Distinct().Order(StringComparer.OrdinalIgnoreCase)
@@ -126,7 +140,7 @@ public static class AnalysisReads
 
             string SiteCode(Guid id) => sites.TryGetValue(id, out var site) ? site.Code : id.ToString();
 
-            var cells = CodingAnalysis.Matrix(snapshot.Segments, s => Keys(rowsBy!, s), s => Keys(columnsBy, s), s => s.Coding.Characters);
+            var cells = CodingAnalysis.Matrix(groups, g => g.Rows, g => g.Columns, g => (g.Codings, g.Characters));
             return TypedResults.Ok(new MatrixView(rowsBy!, columnsBy, Headers(rowsBy!), Headers(columnsBy),
                 [.. cells.OrderBy(c => c.Row, StringComparer.Ordinal).ThenBy(c => c.Column, StringComparer.Ordinal)]));
         });

@@ -56,23 +56,52 @@ public static class CodingReads
 
         return await time.ReadListAsync(session, asOf, knownAt, offset, limit, cancellation, async cut =>
         {
-            var snapshot = await CodingSource.AtAsync(session, evaluationId, cut, cancellation);
+            // Which items hold the page is found from their tallies; only those items are read in full.
+            var batch = session.CreateBatchQuery();
+            var codebook = batch.Load<Codebook>(Codebook.StreamId(evaluationId));
+            var tallied = CodingTallies.In(session, batch, evaluationId, cut, cancellation);
+            await batch.Execute(cancellation);
+            var codesAtCut = (await codebook)?.AsOf(cut) ?? new Dictionary<Guid, CodeState>();
             IReadOnlySet<Guid>? codes = codeId is { } code
-                ? includeDescendants == true ? Codebook.WithDescendants(snapshot.Codes, code) : new HashSet<Guid> { code }
+                ? includeDescendants == true ? Codebook.WithDescendants(codesAtCut, code) : new HashSet<Guid> { code }
                 : null;
-            var matching = snapshot.Segments
-                .Where(s => codes is null || codes.Contains(s.CodeId))
-                .Where(s => siteId is null || s.Evidence.Details.SiteIds.Contains(siteId.Value))
-                .Where(s => waveId is null || s.Evidence.Details.WaveId == waveId)
-                .Where(s => coderId is null || s.Coding.CoderId == coderId)
-                .Where(s => evidenceId is null || s.EvidenceId == evidenceId)
-                .OrderBy(s => s.Evidence.Details.On).ThenBy(s => s.EvidenceId).ThenBy(s => s.Coding.TextVersion).ThenBy(s => s.Coding.Start)
-                .ThenBy(s => s.Coding.End).ThenBy(s => s.Coding.Id)
+            bool Chosen(Guid applied, string coder) =>
+                (codes is null || codes.Contains(Codebook.Resolve(codesAtCut, applied))) && (coderId is null || coder == coderId);
+
+            var items = (await tallied())
+                .Where(i => siteId is null || i.Item.SiteIds.Contains(siteId.Value))
+                .Where(i => waveId is null || i.Item.WaveId == waveId)
+                .Where(i => evidenceId is null || i.Id == evidenceId)
+                .Select(i => (i.Id, i.Item.On, Matching: i.Codings.Count(c => Chosen(c.CodeId, c.CoderId))))
+                .Where(i => i.Matching > 0)
+                .OrderBy(i => i.On).ThenBy(i => i.Id)
                 .ToList();
-            var page = Paging.Of(matching, offset, limit);
-            var quotes = await Quotes.LoadAsync(session, keyRing, page.Items.Select(s => (s.EvidenceId, s.Coding.TextVersion)), cancellation);
-            return TypedResults.Ok(new Page<CodingView>([.. page.Items.Select(s => CodingView.From(s, snapshot, quotes))], page.Total,
-                page.Offset, page.Limit));
+
+            var (skip, take) = Paging.Resolve(offset, limit);
+            var total = items.Sum(i => i.Matching);
+            var onPage = new List<(Guid Id, int Skip)>();
+            var before = 0;
+            foreach (var item in items)
+            {
+                if (before + item.Matching > skip && before < skip + take)
+                {
+                    onPage.Add((item.Id, Math.Max(0, skip - before)));
+                }
+
+                before += item.Matching;
+            }
+
+            var timelines = (await session.LoadManyAsync<EvidenceTimeline>(cancellation, onPage.Select(p => p.Id))).ToDictionary(t => t.Id);
+            var states = onPage.Select(p => timelines.GetValueOrDefault(p.Id)?.AsOf(cut)).OfType<EvidenceState>().ToList();
+            var snapshot = new CodingSnapshot(codesAtCut, states, [.. states.SelectMany(e => CodingSnapshot.ForItem(codesAtCut, e).Segments)]);
+            var segments = onPage.SelectMany(p => snapshot.Segments
+                    .Where(s => s.EvidenceId == p.Id && Chosen(s.Coding.CodeId, s.Coding.CoderId))
+                    .OrderBy(s => s.Coding.TextVersion).ThenBy(s => s.Coding.Start).ThenBy(s => s.Coding.End).ThenBy(s => s.Coding.Id)
+                    .Skip(p.Skip))
+                .Take(take)
+                .ToList();
+            var quotes = await Quotes.LoadAsync(session, keyRing, segments.Select(s => (s.EvidenceId, s.Coding.TextVersion)), cancellation);
+            return TypedResults.Ok(new Page<CodingView>([.. segments.Select(s => CodingView.From(s, snapshot, quotes))], total, skip, take));
         });
     }
 }

@@ -38,6 +38,59 @@ public static class CodingSource
     }
 }
 
+/// <summary>What the matrix and a page of codings count of one item at a cut: where and when it counts, and its live codings as a tally has them.</summary>
+public sealed record TalliedItem(Guid Id, CountedItem Item, IReadOnlyList<TalliedCoding> Codings);
+
+/// <summary>
+/// The reads of the matrix and of a page of codings: per item, only its counting facts (<see cref="EvidenceCountTimeline.Packed"/>)
+/// and its codings' tally (<see cref="EvidenceTimeline.PackedTally"/>), never the codings
+/// themselves: on a 9,300-item evaluation a few megabytes instead of every coding's span, coder and note.
+/// </summary>
+public static class CodingTallies
+{
+    public static Func<Task<IReadOnlyList<TalliedItem>>> In(IQuerySession session, Marten.Services.BatchQuerying.IBatchedQuery batch,
+        Guid evaluationId, Cut cut, CancellationToken cancellation)
+    {
+        var counted = batch.Query<EvidenceCountTimeline>().Where(e => e.EvaluationId == evaluationId)
+            .Select(e => new PackedItem { Id = e.Id, Packed = e.Packed }).ToList();
+        var tallied = batch.Query<EvidenceTimeline>().Where(e => e.EvaluationId == evaluationId)
+            .Select(e => new PackedItem { Id = e.Id, Packed = e.PackedTally }).ToList();
+        return async () =>
+        {
+            var tallies = (await tallied).ToDictionary(t => t.Id, t => t.Packed);
+            // Items last written before the tally was stored have none: their full timelines give it.
+            var missing = tallies.Where(t => t.Value is null).Select(t => t.Key).ToList();
+            if (missing.Count > 0)
+            {
+                foreach (var timeline in await session.LoadManyAsync<EvidenceTimeline>(cancellation, missing))
+                {
+                    tallies[timeline.Id] = timeline.PackedTally;
+                }
+            }
+
+            var items = new List<TalliedItem>();
+            foreach (var facts in await counted)
+            {
+                if (facts.Packed is { } packed && EvidenceCountTimeline.AsOf(packed, cut) is { } item
+                    && tallies.TryGetValue(facts.Id, out var tally))
+                {
+                    items.Add(new TalliedItem(facts.Id, item, CodingTally.LiveAt(tally, cut)));
+                }
+            }
+
+            return items;
+        };
+    }
+
+    /// <summary>One packed field of a document, with the document's id.</summary>
+    public sealed class PackedItem
+    {
+        public Guid Id { get; set; }
+
+        public string? Packed { get; set; }
+    }
+}
+
 /// <summary>The quoted text of coded spans: each text version read once, opened with its key when sealed.</summary>
 public sealed class Quotes
 {

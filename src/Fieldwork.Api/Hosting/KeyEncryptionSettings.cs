@@ -77,6 +77,11 @@ public sealed class ReadModelBackfill(IDocumentStore store, ILogger<ReadModelBac
         {
             logger.LogInformation("Evidence counting facts filled for {Items} items recorded before they were kept.", filled);
         }
+
+        if (await Fieldwork.Coding.CodingTallyBackfill.RunAsync(store, cancellationToken) is var tallied and > 0)
+        {
+            logger.LogInformation("Coding tallies filled for {Items} items written before they were kept.", tallied);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

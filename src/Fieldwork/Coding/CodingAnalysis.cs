@@ -123,21 +123,22 @@ public static class CodingAnalysis
     }
 
     /// <summary>
-    /// Counts codings and coded characters into cells: each segment counts once in every distinct
-    /// (row, column) pair it falls into.
+    /// Counts codings and coded characters into cells: each group of codings (one coding, or an
+    /// item's codings of one code) counts once in every distinct (row, column) pair it falls into.
     /// </summary>
-    public static IReadOnlyList<MatrixCell> Matrix<T>(IEnumerable<T> segments, Func<T, IEnumerable<string>> rows,
-        Func<T, IEnumerable<string>> columns, Func<T, int> characters)
+    public static IReadOnlyList<MatrixCell> Matrix<T>(IEnumerable<T> groups, Func<T, IEnumerable<string>> rows,
+        Func<T, IEnumerable<string>> columns, Func<T, (int Codings, long Characters)> size)
     {
         var cells = new Dictionary<(string, string), (int Codings, long Characters)>();
-        foreach (var segment in segments)
+        foreach (var group in groups)
         {
-            foreach (var row in rows(segment).Distinct())
+            var (codings, characters) = size(group);
+            foreach (var row in rows(group).Distinct())
             {
-                foreach (var column in columns(segment).Distinct())
+                foreach (var column in columns(group).Distinct())
                 {
                     var cell = cells.GetValueOrDefault((row, column));
-                    cells[(row, column)] = (cell.Codings + 1, cell.Characters + characters(segment));
+                    cells[(row, column)] = (cell.Codings + codings, cell.Characters + characters);
                 }
             }
         }

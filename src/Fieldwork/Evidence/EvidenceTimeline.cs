@@ -98,6 +98,13 @@ public sealed class EvidenceTimeline : IEventTimeline
         set => Codings = CodingPack.Unpack(value);
     }
 
+    /// <summary>
+    /// What the framework matrix reads of the codings (<see cref="CodingTally"/>): written with the
+    /// document, never read back into it (the codings above are the record).
+    /// </summary>
+    [JsonInclude]
+    public string PackedTally => CodingTally.Pack(Codings);
+
     /// <summary>Codings as documents written before they were packed hold them: read, never written.</summary>
     [JsonPropertyName("codings")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Fieldwork.Tests.Infrastructure;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Fieldwork.Tests.Coding;
 
@@ -294,5 +296,115 @@ public sealed class when_coding_evidence(AppFixture app) : ApiTest(app)
         (await Get($"{s.Url}/matrix", s.Lead)).ShouldBeProblem(HttpStatusCode.BadRequest, "rows");
         (await Get($"{s.Url}/matrix?rows=planets&columns=codes&asOf=yesterday", s.Lead)).ShouldBeProblem(HttpStatusCode.BadRequest, "rows", "asOf");
         (await Get($"{s.Url}/matrix?rows=sites&columns=sites", s.Lead)).ShouldBeProblem(HttpStatusCode.BadRequest, "columns");
+    }
+
+    [Fact]
+    public async Task pages_of_codings_put_together_are_the_whole_list_in_order_whatever_the_filter()
+    {
+        var s = await SetUp();
+        var (x, y) = (await Define(s, "Leadership"), await Define(s, "Infrastructure"));
+        var later = await Observe(s, s.Follower, "0123456789012345", "2018-06-01");
+        var earlier = await Observe(s, s.Follower, "zyxwvutsrq", "2018-01-15");
+        var removed = await Code(s, s.A, s.Notes, x, 5, 9);
+        foreach (var (coder, item, code, start) in new[]
+                 {
+                     (s.A, s.Notes, x, 0), (s.B, s.Notes, y, 2), (s.A, later, y, 4), (s.B, later, x, 0), (s.A, later, x, 1),
+                     (s.B, earlier, y, 3), (s.A, earlier, x, 6), (s.B, s.Notes, x, 1),
+                 })
+        {
+            await Code(s, coder, item, code, start, start + 3);
+        }
+
+        (await Delete($"{s.Codings(s.Notes)}/{removed}", s.A)).ShouldBe(HttpStatusCode.NoContent);
+
+        async Task<(List<JsonNode> Items, int Total)> List(string query, int offset, int limit)
+        {
+            var json = (await Get($"{s.Url}/codings?{query}&offset={offset}&limit={limit}", s.Lead)).ShouldBe(HttpStatusCode.OK).Json;
+            Assert.Equal((offset, limit), (json["offset"]!.GetValue<int>(), json["limit"]!.GetValue<int>()));
+            return ([.. json["items"]!.AsArray().Select(i => i!)], json["total"]!.GetValue<int>());
+        }
+
+        static string Key(JsonNode c) => $"{c["evidenceOn"]} {c["evidenceId"]} {c["textVersion"]} {c["start"]!.GetValue<int>():D5} {c["end"]!.GetValue<int>():D5}";
+
+        var all = (await List("", 0, 500)).Items;
+        Assert.Equal(8, all.Count);
+        Assert.DoesNotContain(all, c => c["id"]!.GetValue<Guid>() == removed);
+        Assert.Equal([earlier, earlier, s.Notes, s.Notes, s.Notes, later, later, later], all.Select(c => c["evidenceId"]!.GetValue<Guid>()));
+        Assert.Equal(all.Select(Key).Order(StringComparer.Ordinal), all.Select(Key));
+
+        foreach (var (query, expected) in new (string, Func<JsonNode, bool>)[]
+                 {
+                     ("", _ => true),
+                     ($"coderId={s.B}", c => c["coderId"]!.GetValue<string>() == s.B),
+                     ($"codeId={x}", c => c["codeId"]!.GetValue<Guid>() == x),
+                     ($"codeId={y}&coderId={s.A}", c => c["codeId"]!.GetValue<Guid>() == y && c["coderId"]!.GetValue<string>() == s.A),
+                     ($"siteId={s.Follower}", c => c["evidenceId"]!.GetValue<Guid>() != s.Notes),
+                     ($"evidenceId={later}", c => c["evidenceId"]!.GetValue<Guid>() == later),
+                 })
+        {
+            var wanted = all.Where(expected).Select(c => c["id"]!.GetValue<Guid>()).ToList();
+            foreach (var size in new[] { 1, 2, 3 })
+            {
+                var pages = new List<Guid>();
+                for (var offset = 0; offset < wanted.Count + 2; offset += size)
+                {
+                    var (items, total) = await List(query, offset, size);
+                    Assert.Equal(wanted.Count, total);
+                    pages.AddRange(items.Select(i => i["id"]!.GetValue<Guid>()));
+                }
+
+                Assert.Equal(wanted, pages);
+            }
+        }
+
+        Assert.Equal((0, 0), ((await List("coderId=nobody", 0, 5)).Items.Count, (await List("coderId=nobody", 0, 5)).Total));
+    }
+
+    [Fact]
+    public async Task the_matrix_leaves_out_removed_codings_and_counts_items_stored_before_their_tally()
+    {
+        var s = await SetUp();
+        var code = await Define(s, "Governance");
+        var follower = await Observe(s, s.Follower, "0123456789012345", "2018-06-01");
+        await Code(s, s.A, follower, code, 0, 10);
+        await Code(s, s.A, s.Notes, code, 0, 4);
+        var removed = await Code(s, s.B, s.Notes, code, 1, 3);
+        var beforeRemoval = (await App.EventsOfStreamAsync(s.Notes))[^1].Timestamp;
+        (await Delete($"{s.Codings(s.Notes)}/{removed}", s.B)).ShouldBe(HttpStatusCode.NoContent);
+
+        async Task<List<(string Row, int Codings, long Characters)>> Cells(string query) =>
+            [.. (await Get($"{s.Url}/matrix?rows=sites&{query}", s.Lead)).ShouldBe(HttpStatusCode.OK).Json["cells"]!.AsArray()
+                .Select(c => (c!["row"]!.GetValue<string>(), c["codings"]!.GetValue<int>(), c["characters"]!.GetValue<long>()))
+                .OrderBy(c => c.Item1, StringComparer.Ordinal)];
+
+        List<(string, int, long)> now = [.. new[] { (s.Exemplar.ToString(), 1, 4L), (s.Follower.ToString(), 1, 10L) }.OrderBy(c => c.Item1, StringComparer.Ordinal)];
+        List<(string, int, long)> then = [.. new[] { (s.Exemplar.ToString(), 2, 6L), (s.Follower.ToString(), 1, 10L) }.OrderBy(c => c.Item1, StringComparer.Ordinal)];
+        var knownAt = $"knownAt={Uri.EscapeDataString(beforeRemoval.ToString("O"))}";
+        Assert.Equal(now, await Cells(""));
+        Assert.Equal(then, await Cells(knownAt));
+
+        // Documents written before the tally was stored have none until their next write: the matrix reads their codings instead.
+        await using (var connection = new Npgsql.NpgsqlConnection(App.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand(
+                "update fieldwork.mt_doc_evidencetimeline set data = data - 'packedTally' where id = any(@ids)", connection);
+            command.Parameters.AddWithValue("ids", new[] { s.Notes, follower });
+            Assert.Equal(2, await command.ExecuteNonQueryAsync());
+        }
+
+        Assert.Equal(now, await Cells(""));
+        Assert.Equal(then, await Cells(knownAt));
+
+        // At start-up the tallies are filled in, from the codings the documents hold.
+        var store = App.Host.Services.GetRequiredService<Marten.IDocumentStore>();
+        Assert.True(await Fieldwork.Coding.CodingTallyBackfill.RunAsync(store) >= 2);
+        Assert.Equal(0, await Fieldwork.Coding.CodingTallyBackfill.RunAsync(store));
+        await using var session = store.QuerySession();
+        var tallies = await session.Query<Fieldwork.Evidence.EvidenceTimeline>().Where(t => t.Id == s.Notes || t.Id == follower)
+            .Select(t => new Fieldwork.Api.Coding.CodingTallies.PackedItem { Id = t.Id, Packed = t.PackedTally }).ToListAsync();
+        Assert.Equal(2, tallies.Count);
+        Assert.All(tallies, t => Assert.False(string.IsNullOrEmpty(t.Packed)));
+        Assert.Equal(now, await Cells(""));
     }
 }

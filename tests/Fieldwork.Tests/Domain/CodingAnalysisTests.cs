@@ -72,7 +72,14 @@ public sealed class CodingAnalysisTests
     [Fact]
     public void matrix_cells_count_each_segment_once_per_distinct_cell()
     {
-        var cells = CodingAnalysis.Matrix([("r1", 3), ("r1", 4), ("r2", 5)], s => [s.Item1, s.Item1], _ => ["c"], s => s.Item2);
+        var cells = CodingAnalysis.Matrix([("r1", 3), ("r1", 4), ("r2", 5)], s => [s.Item1, s.Item1], _ => ["c"], s => (1, s.Item2));
         Assert.Equal([("r1", 2, 7L), ("r2", 1, 5L)], cells.OrderBy(c => c.Row).Select(c => (c.Row, c.Codings, c.Characters)));
+    }
+
+    [Fact]
+    public void matrix_groups_count_their_codings_and_characters_once_per_distinct_cell()
+    {
+        var cells = CodingAnalysis.Matrix([("r1", 3, 30L), ("r1", 2, 12L)], s => [s.Item1, s.Item1], _ => ["c", "d"], s => (s.Item2, s.Item3));
+        Assert.Equal([("c", 5, 42L), ("d", 5, 42L)], cells.OrderBy(c => c.Column).Select(c => (c.Column, c.Codings, c.Characters)));
     }
 }

@@ -79,5 +79,44 @@ public sealed class PackedDocumentTests
         node.Remove("packedCodings");
         node["codings"] = JsonSerializer.SerializeToNode(timeline.Codings, Stored);
         Assert.Equal(timeline.Codings, JsonSerializer.Deserialize<EvidenceTimeline>(node.ToJsonString(), Stored)!.Codings);
+
+        // The matrix's tally is stored beside the codings and made from them again on every write, never read back.
+        Assert.Equal(CodingTally.Pack(timeline.Codings), System.Text.Json.Nodes.JsonNode.Parse(json)!["packedTally"]!.GetValue<string>());
+        node["packedTally"] = "not a tally";
+        Assert.Equal(CodingTally.Pack(timeline.Codings), JsonSerializer.Deserialize<EvidenceTimeline>(node.ToJsonString(), Stored)!.PackedTally);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(2027)]
+    [InlineData(31)]
+    public void a_tally_at_random_cuts_counts_what_the_live_codings_count_per_code(int seed)
+    {
+        var random = new Random(seed);
+        var codes = Enumerable.Range(0, 4).Select(_ => Guid.NewGuid()).ToArray();
+        var at = new DateTimeOffset(2018, 1, 1, 0, 0, 0, TimeSpan.FromHours(1));
+        var codings = new List<CodingRecord>();
+        long sequence = 1;
+        for (var i = 0; i < 300; i++)
+        {
+            at = at.AddTicks(random.Next(-50_000_000, 900_000_000)).ToOffset(TimeSpan.FromMinutes(random.Next(-3, 4) * 30));
+            sequence += random.Next(1, 300);
+            codings.Add(RandomCoding(random, sequence, at) with { CodeId = codes[random.Next(codes.Length)] });
+        }
+
+        var tally = CodingTally.Pack(codings);
+        for (var i = 0; i < 400; i++)
+        {
+            var cut = new Cut(random.Next(8) == 0 ? DateOnly.MaxValue : new DateOnly(2018, 1, 1).AddDays(random.Next(-5, 400)),
+                random.Next(6) == 0 ? long.MaxValue : random.Next(0, (int)sequence + 20_000));
+            var expected = codings.Where(c => c.LiveAt(cut)).GroupBy(c => c.CodeId)
+                .Select(g => new CodeTally(g.Key, g.Count(), g.Sum(c => (long)c.Characters))).OrderBy(t => t.CodeId);
+            Assert.Equal(expected, CodingTally.ByCode(CodingTally.LiveAt(tally, cut)).OrderBy(t => t.CodeId));
+            Assert.Equal(codings.Where(c => c.LiveAt(cut)).Select(c => new TalliedCoding(c.CodeId, c.CoderId, c.Characters)), CodingTally.LiveAt(tally, cut));
+        }
+
+        Assert.Contains(codings, c => c.RemovedSequence is not null);
+        Assert.NotEmpty(CodingTally.LiveAt(tally, Cut.Now(DateOnly.MaxValue)));
+        Assert.Empty(CodingTally.LiveAt(CodingTally.Pack([]), Cut.Now(DateOnly.MaxValue)));
     }
 }
