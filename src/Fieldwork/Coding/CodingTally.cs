@@ -132,8 +132,30 @@ public static class CodingTally
     }
 
     /// <summary>The live codings summed per code as applied (a merged code is resolved by the reader, against the codebook at the same cut).</summary>
-    public static IReadOnlyList<CodeTally> ByCode(IEnumerable<TalliedCoding> live) =>
-        [.. live.GroupBy(c => c.CodeId).Select(g => new CodeTally(g.Key, g.Count(), g.Sum(c => (long)c.Characters)))];
+    public static IReadOnlyList<CodeTally> ByCode(IReadOnlyList<TalliedCoding> live)
+    {
+        // An item has a handful of codes: a short list searched in place beats a grouping per item.
+        var tallies = new List<CodeTally>();
+        foreach (var coding in live)
+        {
+            var i = tallies.Count - 1;
+            while (i >= 0 && tallies[i].CodeId != coding.CodeId)
+            {
+                i--;
+            }
+
+            if (i < 0)
+            {
+                tallies.Add(new CodeTally(coding.CodeId, 1, coding.Characters));
+            }
+            else
+            {
+                tallies[i] = tallies[i] with { Codings = tallies[i].Codings + 1, Characters = tallies[i].Characters + coding.Characters };
+            }
+        }
+
+        return tallies;
+    }
 
     private static int Day(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime).DayNumber;
 }
