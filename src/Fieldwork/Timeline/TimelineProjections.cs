@@ -1,11 +1,5 @@
-using Fieldwork.Coding;
-using Fieldwork.Coverage;
-using Fieldwork.Evidence;
-using Fieldwork.Findings;
 using Fieldwork.Pairings;
-using Fieldwork.Participants;
 using Fieldwork.Sites;
-using Fieldwork.Visits;
 using JasperFx.Events;
 using Marten.Events.Aggregation;
 
@@ -37,6 +31,7 @@ public abstract class TimelineProjection<TDoc> : SingleStreamProjection<TDoc, Gu
 
     public sealed override TDoc? Evolve(TDoc? snapshot, Guid id, IEvent e)
     {
+        // The events listed are sealed records, so an event is taken by its exact type.
         var type = e.Data.GetType();
         if (snapshot is null)
         {
@@ -67,44 +62,49 @@ public sealed class PairingTimelineProjection() : TimelineProjection<PairingTime
     ]);
 
 /// <summary>Keeps each participant's timeline inline.</summary>
-public sealed class ParticipantTimelineProjection() : TimelineProjection<ParticipantTimeline>(
-    creates: [typeof(ParticipantRegistered)],
-    records: [typeof(ConsentChanged), typeof(ParticipantWithdrew), typeof(ParticipantReconsented)]);
+public sealed class ParticipantTimelineProjection() : TimelineProjection<Participants.ParticipantTimeline>(
+    creates: [typeof(Participants.ParticipantRegistered)],
+    records: [typeof(Participants.ConsentChanged), typeof(Participants.ParticipantWithdrew), typeof(Participants.ParticipantReconsented)]);
 
 /// <summary>Keeps each evidence item's timeline inline (its logged fields and text metadata, not the texts).</summary>
-public sealed class EvidenceTimelineProjection() : TimelineProjection<EvidenceTimeline>(
-    creates: [typeof(InterviewLogged), typeof(ObservationLogged), typeof(DocumentCaptured)],
+public sealed class EvidenceTimelineProjection() : TimelineProjection<Evidence.EvidenceTimeline>(
+    creates: [typeof(Evidence.InterviewLogged), typeof(Evidence.ObservationLogged), typeof(Evidence.DocumentCaptured)],
     records:
     [
-        typeof(EvidenceCorrected), typeof(TextVersionAdded), typeof(EvidenceVoided), typeof(CodingApplied), typeof(CodingRemoved),
+        typeof(Evidence.EvidenceCorrected), typeof(Evidence.TextVersionAdded), typeof(Evidence.EvidenceVoided), typeof(Coding.CodingApplied),
+        typeof(Coding.CodingRemoved),
     ]);
 
-/// <summary>Keeps each evidence item's counting facts inline (see <see cref="EvidenceCountTimeline"/>).</summary>
-public sealed class EvidenceCountTimelineProjection() : TimelineProjection<EvidenceCountTimeline>(
-    creates: [typeof(InterviewLogged), typeof(ObservationLogged), typeof(DocumentCaptured)],
-    records: [typeof(EvidenceCorrected), typeof(EvidenceVoided), typeof(CodingApplied), typeof(CodingRemoved)]);
+/// <summary>Keeps each evidence item's counting facts inline (see <see cref="Evidence.EvidenceCountTimeline"/>).</summary>
+public sealed class EvidenceCountTimelineProjection() : TimelineProjection<Evidence.EvidenceCountTimeline>(
+    creates: [typeof(Evidence.InterviewLogged), typeof(Evidence.ObservationLogged), typeof(Evidence.DocumentCaptured)],
+    records: [typeof(Evidence.EvidenceCorrected), typeof(Evidence.EvidenceVoided), typeof(Coding.CodingApplied), typeof(Coding.CodingRemoved)]);
 
 /// <summary>Keeps each evaluation's codebook, with every record, inline.</summary>
-public sealed class CodebookProjection() : TimelineProjection<Codebook>(
-    creates: [typeof(CodeDefined)],
-    records: [typeof(CodeDefined), typeof(CodeRevised), typeof(CodeMerged), typeof(CodeRetired)]);
+public sealed class CodebookProjection() : TimelineProjection<Coding.Codebook>(
+    creates: [typeof(Coding.CodeDefined)],
+    records: [typeof(Coding.CodeDefined), typeof(Coding.CodeRevised), typeof(Coding.CodeMerged), typeof(Coding.CodeRetired)]);
 
 /// <summary>Keeps each memo, with every text it has had, inline.</summary>
-public sealed class MemoTimelineProjection() : TimelineProjection<MemoTimeline>(
-    creates: [typeof(MemoWritten)],
-    records: [typeof(MemoRevised)]);
+public sealed class MemoTimelineProjection() : TimelineProjection<Coding.MemoTimeline>(
+    creates: [typeof(Coding.MemoWritten)],
+    records: [typeof(Coding.MemoRevised)]);
 
 /// <summary>Keeps each finding, with every record, inline.</summary>
-public sealed class FindingTimelineProjection() : TimelineProjection<FindingTimeline>(
-    creates: [typeof(FindingDrafted)],
-    records: [typeof(FindingRevised), typeof(FindingEvidenceLinked), typeof(FindingEvidenceUnlinked), typeof(FindingStatusChanged)]);
+public sealed class FindingTimelineProjection() : TimelineProjection<Findings.FindingTimeline>(
+    creates: [typeof(Findings.FindingDrafted)],
+    records:
+    [
+        typeof(Findings.FindingRevised), typeof(Findings.FindingEvidenceLinked), typeof(Findings.FindingEvidenceUnlinked),
+        typeof(Findings.FindingStatusChanged),
+    ]);
 
 /// <summary>Keeps each visit inline (its items are the evidence timelines that name it).</summary>
-public sealed class VisitTimelineProjection() : TimelineProjection<VisitTimeline>(
-    creates: [typeof(VisitLogged)],
+public sealed class VisitTimelineProjection() : TimelineProjection<Visits.VisitTimeline>(
+    creates: [typeof(Visits.VisitLogged)],
     records: []);
 
 /// <summary>Keeps each wave's plans, every version, inline.</summary>
-public sealed class WavePlanTimelineProjection() : TimelineProjection<WavePlanTimeline>(
-    creates: [typeof(WavePlanSet)],
-    records: [typeof(WavePlanSet)]);
+public sealed class WavePlanTimelineProjection() : TimelineProjection<Coverage.WavePlanTimeline>(
+    creates: [typeof(Coverage.WavePlanSet)],
+    records: [typeof(Coverage.WavePlanSet)]);
