@@ -132,7 +132,7 @@ public static class FieldworkStore
 
         // Plans: one stream per wave (Coverage.WavePlanTimeline.StreamId), every version kept.
         opts.Events.AddEventType<Coverage.WavePlanSet>();
-        opts.Projections.Add<Coverage.WavePlanTimelineProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add<WavePlanTimelineProjection>(ProjectionLifecycle.Inline);
         opts.Schema.For<Coverage.WavePlanTimeline>().Duplicate(x => x.EvaluationId);
 
         RebuildSettings.Apply(opts);

@@ -64,11 +64,3 @@ public sealed class WavePlanTimeline : IEventTimeline
     /// <summary>A wave no plan was set for (yet).</summary>
     public static WavePlan Unplanned(Guid waveId) => new(waveId, 0, [], null, null);
 }
-
-/// <summary>Keeps each wave's plans, every version, inline.</summary>
-public partial class WavePlanTimelineProjection : Marten.Events.Aggregation.SingleStreamProjection<WavePlanTimeline, Guid>
-{
-    public WavePlanTimeline Create(IEvent<WavePlanSet> e) => Timelines.Fold<WavePlanTimeline>([e]);
-
-    public void Apply(IEvent<WavePlanSet> e, WavePlanTimeline plan) => plan.Record(e);
-}
