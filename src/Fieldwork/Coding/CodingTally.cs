@@ -181,8 +181,7 @@ public static class CodingTallyBackfill
                 // Only the one field, and only where it is still missing: a write that got there first
                 // (every write stores the tally) is left as it is.
                 session.QueueSqlCommand(
-                    $"update {FieldworkStore.Schema}.mt_doc_evidencetimeline set data = jsonb_set(data, '{{packedTally}}', to_jsonb(?::text)) " +
-                    "where id = ? and data->>'packedTally' is null",
+                    $"update {FieldworkStore.Schema}.mt_doc_evidencetimeline set packed_tally = ? where id = ? and packed_tally is null",
                     timeline.PackedTally, timeline.Id);
             }
 

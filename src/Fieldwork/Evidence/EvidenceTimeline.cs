@@ -99,11 +99,20 @@ public sealed class EvidenceTimeline : IEventTimeline
     }
 
     /// <summary>
-    /// What the framework matrix reads of the codings (<see cref="CodingTally"/>): written with the
-    /// document, never read back into it (the codings above are the record).
+    /// What the matrix and a page of codings read of the codings (<see cref="CodingTally"/>): stored
+    /// in a column of its own beside the document (see FieldworkStore), made from the codings above
+    /// on every write and never read back into the document.
     /// </summary>
-    [JsonInclude]
+    [JsonIgnore]
     public string PackedTally => CodingTally.Pack(Codings);
+
+    /// <summary>
+    /// Called by Marten as it maps the document: the tally in a column of its own, not in the JSON,
+    /// so that reads of the tally (the matrix, a page of codings) take it without reading the whole
+    /// document and reads of the document do not carry it. No index: nothing is looked up by it.
+    /// (Marten's <c>Duplicate</c> expression always adds one, and a tally outgrows a b-tree entry.)
+    /// </summary>
+    public static void ConfigureMarten(Marten.Schema.DocumentMapping mapping) => mapping.DuplicateField(nameof(PackedTally), "text");
 
     /// <summary>Codings as documents written before they were packed hold them: read, never written.</summary>
     [JsonPropertyName("codings")]

@@ -388,7 +388,7 @@ public sealed class when_coding_evidence(AppFixture app) : ApiTest(app)
         {
             await connection.OpenAsync();
             await using var command = new Npgsql.NpgsqlCommand(
-                "update fieldwork.mt_doc_evidencetimeline set data = data - 'packedTally' where id = any(@ids)", connection);
+                "update fieldwork.mt_doc_evidencetimeline set packed_tally = null where id = any(@ids)", connection);
             command.Parameters.AddWithValue("ids", new[] { s.Notes, follower });
             Assert.Equal(2, await command.ExecuteNonQueryAsync());
         }
