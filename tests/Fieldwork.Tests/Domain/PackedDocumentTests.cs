@@ -33,24 +33,31 @@ public sealed class PackedDocumentTests
             random.Next(4) == 0 ? at.AddDays(-random.Next(0, 900)).AddTicks(random.Next(0, 10_000_000)) : null);
     }
 
+    /// <summary>Codings one after another in the log, with the record times and offsets a store can hold.</summary>
+    private static List<CodingRecord> RandomCodings(Random random, int count, Func<CodingRecord, CodingRecord>? shape = null)
+    {
+        var at = new DateTimeOffset(2018, 1, 1, 0, 0, 0, TimeSpan.FromHours(1));
+        var codings = new List<CodingRecord>();
+        long sequence = 1;
+        for (var i = 0; i < count; i++)
+        {
+            // Record times mostly move on, sometimes back (a bulk import of history), with sub-second parts and offsets.
+            at = at.AddTicks(random.Next(-50_000_000, 900_000_000)).ToOffset(TimeSpan.FromMinutes(random.Next(-3, 4) * 30));
+            sequence += random.Next(1, 300);
+            var coding = RandomCoding(random, sequence, at);
+            codings.Add(shape is null ? coding : shape(coding));
+        }
+
+        return codings;
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2026)]
     [InlineData(99)]
     public void codings_come_back_field_for_field(int seed)
     {
-        var random = new Random(seed);
-        var at = new DateTimeOffset(2018, 1, 1, 0, 0, 0, TimeSpan.FromHours(1));
-        var codings = new List<CodingRecord>();
-        long sequence = 1;
-        for (var i = 0; i < 400; i++)
-        {
-            // Record times mostly move on, sometimes back (a bulk import of history), with sub-second parts and offsets.
-            at = at.AddTicks(random.Next(-50_000_000, 900_000_000)).ToOffset(TimeSpan.FromMinutes(random.Next(-3, 4) * 30));
-            sequence += random.Next(1, 300);
-            codings.Add(RandomCoding(random, sequence, at));
-        }
-
+        var codings = RandomCodings(new Random(seed), 400);
         var back = CodingPack.Unpack(CodingPack.Pack(codings));
 
         Assert.Equal(codings, back);
@@ -94,15 +101,8 @@ public sealed class PackedDocumentTests
     {
         var random = new Random(seed);
         var codes = Enumerable.Range(0, 4).Select(_ => Guid.NewGuid()).ToArray();
-        var at = new DateTimeOffset(2018, 1, 1, 0, 0, 0, TimeSpan.FromHours(1));
-        var codings = new List<CodingRecord>();
-        long sequence = 1;
-        for (var i = 0; i < 300; i++)
-        {
-            at = at.AddTicks(random.Next(-50_000_000, 900_000_000)).ToOffset(TimeSpan.FromMinutes(random.Next(-3, 4) * 30));
-            sequence += random.Next(1, 300);
-            codings.Add(RandomCoding(random, sequence, at) with { CodeId = codes[random.Next(codes.Length)] });
-        }
+        var codings = RandomCodings(random, 300, c => c with { CodeId = codes[random.Next(codes.Length)] });
+        var sequence = codings[^1].AppliedSequence;
 
         var tally = CodingTally.Pack(codings);
         for (var i = 0; i < 400; i++)
